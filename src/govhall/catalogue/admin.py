@@ -1,0 +1,128 @@
+"""Catalogue administration: items and materials (drafts editable, published versions read-only),
+themes and synonyms. Import and export live in admin_views.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from govhall.core.admin_access import RoleAdminMixin
+from govhall.core.errors import DomainError
+
+from . import selectors, services
+from .models import ItemStatus, Material, ServiceItem, Synonym, Theme
+
+CATALOGUE_ROLES = ("catalogue_admin", "system_admin")
+
+
+@admin.register(Theme)
+class ThemeAdmin(RoleAdminMixin, admin.ModelAdmin):
+    admin_roles = CATALOGUE_ROLES
+    list_display = ["code", "name", "audience", "order"]
+    list_filter = ["audience"]
+    list_editable = ["order"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(RoleAdminMixin, admin.ModelAdmin):
+    admin_roles = CATALOGUE_ROLES
+    list_display = ["term", "synonym_list"]
+    search_fields = ["term"]
+
+    @admin.display(description="对应规范词")
+    def synonym_list(self, obj: Synonym) -> str:
+        return "、".join(obj.synonyms)
+
+
+class MaterialInline(admin.StackedInline):
+    model = Material
+    extra = 0
+    fields = [
+        ("position", "name", "requirement"), "condition", ("form", "copies", "medium"), ("source", "source_ref"),
+        "sample", "common_mistakes", "legal_basis", "notes",
+    ]  # fmt: skip
+
+    def _editable(self, obj: ServiceItem | None) -> bool:
+        return obj is None or obj.status == ItemStatus.DRAFT
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(RoleAdminMixin, admin.ModelAdmin):
+    admin_roles = CATALOGUE_ROLES
+    change_list_template = "admin/catalogue/serviceitem/change_list.html"
+    list_display = [
+        "name",
+        "implementation_code",
+        "version",
+        "status",
+        "department",
+        "case_kind",
+        "published_at",
+    ]
+    list_filter = ["status", "case_kind", "item_type", "department"]
+    search_fields = ["name", "implementation_code", "basic_code"]
+    filter_horizontal = ["themes"]
+    inlines = [MaterialInline]
+    actions = ["publish", "new_draft"]
+    fieldsets = (
+        ("版本", {"fields": ("implementation_code", "basic_code", "version", "status", "published_at")}),
+        ("基本信息", {"fields": ("name", "item_type", "department", "level", "region", ("for_person", "for_enterprise"),
+                             "themes", "case_kind", "result_name", "result_type")}),
+        ("时限与收费", {"fields": (("legal_time_limit", "promised_time_limit"), "special_procedures",
+                              "fee_charged", "fee_standard", "fee_basis")}),
+        ("办理方式", {"fields": ("visits", "online_depth", ("tag_immediate", "tag_online", "tag_one_visit", "tag_nearby"),
+                             "regionwide", "place", "office_hours", "consult_phone", "complaint_phone")}),
+        ("指南内容", {"fields": ("legal_basis", "conditions", "process_steps", "keywords", "faqs", "popularity")}),
+    )  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.items_manageable_by(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ServiceItem | None = None) -> Any:
+        base = ["version", "status", "published_at"]
+        if obj is not None and obj.status != ItemStatus.DRAFT:
+            return [f.name for f in ServiceItem._meta.concrete_fields if f.name != "id"] + ["themes"]
+        return base
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.status == ItemStatus.DRAFT)
+
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+        if not change:
+            latest = selectors.item_versions(obj.implementation_code).first()
+            obj.version = latest.version + 1 if latest else 1
+        services.item_draft_save(obj)
+
+    @admin.action(description="发布所选草稿（替代当前发布版本）")
+    def publish(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for item in queryset.filter(status=ItemStatus.DRAFT):
+            try:
+                services.item_publish(item)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{item.name}：{exc.message}", messages.ERROR)
+        self.message_user(request, f"已发布 {done} 个事项版本")
+
+    @admin.action(description="以所选版本为基础创建新草稿")
+    def new_draft(self, request: HttpRequest, queryset: Any) -> None:
+        for item in queryset:
+            try:
+                draft = services.item_draft_create_from(item)
+                self.message_user(request, f"已创建“{draft.name}”第{draft.version}版草稿")
+            except DomainError as exc:
+                self.message_user(request, f"{item.name}：{exc.message}", messages.ERROR)

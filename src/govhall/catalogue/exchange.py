@@ -1,0 +1,296 @@
+"""Import and export of the whole catalogue as JSON or as an Excel workbook (docs/catalogue-format.md).
+
+Export is a read; import goes through the services, in one transaction: a file with an error changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+
+from govhall.core.errors import ValidationFailed
+from govhall.identity.models import Department, Region
+
+from .models import ItemStatus, Material, ServiceItem, Synonym, Theme
+from .services import item_check, item_publish
+
+FORMAT = "govhall-catalogue"
+FORMAT_VERSION = 1
+
+ITEM_KEYS = [
+    "implementation_code", "basic_code", "version", "status", "name", "item_type", "department", "level", "region",
+    "audiences", "themes", "case_kind", "legal_time_limit", "promised_time_limit", "special_procedures",
+    "fee_charged", "fee_standard", "fee_basis", "visits", "online_depth", "tag_immediate", "tag_online",
+    "tag_one_visit", "tag_nearby", "regionwide", "legal_basis", "conditions", "process_steps", "result_name",
+    "result_type", "place", "office_hours", "consult_phone", "complaint_phone", "keywords", "faqs", "popularity",
+]  # fmt: skip
+MATERIAL_KEYS = [
+    "name", "requirement", "condition", "form", "copies", "medium", "source", "source_ref", "sample",
+    "common_mistakes", "legal_basis", "notes",
+]  # fmt: skip
+_PLAIN_ITEM_FIELDS = [
+    k for k in ITEM_KEYS if k not in {"department", "region", "audiences", "themes", "status", "version"}
+]
+_JSON_COLUMNS = {"audiences", "themes", "special_procedures", "process_steps", "keywords", "faqs", "synonyms"}
+
+
+# ---- export -------------------------------------------------------------------------------------------
+
+
+def item_to_dict(item: ServiceItem) -> dict[str, Any]:
+    data: dict[str, Any] = {k: getattr(item, k) for k in _PLAIN_ITEM_FIELDS}
+    data.update(
+        version=item.version,
+        status=item.status,
+        department=item.department.code,
+        region=item.region_id,
+        audiences=item.audiences,
+        themes=sorted(t.code for t in item.themes.all()),
+        materials=[{k: getattr(m, k) for k in MATERIAL_KEYS} for m in item.materials.all()],
+    )
+    return {k: data[k] for k in [*ITEM_KEYS, "materials"]}
+
+
+def catalogue_as_dict() -> dict[str, Any]:
+    items = (
+        ServiceItem.objects.select_related("department")
+        .prefetch_related("themes", "materials")
+        .order_by("implementation_code", "version")
+    )
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "themes": list(
+            Theme.objects.order_by("audience", "order", "code").values("code", "name", "audience", "order")
+        ),
+        "synonyms": list(Synonym.objects.order_by("term").values("term", "synonyms")),
+        "items": [item_to_dict(i) for i in items],
+    }
+
+
+def catalogue_export_json() -> bytes:
+    return json.dumps(catalogue_as_dict(), ensure_ascii=False, indent=1).encode()
+
+
+def catalogue_export_xlsx() -> bytes:
+    data = catalogue_as_dict()
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _sheet(book, "主题", ["code", "name", "audience", "order"], data["themes"])
+    _sheet(book, "同义词", ["term", "synonyms"], data["synonyms"])
+    _sheet(book, "事项", ITEM_KEYS, data["items"])
+    materials = [
+        {"implementation_code": i["implementation_code"], "version": i["version"], "position": n, **m}
+        for i in data["items"]
+        for n, m in enumerate(i["materials"])
+    ]
+    _sheet(book, "申请材料", ["implementation_code", "version", "position", *MATERIAL_KEYS], materials)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet(book: Workbook, title: str, keys: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(keys)
+    for row in rows:
+        sheet.append([_cell(k, row.get(k)) for k in keys])
+
+
+def _cell(key: str, value: Any) -> Any:
+    if key in _JSON_COLUMNS:
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+# ---- import -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    themes: int = 0
+    synonyms: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def catalogue_import_json(raw: bytes | str) -> ImportReport:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"文件不是有效的JSON：{exc}", field="file") from exc
+    return catalogue_import(data)
+
+
+def catalogue_import_xlsx(raw: bytes) -> ImportReport:
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ValidationFailed("文件不是有效的Excel工作簿（.xlsx）", field="file") from exc
+    sheets = {name: _rows(book[name]) for name in book.sheetnames}
+    for required in ("事项", "申请材料"):
+        if required not in sheets:
+            raise ValidationFailed(f"工作簿缺少工作表“{required}”", field="file")
+    materials: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in sorted(sheets["申请材料"], key=lambda r: int(r.get("position") or 0)):
+        key = (str(row.pop("implementation_code")), int(row.pop("version")))
+        row.pop("position", None)
+        materials.setdefault(key, []).append(row)
+    items = []
+    for row in sheets["事项"]:
+        row["materials"] = materials.get((str(row["implementation_code"]), int(row["version"])), [])
+        items.append(row)
+    data = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "themes": sheets.get("主题", []),
+        "synonyms": sheets.get("同义词", []),
+        "items": items,
+    }
+    return catalogue_import(data)
+
+
+def _rows(sheet: Any) -> list[dict[str, Any]]:
+    rows = sheet.iter_rows(values_only=True)
+    keys = [str(k) for k in next(rows, ()) if k is not None]
+    out = []
+    for values in rows:
+        if values is None or all(v is None for v in values):
+            continue
+        row = {}
+        for key, value in zip(keys, values, strict=False):
+            if key in _JSON_COLUMNS:
+                value = json.loads(value) if value not in (None, "") else []
+            row[key] = "" if value is None else value
+        out.append(row)
+    return out
+
+
+@transaction.atomic
+def catalogue_import(data: dict[str, Any]) -> ImportReport:
+    """Load themes, synonyms and items. Existing published versions are immutable: identical ones are
+    skipped, a changed one is an error (publish a new version instead). Drafts are overwritten."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValidationFailed("文件格式不正确：缺少 format=govhall-catalogue", field="file")
+    report = ImportReport()
+    for theme in data.get("themes") or []:
+        Theme.objects.update_or_create(
+            code=theme["code"], defaults={k: theme[k] for k in ("name", "audience", "order")}
+        )
+        report.themes += 1
+    for entry in data.get("synonyms") or []:
+        Synonym.objects.update_or_create(term=entry["term"], defaults={"synonyms": list(entry["synonyms"])})
+        report.synonyms += 1
+    context = _ImportContext()
+    for number, raw in enumerate(data.get("items") or [], start=1):
+        try:
+            _import_item(raw, context, report)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationFailed(f"第{number}个事项数据不完整或类型错误：{exc}", field="items") from exc
+        except ValidationFailed as exc:
+            name = raw.get("name", "") if isinstance(raw, dict) else ""
+            raise ValidationFailed(f"第{number}个事项（{name}）：{exc.message}", field=exc.field) from exc
+    return report
+
+
+class _ImportContext:
+    def __init__(self) -> None:
+        self.departments = {d.code: d for d in Department.objects.all()}
+        self.regions = set(Region.objects.values_list("code", flat=True))
+        self.themes = {t.code: t for t in Theme.objects.all()}
+
+
+def _import_item(raw: dict[str, Any], ctx: _ImportContext, report: ImportReport) -> None:
+    code, version = str(raw["implementation_code"]), int(raw.get("version") or 1)
+    status = raw.get("status") or ItemStatus.PUBLISHED
+    if status not in ItemStatus.values:
+        raise ValidationFailed(f"状态“{status}”无效", field="status")
+    incoming = _build_item(raw, ctx)
+    existing = ServiceItem.objects.filter(implementation_code=code, version=version).first()
+    if existing is not None and existing.status != ItemStatus.DRAFT:
+        if _content(item_to_dict(existing)) != _content(item_to_dict_unsaved(incoming, raw)):
+            raise ValidationFailed(
+                f"实施编码{code}第{version}版已发布，内容不可修改；请以新版本号导入", field="version"
+            )
+        report.unchanged += 1
+        return
+    if existing is not None:
+        incoming.pk, incoming.created_at = existing.pk, existing.created_at
+        existing.materials.all().delete()
+        report.updated += 1
+    else:
+        report.created += 1
+    incoming.version, incoming.status = version, ItemStatus.DRAFT
+    incoming.save()
+    incoming.themes.set([ctx.themes[t] for t in raw.get("themes") or []])
+    Material.objects.bulk_create(
+        [
+            Material(item=incoming, position=n, **_material(m))
+            for n, m in enumerate(raw.get("materials") or [])
+        ]
+    )
+    if status == ItemStatus.PUBLISHED:
+        item_publish(incoming)
+    elif status == ItemStatus.SUPERSEDED:
+        ServiceItem.objects.filter(pk=incoming.pk).update(status=ItemStatus.SUPERSEDED)
+
+
+def _build_item(raw: dict[str, Any], ctx: _ImportContext) -> ServiceItem:
+    department = ctx.departments.get(raw["department"])
+    if department is None:
+        raise ValidationFailed(f"部门“{raw['department']}”不存在", field="department")
+    if str(raw["region"]) not in ctx.regions:
+        raise ValidationFailed(f"行政区划“{raw['region']}”不存在", field="region")
+    unknown = [t for t in raw.get("themes") or [] if t not in ctx.themes]
+    if unknown:
+        raise ValidationFailed(f"主题“{'、'.join(unknown)}”不存在", field="themes")
+    item = ServiceItem(
+        **{k: raw[k] for k in _PLAIN_ITEM_FIELDS if k in raw},
+        department=department,
+        region_id=str(raw["region"]),
+        for_person="person" in raw["audiences"],
+        for_enterprise="enterprise" in raw["audiences"],
+    )
+    for name in ("fee_charged", "tag_immediate", "tag_online", "tag_one_visit", "tag_nearby", "regionwide"):
+        setattr(item, name, bool(getattr(item, name)))
+    try:
+        item.full_clean(
+            exclude=["department", "region", "themes"], validate_unique=False, validate_constraints=False
+        )
+    except DjangoValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        label = ServiceItem._meta.get_field(name).verbose_name if name != "__all__" else "事项"
+        raise ValidationFailed(f"{label}：{'；'.join(messages)}", field=name) from exc
+    item_check(item)
+    return item
+
+
+def item_to_dict_unsaved(item: ServiceItem, raw: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {k: getattr(item, k) for k in _PLAIN_ITEM_FIELDS}
+    data.update(
+        version=int(raw.get("version") or 1),
+        department=item.department.code,
+        region=item.region_id,
+        audiences=item.audiences,
+        themes=sorted(raw.get("themes") or []),
+        materials=[_material(m) for m in raw.get("materials") or []],
+    )
+    return {k: data.get(k) for k in [*ITEM_KEYS, "materials"]}
+
+
+def _content(data: dict[str, Any]) -> dict[str, Any]:
+    """What an item says, without its lifecycle and usage figures."""
+    return {k: v for k, v in data.items() if k not in ("status", "popularity")}
+
+
+def _material(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: raw.get(k, "" if k not in ("copies",) else 1) for k in MATERIAL_KEYS}

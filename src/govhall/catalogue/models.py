@@ -1,0 +1,239 @@
+"""The service catalogue: items (实施清单) with their guides and materials, in versions; themes and synonyms.
+
+An item is edited as a draft; publishing makes that version immutable and supersedes the previous one.
+Every version stays in the table; cases will point at the version they were applied under.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from govhall.core.models import TimestampedModel
+from govhall.identity.models import Department, Region, RegionLevel
+
+
+class Audience(models.TextChoices):
+    PERSON = "person", "个人"
+    ENTERPRISE = "enterprise", "法人"
+
+
+class Theme(models.Model):
+    """主题: a life event (个人) or an enterprise stage (法人)."""
+
+    code = models.SlugField("主题编码", max_length=30, unique=True)
+    name = models.CharField("主题名称", max_length=30)
+    audience = models.CharField("服务对象", max_length=10, choices=Audience.choices)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主题"
+        ordering = ["audience", "order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Synonym(models.Model):
+    """同义词: what citizens type (生孩子) and the official words it stands for (出生登记)."""
+
+    term = models.CharField("口语词", max_length=50, unique=True)
+    synonyms = models.JSONField("对应规范词", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "同义词"
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {'、'.join(self.synonyms)}"
+
+
+class ItemType(models.TextChoices):
+    PERMIT = "permit", "行政许可"
+    CONFIRMATION = "confirmation", "行政确认"
+    PAYMENT = "payment", "行政给付"
+    ADJUDICATION = "adjudication", "行政裁决"
+    LEVY = "levy", "行政征收"
+    REWARD = "reward", "行政奖励"
+    OTHER_POWER = "other_power", "其他行政权力"
+    PUBLIC_SERVICE = "public_service", "公共服务"
+
+
+class CaseKind(models.TextChoices):
+    INSTANT = "instant", "即办件"
+    PROMISED = "promised", "承诺件"
+    JOINT = "joint", "联办件"
+    ESCALATED = "escalated", "上报件"
+
+
+class ItemStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    SUPERSEDED = "superseded", "已废止（被新版本替代）"
+
+
+class ResultType(models.TextChoices):
+    LICENCE = "licence", "证照"
+    APPROVAL = "approval", "批文"
+    OTHER = "other", "其他"
+
+
+ONLINE_DEPTHS = {1: "一级：网上咨询", 2: "二级：网上预审", 3: "三级：网上受理", 4: "四级：全程网办"}
+
+
+class ServiceItem(TimestampedModel):
+    """政务服务事项: one version of one item as implemented by one department (实施清单)."""
+
+    implementation_code = models.CharField("实施编码", max_length=40, db_index=True)
+    version = models.PositiveIntegerField("版本号", default=1)
+    status = models.CharField("状态", max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    superseded_at = models.DateTimeField("废止时间", null=True, blank=True)
+
+    basic_code = models.CharField("基本编码", max_length=20, db_index=True)
+    name = models.CharField("事项名称", max_length=200)
+    item_type = models.CharField("事项类型", max_length=20, choices=ItemType.choices)
+    department = models.ForeignKey(Department, models.PROTECT, related_name="items", verbose_name="实施主体")
+    level = models.CharField("实施层级", max_length=10, choices=RegionLevel.choices)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="items", verbose_name="实施区划")
+    for_person = models.BooleanField("面向个人", default=False)
+    for_enterprise = models.BooleanField("面向法人", default=False)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="items", verbose_name="主题")
+    case_kind = models.CharField("办件类型", max_length=10, choices=CaseKind.choices)
+    legal_time_limit = models.PositiveIntegerField("法定办结时限（工作日）")
+    promised_time_limit = models.PositiveIntegerField("承诺办结时限（工作日）")
+    special_procedures = models.JSONField("特别程序", default=list, blank=True)
+    fee_charged = models.BooleanField("是否收费", default=False)
+    fee_standard = models.TextField("收费标准", blank=True)
+    fee_basis = models.TextField("收费依据", blank=True)
+    visits = models.PositiveSmallIntegerField("到办事现场次数", default=1)
+    online_depth = models.PositiveSmallIntegerField(
+        "网上办理深度", default=1, choices=list(ONLINE_DEPTHS.items())
+    )
+    tag_immediate = models.BooleanField("马上办", default=False)
+    tag_online = models.BooleanField("网上办", default=False)
+    tag_one_visit = models.BooleanField("一次办", default=False)
+    tag_nearby = models.BooleanField("就近办", default=False)
+    regionwide = models.BooleanField("全域通办", default=False)
+    legal_basis = models.TextField("设定依据")
+    conditions = models.TextField("受理条件")
+    process_steps = models.JSONField("办理流程", default=list, blank=True)
+    result_name = models.CharField("审批结果名称", max_length=200, blank=True)
+    result_type = models.CharField("审批结果类型", max_length=10, choices=ResultType.choices, default="other")
+    place = models.TextField("办理地点")
+    office_hours = models.TextField("办理时间")
+    consult_phone = models.CharField("咨询电话", max_length=50)
+    complaint_phone = models.CharField("监督投诉电话", max_length=50)
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    faqs = models.JSONField("常见问题", default=list, blank=True)
+    popularity = models.PositiveIntegerField("热度", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政务服务事项"
+        ordering = ["implementation_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["implementation_code", "version"], name="item_version_unique"),
+            models.UniqueConstraint(
+                fields=["implementation_code"], condition=Q(status="published"), name="one_published_version"
+            ),
+            models.UniqueConstraint(
+                fields=["implementation_code"], condition=Q(status="draft"), name="one_draft_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(promised_time_limit__lte=models.F("legal_time_limit")),
+                name="promised_within_legal_limit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-popularity", "name"], name="item_status_popularity"),
+            models.Index(fields=["department", "status"], name="item_department_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（v{self.version}）"
+
+    @property
+    def audiences(self) -> list[str]:
+        return [
+            a
+            for a, on in ((Audience.PERSON, self.for_person), (Audience.ENTERPRISE, self.for_enterprise))
+            if on
+        ]
+
+    @property
+    def online_depth_label(self) -> str:
+        return ONLINE_DEPTHS.get(self.online_depth, "")
+
+    @property
+    def visits_label(self) -> str:
+        return {0: "0次", 1: "1次"}.get(self.visits, "多次")
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ItemStatus.DRAFT
+
+
+class Requirement(models.TextChoices):
+    REQUIRED = "required", "必要"
+    OPTIONAL = "optional", "非必要"
+    CONDITIONAL = "conditional", "情形必要"
+
+
+class MaterialForm(models.TextChoices):
+    ORIGINAL = "original", "原件"
+    COPY = "copy", "复印件"
+    ORIGINAL_AND_COPY = "original_and_copy", "原件和复印件"
+
+
+class Medium(models.TextChoices):
+    PAPER = "paper", "纸质"
+    ELECTRONIC = "electronic", "电子"
+    BOTH = "both", "纸质或电子"
+
+
+class MaterialSource(models.TextChoices):
+    APPLICANT = "applicant", "申请人自备"
+    LICENCE = "licence", "电子证照"
+    SHARED_DATA = "shared_data", "共享数据"
+
+
+class Material(models.Model):
+    """申请材料 of one item version."""
+
+    item = models.ForeignKey(ServiceItem, models.CASCADE, related_name="materials")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    name = models.CharField("材料名称", max_length=200)
+    requirement = models.CharField("必要性", max_length=12, choices=Requirement.choices, default="required")
+    condition = models.TextField("情形说明", blank=True)
+    form = models.CharField("材料形式", max_length=20, choices=MaterialForm.choices, default="original")
+    copies = models.PositiveSmallIntegerField("份数", default=1)
+    medium = models.CharField("载体", max_length=12, choices=Medium.choices, default="both")
+    source = models.CharField("来源渠道", max_length=12, choices=MaterialSource.choices, default="applicant")
+    source_ref = models.CharField("证照或数据资源", max_length=200, blank=True)
+    sample = models.TextField("示范文本", blank=True)
+    common_mistakes = models.TextField("易错提醒", blank=True)
+    legal_basis = models.TextField("材料依据", blank=True)
+    notes = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请材料"
+        ordering = ["item_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemSearchDocument(models.Model):
+    """The search terms of one published item, by weight. SQLite indexes it with FTS5, PostgreSQL with a
+    generated tsvector column; both are created by this app's migrations."""
+
+    item = models.OneToOneField(ServiceItem, models.CASCADE, primary_key=True, related_name="search_document")
+    name_terms = models.TextField()
+    keyword_terms = models.TextField()
+    body_terms = models.TextField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检索文档"
+
+    def __str__(self) -> str:
+        return f"检索文档 {self.item_id}"

@@ -1,0 +1,217 @@
+"""Reads of the catalogue: search, guides, themes, versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+
+from govhall.core.errors import NotFound, ValidationFailed
+from govhall.identity.selectors import region_subtree_codes
+
+from .models import Audience, ItemSearchDocument, ItemStatus, Material, ServiceItem, Synonym, Theme
+from .search import SearchQuery, build_query, synonym_candidates
+
+MAX_QUERY_LENGTH = 10_000
+
+
+@dataclass
+class SearchFilters:
+    audience: str | None = None
+    theme: str | None = None
+    department: str | None = None
+    region: str | None = None
+
+
+@dataclass
+class SearchPage:
+    count: int
+    items: list[ServiceItem]
+    page: int
+    page_size: int
+    query: SearchQuery | None = None
+    relaxed: bool = False  # no item had every word: showing items with any of them
+    facets: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def _published() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
+
+
+def synonyms_for(words: list[str]) -> dict[str, list[str]]:
+    return dict(Synonym.objects.filter(term__in=words).values_list("term", "synonyms"))
+
+
+def validate_filters(filters: SearchFilters) -> SearchFilters:
+    if filters.audience and filters.audience not in Audience.values:
+        raise ValidationFailed("服务对象只能是 person（个人）或 enterprise（法人）", field="audience")
+    for name in ("theme", "department", "region"):
+        value = getattr(filters, name)
+        if value is not None and len(value) > 40:
+            raise ValidationFailed("筛选条件过长", field=name)
+    return filters
+
+
+def item_search(
+    *, q: str = "", filters: SearchFilters | None = None, page: int = 1, page_size: int = 20
+) -> SearchPage:
+    """Published items matching a query and filters, best first; an empty query lists popular items."""
+    filters = validate_filters(filters or SearchFilters())
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValidationFailed(f"检索词过长，请不超过{MAX_QUERY_LENGTH}个字符", field="q")
+    if page < 1:
+        raise ValidationFailed("页码应从1开始", field="page")
+    if not 1 <= page_size <= settings.SEARCH_PAGE_SIZE_MAX:
+        raise ValidationFailed(f"每页条数应在1到{settings.SEARCH_PAGE_SIZE_MAX}之间", field="page_size")
+    query = build_query(q, synonyms_for(synonym_candidates(q))) if q.strip() else SearchQuery(())
+    offset = (page - 1) * page_size
+    if query.is_empty:
+        count, ids = _browse(filters, offset, page_size)
+        return SearchPage(count, _load(ids), page, page_size, query)
+    count, ids = _match(query, filters, offset, page_size, any_clause=False)
+    relaxed = False
+    if count == 0 and len(query.clauses) > 1:
+        count, ids = _match(query, filters, offset, page_size, any_clause=True)
+        relaxed = True
+    return SearchPage(count, _load(ids), page, page_size, query, relaxed)
+
+
+def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
+    where, params = ["i.status = %s"], [ItemStatus.PUBLISHED.value]
+    if filters.audience:
+        where.append("i.for_person = %s" if filters.audience == Audience.PERSON else "i.for_enterprise = %s")
+        params.append(True)
+    if filters.department:
+        where.append("i.department_id IN (SELECT id FROM identity_department WHERE code = %s)")
+        params.append(filters.department)
+    if filters.theme:
+        where.append(
+            "i.id IN (SELECT it.serviceitem_id FROM catalogue_serviceitem_themes it "
+            "JOIN catalogue_theme t ON t.id = it.theme_id WHERE t.code = %s)"
+        )
+        params.append(filters.theme)
+    if filters.region:
+        codes = region_subtree_codes(filters.region)
+        where.append(f"i.region_id IN ({', '.join(['%s'] * len(codes))})")
+        params.extend(codes)
+    return " AND ".join(where), params
+
+
+def _browse(filters: SearchFilters, offset: int, limit: int) -> tuple[int, list[int]]:
+    where, params = _filter_sql(filters)
+    sql = (
+        f"SELECT i.id, COUNT(*) OVER () FROM catalogue_serviceitem i WHERE {where} "
+        "ORDER BY i.popularity DESC, i.name, i.id LIMIT %s OFFSET %s"
+    )
+    return _run(sql, [*params, limit, offset])
+
+
+def _match(
+    query: SearchQuery, filters: SearchFilters, offset: int, limit: int, *, any_clause: bool
+) -> tuple[int, list[int]]:
+    where, params = _filter_sql(filters)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT i.id, COUNT(*) OVER () FROM catalogue_itemsearchdocument d "
+            "JOIN catalogue_serviceitem i ON i.id = d.item_id "
+            f"WHERE d.document @@ to_tsquery('simple', %s) AND {where} "
+            "ORDER BY ts_rank(d.document, to_tsquery('simple', %s), 1) DESC, i.popularity DESC, i.id "
+            "LIMIT %s OFFSET %s"
+        )
+        text = query.tsquery(any_clause=any_clause)
+        return _run(sql, [text, *params, text, limit, offset])
+    # bm25() only works in a query on the FTS table itself: rank there, then join and filter.
+    sql = (
+        "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(catalogue_item_fts, 10.0, 4.0, 1.0) AS rank "
+        "FROM catalogue_item_fts WHERE catalogue_item_fts MATCH %s) "
+        "SELECT i.id, COUNT(*) OVER () FROM m JOIN catalogue_serviceitem i ON i.id = m.id "
+        f"WHERE {where} ORDER BY m.rank, i.popularity DESC, i.id LIMIT %s OFFSET %s"
+    )
+    return _run(sql, [query.fts5(any_clause=any_clause), *params, limit, offset])
+
+
+def _run(sql: str, params: list[object]) -> tuple[int, list[int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return 0, []
+    return rows[0][1], [row[0] for row in rows]
+
+
+def _load(ids: list[int]) -> list[ServiceItem]:
+    by_id = ServiceItem.objects.select_related("department", "region").prefetch_related("themes").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def item_get_published(implementation_code: str) -> ServiceItem:
+    """The published version of an item, with everything its guide shows."""
+    item = (
+        _published()
+        .select_related("department", "region")
+        .prefetch_related(
+            "themes", Prefetch("materials", queryset=Material.objects.order_by("position", "id"))
+        )
+        .filter(implementation_code=implementation_code)
+        .first()
+    )
+    if item is None:
+        raise NotFound("未找到该事项，可能已调整或尚未发布", field="implementation_code")
+    return item
+
+
+def item_get_version(implementation_code: str, version: int) -> ServiceItem:
+    item = (
+        ServiceItem.objects.select_related("department", "region")
+        .prefetch_related("themes", "materials")
+        .filter(implementation_code=implementation_code, version=version)
+        .first()
+    )
+    if item is None:
+        raise NotFound("未找到该事项版本", field="version")
+    return item
+
+
+def item_versions(implementation_code: str) -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(implementation_code=implementation_code).order_by("-version")
+
+
+def item_popular(*, audience: str | None = None, limit: int = 8) -> list[ServiceItem]:
+    queryset = _published().select_related("department")
+    if audience == Audience.PERSON:
+        queryset = queryset.filter(for_person=True)
+    elif audience == Audience.ENTERPRISE:
+        queryset = queryset.filter(for_enterprise=True)
+    return list(queryset.order_by("-popularity", "name")[:limit])
+
+
+def theme_list(*, audience: str | None = None) -> QuerySet[Theme]:
+    queryset = Theme.objects.all()
+    if audience:
+        queryset = queryset.filter(audience=audience)
+    return queryset.order_by("audience", "order", "code")
+
+
+def search_document_exists(item: ServiceItem) -> bool:
+    return ItemSearchDocument.objects.filter(item=item).exists()
+
+
+def items_manageable_by(user: Any) -> QuerySet[ServiceItem]:
+    """The item versions a staff member may manage: the platform department and system administrators see
+    their whole region; any other catalogue administrator only their own department's items."""
+    queryset = ServiceItem.objects.select_related("department")
+    if user.is_superuser or user.has_role("system_admin"):
+        return queryset
+    if not user.has_role("catalogue_admin") or user.department_id is None:
+        return queryset.none()
+    if user.department.code == settings.PLATFORM_DEPARTMENT_CODE:
+        region = user.region_id or user.department.region_id
+        return queryset.filter(region_id__in=region_subtree_codes(region))
+    return queryset.filter(department_id=user.department_id)

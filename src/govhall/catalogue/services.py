@@ -1,0 +1,140 @@
+"""Writes of the catalogue: drafts, publishing (which supersedes and re-indexes), themes and synonyms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from govhall.core.errors import Conflict, ValidationFailed
+from govhall.core.text import index_text
+
+from .models import ItemSearchDocument, ItemStatus, Material, ServiceItem
+
+_COPIED_FIELDS = [
+    f.name
+    for f in ServiceItem._meta.concrete_fields
+    if f.name not in {"id", "version", "status", "published_at", "superseded_at", "created_at", "updated_at"}
+]
+_MATERIAL_FIELDS = [f.name for f in Material._meta.concrete_fields if f.name not in {"id", "item"}]
+
+
+def item_assert_editable(item: ServiceItem) -> None:
+    if item.status != ItemStatus.DRAFT:
+        raise Conflict(
+            f"事项“{item.name}”第{item.version}版已{item.get_status_display()}，不可修改；请先创建新草稿",
+            field=None,
+            code="item_not_draft",
+        )
+
+
+def item_check(item: ServiceItem) -> None:
+    """The invariants an item must meet before it is saved or published."""
+    if item.promised_time_limit > item.legal_time_limit:
+        raise ValidationFailed("承诺办结时限不能超过法定办结时限", field="promised_time_limit")
+    if not (item.for_person or item.for_enterprise):
+        raise ValidationFailed("请至少选择一个服务对象（个人或法人）", field="audiences")
+    if item.online_depth not in (1, 2, 3, 4):
+        raise ValidationFailed("网上办理深度应为1到4级", field="online_depth")
+    for name in ("name", "legal_basis", "conditions", "implementation_code", "basic_code"):
+        if not str(getattr(item, name) or "").strip():
+            label = ServiceItem._meta.get_field(name).verbose_name
+            raise ValidationFailed(f"请填写{label}", field=name)
+
+
+@transaction.atomic
+def item_draft_create_from(item: ServiceItem) -> ServiceItem:
+    """A new draft version copying an existing version with its themes and materials."""
+    if ServiceItem.objects.filter(
+        implementation_code=item.implementation_code, status=ItemStatus.DRAFT
+    ).exists():
+        raise Conflict("该事项已有未发布的草稿，请先编辑或发布该草稿", code="draft_exists")
+    latest = (
+        ServiceItem.objects.filter(implementation_code=item.implementation_code).order_by("-version").first()
+    )
+    draft = ServiceItem(**{name: getattr(item, name) for name in _COPIED_FIELDS})
+    draft.version = (latest.version if latest else 0) + 1
+    draft.status = ItemStatus.DRAFT
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError as exc:
+        raise Conflict("该事项已有未发布的草稿", code="draft_exists") from exc
+    draft.themes.set(item.themes.all())
+    Material.objects.bulk_create(
+        [Material(item=draft, **{n: getattr(m, n) for n in _MATERIAL_FIELDS}) for m in item.materials.all()]
+    )
+    return draft
+
+
+@transaction.atomic
+def item_publish(item: ServiceItem) -> ServiceItem:
+    """Publish a draft: it becomes immutable and searchable; the version it replaces is superseded."""
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    item_assert_editable(item)
+    item_check(item)
+    now = timezone.now()
+    previous = list(
+        ServiceItem.objects.select_for_update().filter(
+            implementation_code=item.implementation_code, status=ItemStatus.PUBLISHED
+        )
+    )
+    for old in previous:
+        ServiceItem.objects.filter(pk=old.pk).update(status=ItemStatus.SUPERSEDED, superseded_at=now)
+        ItemSearchDocument.objects.filter(item=old).delete()
+    if previous:
+        item.popularity = max(item.popularity, *(old.popularity for old in previous))
+    item.status, item.published_at = ItemStatus.PUBLISHED, now
+    item.save(update_fields=["status", "published_at", "popularity", "updated_at"])
+    item_index(item)
+    return item
+
+
+def item_index(item: ServiceItem) -> None:
+    """(Re)write the search document of a published item."""
+    ItemSearchDocument.objects.update_or_create(item=item, defaults=search_terms(item))
+
+
+def search_terms(item: ServiceItem) -> dict[str, Any]:
+    materials = list(item.materials.all())
+    body = "\n".join(
+        [
+            item.conditions,
+            item.legal_basis,
+            item.result_name,
+            item.department.name,
+            item.get_item_type_display(),
+            *(step.get("name", "") + " " + step.get("description", "") for step in item.process_steps),
+            *(m.name + " " + m.source_ref for m in materials),
+            *(faq.get("question", "") for faq in item.faqs),
+        ]
+    )
+    themes = " ".join(t.name for t in item.themes.all())
+    return {
+        "name_terms": index_text(item.name),
+        "keyword_terms": index_text(" ".join([*item.keywords, themes])),
+        "body_terms": index_text(body),
+    }
+
+
+def catalogue_reindex() -> int:
+    """Rebuild every published item's search document (after a change of segmentation)."""
+    count = 0
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).select_related("department")
+    for item in items.prefetch_related("materials", "themes").iterator(chunk_size=500):
+        item_index(item)
+        count += 1
+    return count
+
+
+def item_draft_save(item: ServiceItem) -> ServiceItem:
+    """Save changes to a draft; a published or superseded version never changes."""
+    if item.pk:
+        stored = ServiceItem.objects.filter(pk=item.pk).values_list("status", flat=True).first()
+        if stored and stored != ItemStatus.DRAFT:
+            raise Conflict("已发布或已废止的版本不可修改；请先创建新草稿", code="item_not_draft")
+    item.status = ItemStatus.DRAFT
+    item_check(item)
+    item.save()
+    return item

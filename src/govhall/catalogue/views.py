@@ -1,0 +1,121 @@
+"""Portal pages of the catalogue: home, search, guide, departments. Readable and searchable without JavaScript."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from govhall.core.errors import DomainError, NotFound
+from govhall.identity.models import Region
+from govhall.identity.selectors import department_list, hall_list
+
+from . import selectors
+from .models import Audience, ServiceItem
+
+HOT_WORDS = ["社保卡", "户口迁移", "公积金提取", "结婚登记", "开饭店", "营业执照", "驾驶证"]
+GUIDE_SECTIONS = [
+    ("basic", "基本信息"),
+    ("conditions", "受理条件"),
+    ("materials", "申请材料"),
+    ("process", "办理流程"),
+    ("time", "办理时限"),
+    ("fees", "收费标准"),
+    ("basis", "设定依据"),
+    ("where", "办理地点和时间"),
+    ("contact", "咨询监督"),
+    ("faq", "常见问题"),
+]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    blocks = [
+        {
+            "audience": Audience.PERSON.value,
+            "title": "个人办事",
+            "themes": selectors.theme_list(audience="person"),
+        },
+        {
+            "audience": Audience.ENTERPRISE.value,
+            "title": "法人办事",
+            "themes": selectors.theme_list(audience="enterprise"),
+        },
+    ]
+    context = {
+        "theme_blocks": blocks,
+        "popular": selectors.item_popular(limit=12),
+        "hot_words": HOT_WORDS,
+        "item_count": ServiceItem.objects.filter(status="published").count(),
+    }
+    return render(request, "catalogue/home.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
+    filters = selectors.SearchFilters(
+        audience=request.GET.get("audience") or None,
+        theme=request.GET.get("theme") or None,
+        department=request.GET.get("department") or None,
+        region=request.GET.get("region") or None,
+    )
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    error, status = None, 200
+    try:
+        page = selectors.item_search(q=q, filters=filters, page=page_number, page_size=15)
+    except DomainError as exc:
+        error, status = exc.message, exc.status
+        page = selectors.SearchPage(0, [], 1, 15)
+    params = {k: v for k, v in {"q": q, **vars(filters)}.items() if v}
+    context = {
+        "q": q,
+        "filters": filters,
+        "page": page,
+        "error": error,
+        "base_query": urlencode(params),
+        "themes": selectors.theme_list(),
+        "departments": department_list(),
+        "regions": Region.objects.filter(level__in=["county", "town"]).order_by("code"),
+        "crumbs": [("事项检索", None)],
+    }
+    return render(request, "catalogue/search.html", context, status=status)
+
+
+def guide(request: HttpRequest, implementation_code: str) -> HttpResponse:
+    try:
+        version = request.GET.get("version")
+        if version and version.isdigit():
+            item = selectors.item_get_version(implementation_code, int(version))
+        else:
+            item = selectors.item_get_published(implementation_code)
+    except NotFound:
+        return render(request, "web/not_found.html", {"crumbs": [("未找到", None)]}, status=404)
+    audience = "person" if item.for_person else "enterprise"
+    apply_path = reverse("web:guide", args=[item.implementation_code]) + "#materials"
+    apply_url = (
+        apply_path
+        if request.user.is_authenticated
+        else f"{reverse('web:login')}?{urlencode({'next': apply_path})}"
+    )
+    context = {
+        "item": item,
+        "sections": GUIDE_SECTIONS,
+        "apply_url": apply_url,
+        "crumbs": [
+            (
+                "个人办事" if audience == "person" else "法人办事",
+                f"{reverse('web:search')}?audience={audience}",
+            ),
+            (item.name, None),
+        ],
+    }
+    return render(request, "catalogue/guide.html", context)
+
+
+def departments(request: HttpRequest) -> HttpResponse:
+    context = {"departments": department_list(), "halls": hall_list(), "crumbs": [("部门服务", None)]}
+    return render(request, "catalogue/departments.html", context)

@@ -1,0 +1,101 @@
+"""The demo county: organisation, catalogue and one account for every role. Every step is idempotent."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+
+from govhall.catalogue.exchange import catalogue_import
+from govhall.catalogue.models import ItemStatus, ServiceItem
+from govhall.identity.models import Department, User
+from govhall.identity.services import citizen_register, enterprise_register, organisation_load, staff_create
+
+DEMO_PASSWORD = "Govhall2026"
+CATALOGUE_FILES = ["catalogue_base.json", "catalogue_person.json", "catalogue_enterprise.json"]
+
+DEMO_ACCOUNTS: list[dict[str, Any]] = [
+    {"username": "citizen", "role_label": "自然人（张晓明）", "department_label": "—", "kind": "citizen",
+     "name": "张晓明", "id_number": "330523199003150012", "phone": "13905720001"},
+    {"username": "enterprise", "role_label": "法人经办人（李慧）", "department_label": "安吉竹乡茶业有限公司",
+     "kind": "citizen", "name": "李慧", "id_number": "330523198511200026", "phone": "13905720002",
+     "enterprise": {"name": "安吉竹乡茶业有限公司", "uscc": "91330523MA2B3C4D5M", "legal_representative": "李慧"}},
+    {"username": "clerk", "role_label": "综合窗口人员", "department_label": "县政务服务中心", "kind": "staff",
+     "name": "王芳", "department": "sjj", "roles": ["window_clerk"]},
+    {"username": "approver_scjg", "role_label": "审批人员", "department_label": "市场监管局", "kind": "staff",
+     "name": "陈刚", "department": "scjgj", "roles": ["approver"]},
+    {"username": "approver_wjj", "role_label": "审批人员", "department_label": "卫生健康局", "kind": "staff",
+     "name": "周敏", "department": "wjj", "roles": ["approver"]},
+    {"username": "approver_gaj", "role_label": "审批人员", "department_label": "公安局", "kind": "staff",
+     "name": "吴强", "department": "gaj", "roles": ["approver"]},
+    {"username": "head_scjg", "role_label": "部门负责人", "department_label": "市场监管局", "kind": "staff",
+     "name": "郑建国", "department": "scjgj", "roles": ["department_head", "approver"]},
+    {"username": "supervisor", "role_label": "电子监察人员", "department_label": "县数据局", "kind": "staff",
+     "name": "孙丽", "department": "sjj", "roles": ["supervisor"]},
+    {"username": "catalogue", "role_label": "事项管理员", "department_label": "县数据局", "kind": "staff",
+     "name": "赵磊", "department": "sjj", "roles": ["catalogue_admin"]},
+    {"username": "admin", "role_label": "系统管理员", "department_label": "县数据局", "kind": "staff",
+     "name": "钱伟", "department": "sjj", "roles": ["system_admin"], "superuser": True},
+]  # fmt: skip
+
+# What people look for most in a county hall; shown as 热门服务.
+POPULAR = [
+    "居民身份证换领", "社会保障卡申领", "住房公积金", "个体工商户设立登记", "结婚登记", "户口迁移", "不动产",
+    "机动车驾驶证", "城乡居民基本养老保险", "食品经营许可", "出生", "公司设立登记", "失业保险金",
+]  # fmt: skip
+
+
+def _load_json(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("govhall.demo_data").joinpath(name).read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    summary = organisation_load(_load_json("organisation.json"))
+    items = 0
+    for name in CATALOGUE_FILES:
+        if resources.files("govhall.demo_data").joinpath(name).is_file():
+            report = catalogue_import(_load_json(name))
+            items += report.created + report.unchanged + report.updated
+    summary["items"] = items
+    _set_popularity()
+    summary["accounts"] = _seed_accounts()
+    return summary
+
+
+def _set_popularity() -> None:
+    published = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, popularity=0)
+    for rank, word in enumerate(POPULAR):
+        published.filter(name__contains=word).update(popularity=1000 - rank * 50)
+
+
+def _seed_accounts() -> int:
+    departments = {d.code: d for d in Department.objects.all()}
+    created = 0
+    for account in DEMO_ACCOUNTS:
+        if User.objects.filter(username=account["username"]).exists():
+            continue
+        if account["kind"] == "citizen":
+            user = citizen_register(
+                name=account["name"],
+                id_number=account["id_number"],
+                phone=account["phone"],
+                password=DEMO_PASSWORD,
+            )
+            User.objects.filter(pk=user.pk).update(username=account["username"])
+            user.username = account["username"]
+            if "enterprise" in account:
+                enterprise_register(operator=user, **account["enterprise"])
+        else:
+            staff_create(
+                username=account["username"],
+                real_name=account["name"],
+                password=DEMO_PASSWORD,
+                department=departments[account["department"]],
+                roles=account["roles"],
+                is_superuser=account.get("superuser", False),
+            )
+        created += 1
+    return created

@@ -1,0 +1,40 @@
+"""`govhall worker`: the background worker (django-tasks database backend) with a heartbeat for /healthz."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from govhall.core.services import worker_heartbeat, worker_stopped
+
+
+class Command(BaseCommand):
+    help = "运行后台任务工作进程（处理消息发送等后台任务），并定时上报心跳"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="无任务时的轮询间隔（秒）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        beat = threading.Thread(target=self._beat, args=(stop,), daemon=True, name="heartbeat")
+        beat.start()
+        try:
+            call_command("db_worker", interval=options["interval"], verbosity=options["verbosity"])
+        finally:
+            stop.set()
+            beat.join(timeout=5)
+            worker_stopped()
+
+    @staticmethod
+    def _beat(stop: threading.Event) -> None:
+        try:
+            while not stop.is_set():
+                worker_heartbeat()
+                stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
+        finally:
+            connection.close()

@@ -1,0 +1,46 @@
+"""Chinese messages for request validation errors (Pydantic), naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+FIELD_LABELS = {
+    "name": "名称",
+    "id_number": "公民身份号码",
+    "phone": "手机号码",
+    "password": "密码",
+    "username": "账号",
+    "uscc": "统一社会信用代码",
+    "legal_representative": "法定代表人",
+    "q": "检索词",
+    "page": "页码",
+    "page_size": "每页条数",
+    "audience": "服务对象",
+}
+
+_TYPE_MESSAGES = {
+    "missing": "{label}为必填项",
+    "string_type": "{label}应为文本",
+    "int_parsing": "{label}应为整数",
+    "int_type": "{label}应为整数",
+    "string_too_long": "{label}过长",
+    "string_too_short": "{label}过短",
+    "json_invalid": "请求内容不是有效的JSON",
+    "model_attributes_type": "请求内容应为JSON对象",
+    "dict_type": "请求内容应为JSON对象",
+    "greater_than_equal": "{label}取值过小",
+    "less_than_equal": "{label}取值过大",
+}
+
+
+def describe_validation_errors(errors: Sequence[dict[str, Any]]) -> tuple[str | None, str]:
+    """The first error as (field, Chinese message)."""
+    if not errors:
+        return None, "请求参数不正确"
+    first = errors[0]
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "payload", "form")]
+    field = loc[-1] if loc else None
+    label = FIELD_LABELS.get(field or "", field or "请求内容")
+    template = _TYPE_MESSAGES.get(first.get("type", ""), "{label}格式不正确")
+    return field, template.format(label=label)

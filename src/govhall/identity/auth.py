@@ -1,0 +1,47 @@
+"""Authentication: the Django login backend (ID number, phone or username) and API bearer tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+from ninja.security import HttpBearer, django_auth
+
+from govhall.core.errors import DomainError
+
+from .models import User
+from .services import login_attempt, token_authenticate
+
+
+class LoginBackend(ModelBackend):
+    """Django's backend, with our login names and the lockout of ``login_attempt``."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not username or password is None:
+            return None
+        try:
+            return login_attempt(login=username, password=password)
+        except DomainError as exc:
+            if request is not None:
+                request.login_error = exc  # type: ignore[attr-defined]
+            return None
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+bearer = BearerToken()
+# An endpoint that needs an account accepts a bearer token or a logged-in session (with its CSRF check).
+api_auth = [bearer, django_auth]

@@ -1,0 +1,62 @@
+"""Reads of accounts and organisation."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from govhall.core import crypto
+from govhall.core.ids import IdentifierError, validate_id_number
+
+from .models import Department, Hall, Region, User
+
+
+def user_find_by_login(login: str) -> User | None:
+    """The account a login name means: an ID number, a phone number or a username."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    queryset = User.objects.filter(is_active=True)
+    if len(login) == 18:
+        try:
+            return queryset.filter(id_number_hash=crypto.lookup_hash(validate_id_number(login))).first()
+        except IdentifierError:
+            pass
+    if login.isdigit() and len(login) == 11:
+        found = queryset.filter(phone_hash=crypto.lookup_hash(login)).first()
+        if found:
+            return found
+    return queryset.filter(username=login).first()
+
+
+def department_list(*, region: str | None = None) -> QuerySet[Department]:
+    """Departments with the number of published items each implements."""
+    queryset = Department.objects.select_related("region").annotate(
+        item_count=Count("items", filter=_published_items_filter())
+    )
+    if region:
+        queryset = queryset.filter(region__code__startswith=region[:6])
+    return queryset.order_by("code")
+
+
+def _published_items_filter():  # type: ignore[no-untyped-def]
+    from django.db.models import Q
+
+    return Q(items__status="published")
+
+
+def hall_list() -> QuerySet[Hall]:
+    return Hall.objects.select_related("region").prefetch_related("windows").order_by("region_id", "code")
+
+
+def region_subtree_codes(code: str) -> list[str]:
+    """A region's code and those of every region below it (regions are few: one query)."""
+    rows = list(Region.objects.values_list("code", "parent_id"))
+    children: dict[str | None, list[str]] = {}
+    for child, parent in rows:
+        children.setdefault(parent, []).append(child)
+    out, stack = [], [code]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(children.get(current, []))
+    return out

@@ -1,0 +1,227 @@
+"""Writes of accounts and organisation: registration, login with lockout, API tokens, staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from govhall.core import crypto
+from govhall.core.errors import AuthenticationFailed, Conflict, Locked, ValidationFailed
+from govhall.core.ids import IdentifierError, birth_date_from_id, validate_id_number, validate_uscc
+
+from .models import (
+    AccountKind,
+    ApiToken,
+    Department,
+    Enterprise,
+    EnterpriseMember,
+    Hall,
+    Region,
+    StaffRoleGrant,
+    User,
+    Window,
+)
+from .selectors import user_find_by_login
+from .validation import validate_name, validate_phone
+
+
+def _check_password(password: str, user: User, field: str = "password") -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), field=field) from exc
+
+
+def citizen_register(*, name: str, id_number: str, phone: str, password: str) -> User:
+    """Register a citizen (自然人) account. The ID number is both the identity and a login name."""
+    name = validate_name(name, field="name", label="姓名")
+    try:
+        id_number = validate_id_number(id_number)
+    except IdentifierError as exc:
+        raise ValidationFailed(str(exc), field="id_number") from exc
+    phone = validate_phone(phone)
+    user = User(kind=AccountKind.CITIZEN, real_name=name, birth_date=birth_date_from_id(id_number))
+    user.username = f"u{secrets.token_hex(6)}"
+    user.set_id_number(id_number)
+    user.set_phone(phone)
+    _check_password(password, user)
+    user.set_password(password)
+    if User.objects.filter(id_number_hash=user.id_number_hash).exists():
+        raise Conflict("该公民身份号码已注册，请直接登录或找回密码", field="id_number", code="duplicate")
+    if User.objects.filter(phone_hash=user.phone_hash).exists():
+        raise Conflict("该手机号码已被其他账户使用", field="phone", code="duplicate")
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent registration with the same number won the race
+        raise Conflict("该公民身份号码或手机号码已注册", field="id_number", code="duplicate") from exc
+    return user
+
+
+def enterprise_register(*, operator: User, name: str, uscc: str, legal_representative: str) -> Enterprise:
+    """Register an enterprise (法人) operated by the given citizen, who becomes its administrator."""
+    if operator.kind != AccountKind.CITIZEN:
+        raise ValidationFailed("只有自然人账户可以注册并经办法人单位", field=None, code="not_citizen")
+    name = validate_name(name, field="name", label="单位名称", max_length=200)
+    legal_representative = validate_name(
+        legal_representative, field="legal_representative", label="法定代表人"
+    )
+    try:
+        uscc = validate_uscc(uscc)
+    except IdentifierError as exc:
+        raise ValidationFailed(str(exc), field="uscc") from exc
+    if Enterprise.objects.filter(uscc=uscc).exists():
+        raise Conflict("该统一社会信用代码已注册", field="uscc", code="duplicate")
+    try:
+        with transaction.atomic():
+            enterprise = Enterprise.objects.create(
+                name=name, uscc=uscc, legal_representative=legal_representative
+            )
+            EnterpriseMember.objects.create(
+                enterprise=enterprise, user=operator, role=EnterpriseMember.Role.ADMIN
+            )
+    except IntegrityError as exc:
+        raise Conflict("该统一社会信用代码已注册", field="uscc", code="duplicate") from exc
+    return enterprise
+
+
+def login_attempt(*, login: str, password: str) -> User:
+    """Check a login; count failures and lock the account for a while after too many."""
+    user = user_find_by_login(login)
+    if user is None:
+        raise AuthenticationFailed("账号或密码错误", field="password", code="bad_credentials")
+    if user.is_locked:
+        raise Locked(_locked_message(user), field="username", code="locked")
+    if not user.check_password(password):
+        _record_failure(user)
+        raise AuthenticationFailed(_failure_message(user), field="password", code="bad_credentials")
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        user.failed_logins, user.locked_until = 0, None
+    return user
+
+
+def _record_failure(user: User) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins", "locked_until"])
+        if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
+            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=user.locked_until)
+
+
+def _failure_message(user: User) -> str:
+    if user.locked_until:
+        return _locked_message(user)
+    left = settings.LOGIN_MAX_FAILURES - user.failed_logins
+    return f"账号或密码错误，还可尝试{left}次，连续失败{settings.LOGIN_MAX_FAILURES}次将锁定账户"
+
+
+def _locked_message(user: User) -> str:
+    until = timezone.localtime(user.locked_until).strftime("%H:%M") if user.locked_until else ""
+    return f"连续登录失败次数过多，账户已锁定，请于{until}后再试"
+
+
+def token_issue(*, user: User, label: str = "", days: int | None = None) -> tuple[str, ApiToken]:
+    """Issue a bearer token; the plain token is returned once and never stored."""
+    plain = f"gh_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user,
+        digest=crypto.token_hash(plain),
+        prefix=plain[:8],
+        label=label[:100],
+        expires_at=timezone.now() + dt.timedelta(days=days or settings.API_TOKEN_DAYS),
+    )
+    return plain, token
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def token_authenticate(plain: str) -> User | None:
+    """The active account behind a bearer token, or None when it is unknown, expired or revoked."""
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=crypto.token_hash(plain), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def staff_create(
+    *,
+    username: str,
+    real_name: str,
+    password: str,
+    department: Department | None,
+    roles: list[str],
+    phone: str | None = None,
+    is_superuser: bool = False,
+) -> User:
+    """Create a staff account with its roles; used by seeding and by system administrators."""
+    with transaction.atomic():
+        user = User(
+            username=username,
+            kind=AccountKind.STAFF,
+            real_name=real_name,
+            department=department,
+            region=department.region if department else None,
+            is_staff=True,
+            is_superuser=is_superuser,
+        )
+        if phone:
+            user.set_phone(validate_phone(phone))
+        user.set_password(password)
+        user.save()
+        StaffRoleGrant.objects.bulk_create([StaffRoleGrant(user=user, role=r) for r in roles])
+    return user
+
+
+@transaction.atomic
+def organisation_load(data: dict[str, Any]) -> dict[str, int]:
+    """Create or update regions, departments, halls and windows from a dict (demo_data/organisation.json)."""
+    for region in data.get("regions", []):
+        Region.objects.update_or_create(
+            code=region["code"],
+            defaults={"name": region["name"], "level": region["level"], "parent_id": region["parent"]},
+        )
+    for dept in data.get("departments", []):
+        uscc = validate_uscc(dept["uscc"])
+        fields = {k: dept.get(k, "") for k in ("name", "short_name", "level", "phone")}
+        Department.objects.update_or_create(
+            code=dept["code"], defaults={**fields, "uscc": uscc, "region_id": dept["region"]}
+        )
+    windows = 0
+    for hall_data in data.get("halls", []):
+        hall, _ = Hall.objects.update_or_create(
+            code=hall_data["code"],
+            defaults={k: hall_data.get(k, "") for k in ("name", "address", "hours", "phone")}
+            | {"region_id": hall_data["region"]},
+        )
+        for window in hall_data.get("windows", []):
+            Window.objects.update_or_create(
+                hall=hall,
+                number=window["number"],
+                defaults={"name": window["name"], "comprehensive": window.get("comprehensive", True)},
+            )
+            windows += 1
+    return {
+        "regions": len(data.get("regions", [])),
+        "departments": len(data.get("departments", [])),
+        "halls": len(data.get("halls", [])),
+        "windows": windows,
+    }
