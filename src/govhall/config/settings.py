@@ -154,6 +154,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+if STATIC_ROOT.is_relative_to(VAR_DIR):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; files are served from the apps
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "files")))  # outside the web root; served by views only
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

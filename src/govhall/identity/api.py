@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from govhall.core.errors import AuthenticationFailed
 
@@ -81,9 +81,9 @@ def account_out(user: User) -> AccountOut:
 
 
 @router.post("/accounts/citizens", response={201: AccountOut}, summary="注册自然人账户", auth=None)
-def register_citizen(request: HttpRequest, payload: CitizenIn) -> tuple[int, AccountOut]:
+def register_citizen(request: HttpRequest, payload: CitizenIn) -> Status[AccountOut]:
     user = services.citizen_register(**payload.dict())
-    return 201, account_out(user)
+    return Status(201, account_out(user))
 
 
 @router.get("/accounts/me", response=AccountOut, summary="当前账户", auth=api_auth)
@@ -101,9 +101,9 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.post("/accounts/enterprises", response={201: EnterpriseOut}, summary="注册法人单位", auth=api_auth)
-def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, Enterprise]:
+def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[Enterprise]:
     enterprise = services.enterprise_register(operator=request.user, **payload.dict())  # type: ignore[arg-type]
-    return 201, enterprise
+    return Status(201, enterprise)
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="部门列表", auth=None)

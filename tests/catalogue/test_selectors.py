@@ -1,0 +1,119 @@
+"""Search and guides against the database (SQLite FTS5 or PostgreSQL tsvector)."""
+
+import pytest
+
+from govhall.catalogue.models import Synonym
+from govhall.catalogue.selectors import SearchFilters, item_get_published, item_search
+from govhall.core.errors import NotFound, ValidationFailed
+from tests.factories import DepartmentFactory, RegionFactory, ServiceItemFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(county, theme):
+    town = RegionFactory(code="330523104000", name="天荒坪镇", level="town", parent=county)
+    gaj = DepartmentFactory(code="gaj", name="安吉县公安局", region=county)
+    rsj = DepartmentFactory(code="rsj", name="安吉县人力资源和社会保障局", region=county)
+    scj = DepartmentFactory(code="scjgj", name="安吉县市场监督管理局", region=county)
+    huji = ThemeFactory(code="huji", name="户籍办理", audience="person")
+    kaiban = ThemeFactory(code="kaiban", name="开办企业", audience="enterprise")
+    items = {
+        "sbk": ServiceItemFactory.published(name="社会保障卡申领", department=rsj, themes=[theme], keywords=["社保卡"]),
+        "yl": ServiceItemFactory.published(name="城乡居民基本养老保险参保登记", department=rsj, themes=[theme], keywords=[]),
+        "hk": ServiceItemFactory.published(name="户口迁移登记", department=gaj, themes=[huji], keywords=["迁户口"]),
+        "sfz": ServiceItemFactory.published(name="居民身份证换领", department=gaj, themes=[huji], keywords=[]),
+        "gt": ServiceItemFactory.published(
+            name="个体工商户设立登记", department=scj, themes=[kaiban], for_person=True, for_enterprise=True, keywords=["开店"]
+        ),
+        "sp": ServiceItemFactory.published(
+            name="食品经营许可", department=scj, themes=[kaiban], for_person=False, for_enterprise=True, keywords=["开饭店"]
+        ),
+        "town": ServiceItemFactory.published(name="高龄津贴申领", department=rsj, region=town, keywords=["老人补贴"]),
+    }
+    Synonym.objects.create(term="社保", synonyms=["社会保险", "社会保障"])
+    Synonym.objects.create(term="生孩子", synonyms=["出生登记"])
+    return items
+
+
+def names(page):
+    return [i.name for i in page.items]
+
+
+def test_two_character_queries_hit(catalogue):
+    assert "社会保障卡申领" in names(item_search(q="社保"))
+    assert "户口迁移登记" in names(item_search(q="户口"))
+
+
+def test_one_character_query_hits(catalogue):
+    assert "食品经营许可" in names(item_search(q="食"))
+
+
+def test_synonym_brings_official_wording(catalogue):
+    page = item_search(q="社保")
+    assert {"社会保障卡申领", "城乡居民基本养老保险参保登记"} <= set(names(page))
+
+
+def test_name_match_ranks_first(catalogue):
+    assert names(item_search(q="身份证"))[0] == "居民身份证换领"
+    assert names(item_search(q="食品经营"))[0] == "食品经营许可"
+
+
+def test_keywords_are_searched(catalogue):
+    assert names(item_search(q="开饭店")) == ["食品经营许可"]
+
+
+def test_no_full_match_falls_back_to_any_word(catalogue):
+    page = item_search(q="户口 宠物")
+    assert page.relaxed and "户口迁移登记" in names(page)
+
+
+def test_filters(catalogue):
+    assert set(names(item_search(filters=SearchFilters(audience="enterprise")))) == {"个体工商户设立登记", "食品经营许可"}
+    assert set(names(item_search(q="迁移", filters=SearchFilters(department="gaj")))) == {"户口迁移登记"}
+    assert set(names(item_search(filters=SearchFilters(theme="huji")))) == {"户口迁移登记", "居民身份证换领"}
+    assert names(item_search(filters=SearchFilters(region="330523104000"))) == ["高龄津贴申领"]
+    assert len(item_search(filters=SearchFilters(region="330523")).items) == 7
+
+
+def test_paging_and_counts(catalogue):
+    first = item_search(page=1, page_size=3)
+    second = item_search(page=3, page_size=3)
+    assert first.count == 7 and len(first.items) == 3 and len(second.items) == 1
+    assert item_search(page=9, page_size=3).items == []
+
+
+@pytest.mark.parametrize("q", ["", "   ", "'; DROP TABLE catalogue_serviceitem; --", '" OR 1=1', "NEAR(a b)", "*", "社保" * 5000, "💡🚀", "\x00"])
+def test_odd_queries_never_fail(catalogue, q):
+    page = item_search(q=q)
+    assert page.count >= 0
+
+
+def test_too_long_query_and_bad_paging_are_validation_errors(catalogue):
+    with pytest.raises(ValidationFailed) as err:
+        item_search(q="户" * 10_001)
+    assert err.value.field == "q"
+    with pytest.raises(ValidationFailed):
+        item_search(page=0)
+    with pytest.raises(ValidationFailed):
+        item_search(page_size=500)
+    with pytest.raises(ValidationFailed):
+        item_search(filters=SearchFilters(audience="alien"))
+
+
+def test_only_published_versions_are_found(catalogue):
+    ServiceItemFactory(name="社保草稿事项")
+    assert "社保草稿事项" not in names(item_search(q="社保草稿"))
+
+
+def test_guide_loads_with_materials(catalogue):
+    item = item_get_published(catalogue["sbk"].implementation_code)
+    assert [m.name for m in item.materials.all()] == ["居民身份证", "申领登记表"]
+    with pytest.raises(NotFound):
+        item_get_published("nope")
+
+
+def test_search_is_a_fixed_number_of_queries(catalogue, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        page = item_search(q="登记")
+        [i.department.name for i in page.items]

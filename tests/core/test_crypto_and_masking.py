@@ -1,0 +1,35 @@
+import logging
+
+from govhall.core import crypto
+from govhall.core.masking import PersonalDataLogFilter, mask_id_number, mask_phone, mask_text
+
+
+def test_sm4_round_trip_and_random_nonce(settings):
+    a, b = crypto.encrypt("330523199003150012"), crypto.encrypt("330523199003150012")
+    assert a != b
+    assert b"330523" not in a
+    assert crypto.decrypt(a) == crypto.decrypt(b) == "330523199003150012"
+
+
+def test_lookup_hash_is_keyed_and_normalised(settings):
+    assert crypto.lookup_hash("33052319900315001x") == crypto.lookup_hash("33052319900315001X ")
+    before = crypto.lookup_hash("13905720001")
+    settings.FIELD_ENCRYPTION_KEY = "another-key-for-this-test-only"
+    assert crypto.lookup_hash("13905720001") != before
+
+
+def test_masks():
+    assert mask_id_number("330523199003150012") == "330523********0012"
+    assert mask_phone("13905720001") == "139****0001"
+    assert mask_id_number("") == ""
+
+
+def test_mask_text_finds_numbers_in_free_text():
+    text = "申请人 330523199003150012 电话13905720001，订单 123456"
+    assert mask_text(text) == "申请人 330523********0012 电话139****0001，订单 123456"
+
+
+def test_log_filter_masks_records():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "login %s from %s", ("330523199003150012", "13905720001"), None)
+    PersonalDataLogFilter().filter(record)
+    assert record.getMessage() == "login 330523********0012 from 139****0001"
