@@ -9,13 +9,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from govhall.catalogue.api import router as catalogue_router
 from govhall.core.errors import DomainError
 from govhall.core.validation_messages import describe_validation_errors
 from govhall.identity.api import router as identity_router
 
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON with Chinese text as it is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="GovHall 一网通办 API",
     version="1.0.0",
     description="政务服务事项、账户与办件接口。错误统一为 {code, message, field}，message 为中文说明。",

@@ -1,0 +1,74 @@
+import json
+
+import pytest
+from django.test import Client
+
+from govhall.catalogue.models import ItemStatus, ServiceItem
+from tests.factories import DepartmentFactory, ServiceItemFactory, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(catalogue_admin):
+    client = Client()
+    client.force_login(catalogue_admin)
+    return client
+
+
+def test_catalogue_admin_sees_items_of_own_department_only(admin_client, item, county):
+    other = ServiceItemFactory.published(department=DepartmentFactory(code="gaj", region=county), name="户口迁移")
+    page = admin_client.get("/admin/catalogue/serviceitem/").content.decode()
+    assert item.name in page and other.name not in page
+
+
+def test_platform_catalogue_admin_sees_the_whole_region(item, county):
+    platform = DepartmentFactory(code="sjj", name="安吉县数据局", region=county)
+    client = Client()
+    client.force_login(make_staff(username="platform", department=platform, roles=["catalogue_admin"]))
+    assert item.name in client.get("/admin/catalogue/serviceitem/").content.decode()
+
+
+def test_approver_cannot_manage_the_catalogue(item, department):
+    client = Client()
+    client.force_login(make_staff(username="approver", department=department, roles=["approver"]))
+    assert client.get("/admin/catalogue/serviceitem/").status_code == 403
+    assert client.get("/admin/catalogue/exchange/").status_code == 403
+
+
+def test_published_item_is_read_only_in_admin(admin_client, item):
+    url = f"/admin/catalogue/serviceitem/{item.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert 'name="name"' not in page
+    admin_client.post(url, {"name": "改名"})
+    item.refresh_from_db()
+    assert item.name == "社会保障卡申领"
+
+
+def test_new_draft_then_publish_actions(admin_client, item):
+    admin_client.post("/admin/catalogue/serviceitem/", {"action": "new_draft", "_selected_action": [item.pk]})
+    draft = ServiceItem.objects.get(implementation_code=item.implementation_code, version=2)
+    assert draft.status == ItemStatus.DRAFT
+    admin_client.post("/admin/catalogue/serviceitem/", {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    item.refresh_from_db()
+    assert draft.status == ItemStatus.PUBLISHED and item.status == ItemStatus.SUPERSEDED
+
+
+def test_export_and_import_pages(admin_client, item):
+    exported = admin_client.get("/admin/catalogue/exchange/export.json")
+    assert exported.status_code == 200
+    data = json.loads(exported.content)
+    assert data["items"][0]["implementation_code"] == item.implementation_code
+    xlsx = admin_client.get("/admin/catalogue/exchange/export.xlsx")
+    assert xlsx.content[:2] == b"PK"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        "/admin/catalogue/exchange/", {"file": SimpleUploadedFile("c.xlsx", xlsx.content)}, follow=True
+    )
+    assert "导入完成" in response.content.decode()
+    response = admin_client.post(
+        "/admin/catalogue/exchange/", {"file": SimpleUploadedFile("c.json", b"{broken")}, follow=True
+    )
+    assert "导入失败" in response.content.decode()
