@@ -51,3 +51,18 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
     assert roles >= {"window_clerk", "approver", "department_head", "supervisor", "catalogue_admin", "system_admin"}
     assert User.objects.filter(kind="citizen").count() >= 2
     assert "citizen" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("get", "/api/v1/items", {"data": {"q": "社保\x00"}}),
+        ("get", "/search/", {"data": {"q": "\x00"}}),
+        ("post", "/login/", {"data": {"username": "a\x00", "password": "x"}}),
+        ("post", "/api/v1/auth/token", {"data": '{"username": "a\\u0000", "password": "x"}', "content_type": "application/json"}),
+    ],
+)
+def test_nul_characters_are_refused_with_400(method, path, kwargs):
+    response = getattr(Client(), method)(path, **kwargs)
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()

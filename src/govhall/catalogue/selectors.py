@@ -70,6 +70,7 @@ def item_search(
         raise ValidationFailed("页码应从1开始", field="page")
     if not 1 <= page_size <= settings.SEARCH_PAGE_SIZE_MAX:
         raise ValidationFailed(f"每页条数应在1到{settings.SEARCH_PAGE_SIZE_MAX}之间", field="page_size")
+    q = q.replace("\x00", "")
     query = build_query(q, synonyms_for(synonym_candidates(q))) if q.strip() else SearchQuery(())
     offset = (page - 1) * page_size
     if query.is_empty:
