@@ -6,10 +6,10 @@ import os
 
 os.environ.setdefault("GOVHALL_FAST_PASSWORD_HASHING", "1")
 
-import pytest  # noqa: E402
-from django.test import Client  # noqa: E402
+import pytest
+from django.test import Client
 
-from tests.factories import (  # noqa: E402
+from tests.factories import (
     DepartmentFactory,
     RegionFactory,
     ServiceItemFactory,
@@ -59,4 +59,6 @@ def citizen_client(citizen) -> Client:
 
 @pytest.fixture
 def catalogue_admin(department):
-    return make_staff(username="cat_admin", department=department, roles=["catalogue_admin"], password=PASSWORD)
+    return make_staff(
+        username="cat_admin", department=department, roles=["catalogue_admin"], password=PASSWORD
+    )

@@ -105,7 +105,10 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
         names = extracted if extracted is not None else ["居民身份证", "申领登记表"]
         if create:
             Material.objects.bulk_create(
-                [Material(item=self, position=i, name=name, sample="样例", common_mistakes="易错") for i, name in enumerate(names)]
+                [
+                    Material(item=self, position=i, name=name, sample="样例", common_mistakes="易错")
+                    for i, name in enumerate(names)
+                ]
             )
 
     @classmethod
@@ -123,4 +126,6 @@ def make_citizen(*, name: str = "张晓明", password: str = "Secret2026x", **kw
 
 
 def make_staff(*, username: str, department: Department, roles: list[str], password: str = "Secret2026x"):
-    return staff_create(username=username, real_name="工作人员", password=password, department=department, roles=roles)
+    return staff_create(
+        username=username, real_name="工作人员", password=password, department=department, roles=roles
+    )

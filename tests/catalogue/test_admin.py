@@ -17,7 +17,9 @@ def admin_client(catalogue_admin):
 
 
 def test_catalogue_admin_sees_items_of_own_department_only(admin_client, item, county):
-    other = ServiceItemFactory.published(department=DepartmentFactory(code="gaj", region=county), name="户口迁移")
+    other = ServiceItemFactory.published(
+        department=DepartmentFactory(code="gaj", region=county), name="户口迁移"
+    )
     page = admin_client.get("/admin/catalogue/serviceitem/").content.decode()
     assert item.name in page and other.name not in page
 

@@ -39,7 +39,12 @@ def test_huge_query_is_a_clear_4xx_or_200(item):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"page": 0}, "page"), ({"page": "x"}, "page"), ({"page_size": 1000}, "page_size"), ({"audience": "cat"}, "audience")],
+    [
+        ({"page": 0}, "page"),
+        ({"page": "x"}, "page"),
+        ({"page_size": 1000}, "page_size"),
+        ({"audience": "cat"}, "audience"),
+    ],
 )
 def test_bad_paging_is_422_naming_the_field(item, params, field):
     response = Client().get("/api/v1/items", params)
@@ -68,6 +73,11 @@ def test_themes_and_openapi(item):
     assert client.get("/api/v1/themes").json()[0]["code"] == "shebao"
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    for path in ("/api/v1/items", "/api/v1/items/{implementation_code}", "/api/v1/accounts/citizens", "/api/v1/auth/token"):
+    for path in (
+        "/api/v1/items",
+        "/api/v1/items/{implementation_code}",
+        "/api/v1/accounts/citizens",
+        "/api/v1/auth/token",
+    ):
         assert path in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200

@@ -39,7 +39,11 @@ def test_any_clause_mode_joins_with_or():
 def test_sql_and_fts_metacharacters_cannot_reach_the_query():
     query = build_query("'; DROP TABLE x; -- \" OR * NEAR( ) ^ :", {})
     text = query.fts5()
-    assert ";" not in text and "*" not in text and "(" not in text.replace('("', "").replace("(", "", text.count("("))
+    assert (
+        ";" not in text
+        and "*" not in text
+        and "(" not in text.replace('("', "").replace("(", "", text.count("("))
+    )
 
 
 @given(st.text(max_size=500))

@@ -19,17 +19,37 @@ def catalogue(county, theme):
     huji = ThemeFactory(code="huji", name="户籍办理", audience="person")
     kaiban = ThemeFactory(code="kaiban", name="开办企业", audience="enterprise")
     items = {
-        "sbk": ServiceItemFactory.published(name="社会保障卡申领", department=rsj, themes=[theme], keywords=["社保卡"]),
-        "yl": ServiceItemFactory.published(name="城乡居民基本养老保险参保登记", department=rsj, themes=[theme], keywords=[]),
-        "hk": ServiceItemFactory.published(name="户口迁移登记", department=gaj, themes=[huji], keywords=["迁户口"]),
-        "sfz": ServiceItemFactory.published(name="居民身份证换领", department=gaj, themes=[huji], keywords=[]),
+        "sbk": ServiceItemFactory.published(
+            name="社会保障卡申领", department=rsj, themes=[theme], keywords=["社保卡"]
+        ),
+        "yl": ServiceItemFactory.published(
+            name="城乡居民基本养老保险参保登记", department=rsj, themes=[theme], keywords=[]
+        ),
+        "hk": ServiceItemFactory.published(
+            name="户口迁移登记", department=gaj, themes=[huji], keywords=["迁户口"]
+        ),
+        "sfz": ServiceItemFactory.published(
+            name="居民身份证换领", department=gaj, themes=[huji], keywords=[]
+        ),
         "gt": ServiceItemFactory.published(
-            name="个体工商户设立登记", department=scj, themes=[kaiban], for_person=True, for_enterprise=True, keywords=["开店"]
+            name="个体工商户设立登记",
+            department=scj,
+            themes=[kaiban],
+            for_person=True,
+            for_enterprise=True,
+            keywords=["开店"],
         ),
         "sp": ServiceItemFactory.published(
-            name="食品经营许可", department=scj, themes=[kaiban], for_person=False, for_enterprise=True, keywords=["开饭店"]
+            name="食品经营许可",
+            department=scj,
+            themes=[kaiban],
+            for_person=False,
+            for_enterprise=True,
+            keywords=["开饭店"],
         ),
-        "town": ServiceItemFactory.published(name="高龄津贴申领", department=rsj, region=town, keywords=["老人补贴"]),
+        "town": ServiceItemFactory.published(
+            name="高龄津贴申领", department=rsj, region=town, keywords=["老人补贴"]
+        ),
     }
     Synonym.objects.create(term="社保", synonyms=["社会保险", "社会保障"])
     Synonym.objects.create(term="生孩子", synonyms=["出生登记"])
@@ -69,7 +89,10 @@ def test_no_full_match_falls_back_to_any_word(catalogue):
 
 
 def test_filters(catalogue):
-    assert set(names(item_search(filters=SearchFilters(audience="enterprise")))) == {"个体工商户设立登记", "食品经营许可"}
+    assert set(names(item_search(filters=SearchFilters(audience="enterprise")))) == {
+        "个体工商户设立登记",
+        "食品经营许可",
+    }
     assert set(names(item_search(q="迁移", filters=SearchFilters(department="gaj")))) == {"户口迁移登记"}
     assert set(names(item_search(filters=SearchFilters(theme="huji")))) == {"户口迁移登记", "居民身份证换领"}
     assert names(item_search(filters=SearchFilters(region="330523104000"))) == ["高龄津贴申领"]
@@ -83,7 +106,20 @@ def test_paging_and_counts(catalogue):
     assert item_search(page=9, page_size=3).items == []
 
 
-@pytest.mark.parametrize("q", ["", "   ", "'; DROP TABLE catalogue_serviceitem; --", '" OR 1=1', "NEAR(a b)", "*", "社保" * 5000, "💡🚀", "\x00"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        "'; DROP TABLE catalogue_serviceitem; --",
+        '" OR 1=1',
+        "NEAR(a b)",
+        "*",
+        "社保" * 5000,
+        "💡🚀",
+        "\x00",
+    ],
+)
 def test_odd_queries_never_fail(catalogue, q):
     page = item_search(q=q)
     assert page.count >= 0

@@ -21,7 +21,10 @@ def test_publish_new_version_supersedes_and_keeps_old_readable(item):
     item.refresh_from_db()
     assert item.status == ItemStatus.SUPERSEDED and item.superseded_at
     assert item_get_published(item.implementation_code).version == 2
-    assert ServiceItem.objects.get(implementation_code=item.implementation_code, version=1).name == "社会保障卡申领"
+    assert (
+        ServiceItem.objects.get(implementation_code=item.implementation_code, version=1).name
+        == "社会保障卡申领"
+    )
     assert not ItemSearchDocument.objects.filter(item=item).exists()
     assert [i.version for i in item_search(q="社会保障卡").items] == [2]
 

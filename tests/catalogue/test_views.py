@@ -27,8 +27,33 @@ def test_search_page_bad_input_is_a_message_not_a_500(item):
 
 def test_guide_page_has_every_section_in_order(item):
     page = Client().get(f"/items/{item.implementation_code}/").content.decode()
-    order = ["基本信息", "受理条件", "申请材料", "办理流程", "办理时限", "收费标准", "设定依据", "办理地点和时间", "咨询监督", "常见问题"]
-    positions = [page.index(f'id="h-{anchor}"') for anchor in ("basic", "conditions", "materials", "process", "time", "fees", "basis", "where", "contact", "faq")]
+    order = [
+        "基本信息",
+        "受理条件",
+        "申请材料",
+        "办理流程",
+        "办理时限",
+        "收费标准",
+        "设定依据",
+        "办理地点和时间",
+        "咨询监督",
+        "常见问题",
+    ]
+    positions = [
+        page.index(f'id="h-{anchor}"')
+        for anchor in (
+            "basic",
+            "conditions",
+            "materials",
+            "process",
+            "time",
+            "fees",
+            "basis",
+            "where",
+            "contact",
+            "faq",
+        )
+    ]
     assert positions == sorted(positions)
     for label in order:
         assert label in page

@@ -30,6 +30,8 @@ def test_mask_text_finds_numbers_in_free_text():
 
 
 def test_log_filter_masks_records():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "login %s from %s", ("330523199003150012", "13905720001"), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "login %s from %s", ("330523199003150012", "13905720001"), None
+    )
     PersonalDataLogFilter().filter(record)
     assert record.getMessage() == "login 330523********0012 from 139****0001"

@@ -19,7 +19,11 @@ def test_healthz_reports_database_and_worker():
     worker_heartbeat("test-worker")
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json()["worker"] == {"status": "ok", "workers": 1, "last_seen": response.json()["worker"]["last_seen"]}
+    assert response.json()["worker"] == {
+        "status": "ok",
+        "workers": 1,
+        "last_seen": response.json()["worker"]["last_seen"],
+    }
     WorkerHeartbeat.objects.update(seen_at=timezone.now() - dt.timedelta(minutes=5))
     assert Client().get("/healthz").json()["worker"]["status"] == "down"
 
@@ -48,7 +52,14 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
     assert Hall.objects.count() >= 3
     assert ServiceItem.objects.filter(status="published").count() >= 80
     roles = set(StaffRoleGrant.objects.values_list("role", flat=True))
-    assert roles >= {"window_clerk", "approver", "department_head", "supervisor", "catalogue_admin", "system_admin"}
+    assert roles >= {
+        "window_clerk",
+        "approver",
+        "department_head",
+        "supervisor",
+        "catalogue_admin",
+        "system_admin",
+    }
     assert User.objects.filter(kind="citizen").count() >= 2
     assert "citizen" in capsys.readouterr().out
 
@@ -59,7 +70,11 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
         ("get", "/api/v1/items", {"data": {"q": "社保\x00"}}),
         ("get", "/search/", {"data": {"q": "\x00"}}),
         ("post", "/login/", {"data": {"username": "a\x00", "password": "x"}}),
-        ("post", "/api/v1/auth/token", {"data": '{"username": "a\\u0000", "password": "x"}', "content_type": "application/json"}),
+        (
+            "post",
+            "/api/v1/auth/token",
+            {"data": '{"username": "a\\u0000", "password": "x"}', "content_type": "application/json"},
+        ),
     ],
 )
 def test_nul_characters_are_refused_with_400(method, path, kwargs):

@@ -12,11 +12,11 @@ import os
 # from it (SynchronousOnlyOperation). Set before Django or Playwright does anything.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
+import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,7 +55,9 @@ def _browser_required() -> bool:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package to run the browser tests"
+        message = (
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package to run the browser tests"
+        )
         if _browser_required():
             pytest.fail(f"GOVHALL_REQUIRE_BROWSER=1 but {message}", pytrace=False)
         pytest.skip(message)

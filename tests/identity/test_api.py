@@ -7,7 +7,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(client, **overrides):
-    body = {"name": "王小红", "id_number": "330523199003150012", "phone": "13905720001", "password": "Zhu9Xiang7"}
+    body = {
+        "name": "王小红",
+        "id_number": "330523199003150012",
+        "phone": "13905720001",
+        "password": "Zhu9Xiang7",
+    }
     return client.post("/api/v1/accounts/citizens", body | overrides, content_type="application/json")
 
 
@@ -60,7 +65,9 @@ def test_token_then_register_enterprise():
     client = Client()
     _register(client)
     response = client.post(
-        "/api/v1/auth/token", {"username": "13905720001", "password": "Zhu9Xiang7"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "13905720001", "password": "Zhu9Xiang7"},
+        content_type="application/json",
     )
     assert response.status_code == 200
     token = response.json()
@@ -82,11 +89,16 @@ def test_enterprise_needs_authentication_and_a_valid_code():
     assert response.json()["code"] == "unauthenticated"
     _register(client, id_number=valid_id_number(), phone="13905720003")
     token = client.post(
-        "/api/v1/auth/token", {"username": "13905720003", "password": "Zhu9Xiang7"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "13905720003", "password": "Zhu9Xiang7"},
+        content_type="application/json",
     ).json()["access_token"]
     body["uscc"] = body["uscc"][:-1] + ("0" if body["uscc"][-1] != "0" else "1")
     response = client.post(
-        "/api/v1/accounts/enterprises", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        "/api/v1/accounts/enterprises",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 422 and response.json()["field"] == "uscc"
 
@@ -95,11 +107,15 @@ def test_wrong_password_and_lockout_through_the_api(citizen):
     client = Client()
     for _ in range(5):
         response = client.post(
-            "/api/v1/auth/token", {"username": citizen.phone, "password": "wrong123x"}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"username": citizen.phone, "password": "wrong123x"},
+            content_type="application/json",
         )
         assert response.status_code == 401
     response = client.post(
-        "/api/v1/auth/token", {"username": citizen.phone, "password": "Secret2026x"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": citizen.phone, "password": "Secret2026x"},
+        content_type="application/json",
     )
     assert response.status_code == 423
     assert "锁定" in response.json()["message"]

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_citizen_register_encrypts_personal_data():
-    user = services.citizen_register(name="张三", id_number="330523199003150012", phone="13905720001", password="Zhu9Xiang7")
+    user = services.citizen_register(
+        name="张三", id_number="330523199003150012", phone="13905720001", password="Zhu9Xiang7"
+    )
     assert user.id_number == "330523199003150012"
     assert user.birth_date == dt.date(1990, 3, 15)
     with connection.cursor() as cursor:
@@ -36,7 +38,12 @@ def test_citizen_register_encrypts_personal_data():
     ],
 )
 def test_citizen_register_refuses_bad_input_naming_the_field(field, kwargs):
-    data = {"name": "张三", "id_number": "330523199003150012", "phone": "13905720001", "password": "Zhu9Xiang7"} | kwargs
+    data = {
+        "name": "张三",
+        "id_number": "330523199003150012",
+        "phone": "13905720001",
+        "password": "Zhu9Xiang7",
+    } | kwargs
     with pytest.raises(ValidationFailed) as err:
         services.citizen_register(**data)
     assert err.value.field == field
@@ -44,12 +51,18 @@ def test_citizen_register_refuses_bad_input_naming_the_field(field, kwargs):
 
 
 def test_duplicate_id_number_and_phone_are_conflicts():
-    services.citizen_register(name="张三", id_number="330523199003150012", phone="13905720001", password="Zhu9Xiang7")
+    services.citizen_register(
+        name="张三", id_number="330523199003150012", phone="13905720001", password="Zhu9Xiang7"
+    )
     with pytest.raises(Conflict) as err:
-        services.citizen_register(name="李四", id_number="330523199003150012", phone="13905720002", password="Zhu9Xiang7")
+        services.citizen_register(
+            name="李四", id_number="330523199003150012", phone="13905720002", password="Zhu9Xiang7"
+        )
     assert err.value.field == "id_number"
     with pytest.raises(Conflict) as err:
-        services.citizen_register(name="李四", id_number=valid_id_number(), phone="13905720001", password="Zhu9Xiang7")
+        services.citizen_register(
+            name="李四", id_number=valid_id_number(), phone="13905720001", password="Zhu9Xiang7"
+        )
     assert err.value.field == "phone"
 
 
@@ -101,7 +114,11 @@ def test_enterprise_register_makes_the_citizen_its_administrator(citizen):
     )
     assert list(enterprise.members.all()) == [citizen]
     with pytest.raises(Conflict):
-        services.enterprise_register(operator=citizen, name="另一家", uscc=valid_uscc(1), legal_representative="李慧")
+        services.enterprise_register(
+            operator=citizen, name="另一家", uscc=valid_uscc(1), legal_representative="李慧"
+        )
     with pytest.raises(ValidationFailed) as err:
-        services.enterprise_register(operator=citizen, name="坏代码", uscc="91330523MA00000011", legal_representative="李")
+        services.enterprise_register(
+            operator=citizen, name="坏代码", uscc="91330523MA00000011", legal_representative="李"
+        )
     assert err.value.field == "uscc"

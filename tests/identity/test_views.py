@@ -8,7 +8,13 @@ def test_register_page_shows_the_field_error_and_keeps_input():
     client = Client()
     response = client.post(
         "/register/",
-        {"name": "王小红", "id_number": "330523199003150013", "phone": "13905720001", "password": "Zhu9Xiang7", "password2": "Zhu9Xiang7"},
+        {
+            "name": "王小红",
+            "id_number": "330523199003150013",
+            "phone": "13905720001",
+            "password": "Zhu9Xiang7",
+            "password2": "Zhu9Xiang7",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -19,7 +25,13 @@ def test_register_then_logged_in():
     client = Client()
     response = client.post(
         "/register/",
-        {"name": "王小红", "id_number": "330523199003150012", "phone": "13905720001", "password": "Zhu9Xiang7", "password2": "Zhu9Xiang7"},
+        {
+            "name": "王小红",
+            "id_number": "330523199003150012",
+            "phone": "13905720001",
+            "password": "Zhu9Xiang7",
+            "password2": "Zhu9Xiang7",
+        },
     )
     assert response.status_code == 302
     page = client.get("/account/").content.decode()
@@ -31,12 +43,16 @@ def test_login_page_and_lockout_message(citizen):
     assert client.get("/login/").status_code == 200
     response = client.post("/login/", {"username": citizen.phone, "password": "bad-pass-1"})
     assert response.status_code == 400 and "还可尝试4次" in response.content.decode()
-    response = client.post("/login/", {"username": citizen.phone, "password": "Secret2026x", "next": "/account/"})
+    response = client.post(
+        "/login/", {"username": citizen.phone, "password": "Secret2026x", "next": "/account/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/account/"
 
 
 def test_login_refuses_open_redirect(citizen):
-    response = Client().post("/login/", {"username": citizen.phone, "password": "Secret2026x", "next": "https://evil.example/"})
+    response = Client().post(
+        "/login/", {"username": citizen.phone, "password": "Secret2026x", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

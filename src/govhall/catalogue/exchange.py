@@ -16,6 +16,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from govhall.core.errors import ValidationFailed
+from govhall.core.models import field_label
 from govhall.identity.models import Department, Region
 
 from .models import ItemStatus, Material, ServiceItem, Synonym, Theme
@@ -268,7 +269,7 @@ def _build_item(raw: dict[str, Any], ctx: _ImportContext) -> ServiceItem:
         )
     except DjangoValidationError as exc:
         name, messages = next(iter(exc.message_dict.items()))
-        label = ServiceItem._meta.get_field(name).verbose_name if name != "__all__" else "事项"
+        label = field_label(ServiceItem, name) if name != "__all__" else "事项"
         raise ValidationFailed(f"{label}：{'；'.join(messages)}", field=name) from exc
     item_check(item)
     return item

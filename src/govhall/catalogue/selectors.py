@@ -84,8 +84,9 @@ def item_search(
     return SearchPage(count, _load(ids), page, page_size, query, relaxed)
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
-    where, params = ["i.status = %s"], [ItemStatus.PUBLISHED.value]
+def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
+    where: list[str] = ["i.status = %s"]
+    params: list[Any] = [ItemStatus.PUBLISHED.value]
     if filters.audience:
         where.append("i.for_person = %s" if filters.audience == Audience.PERSON else "i.for_enterprise = %s")
         params.append(True)
@@ -138,7 +139,7 @@ def _match(
     return _run(sql, [query.fts5(any_clause=any_clause), *params, limit, offset])
 
 
-def _run(sql: str, params: list[object]) -> tuple[int, list[int]]:
+def _run(sql: str, params: list[Any]) -> tuple[int, list[int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

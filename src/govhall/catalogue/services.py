@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govhall.core.errors import Conflict, ValidationFailed
+from govhall.core.models import field_label
 from govhall.core.text import index_text
 
 from .models import ItemSearchDocument, ItemStatus, Material, ServiceItem
@@ -39,7 +40,7 @@ def item_check(item: ServiceItem) -> None:
         raise ValidationFailed("网上办理深度应为1到4级", field="online_depth")
     for name in ("name", "legal_basis", "conditions", "implementation_code", "basic_code"):
         if not str(getattr(item, name) or "").strip():
-            label = ServiceItem._meta.get_field(name).verbose_name
+            label = field_label(ServiceItem, name)
             raise ValidationFailed(f"请填写{label}", field=name)
 
 

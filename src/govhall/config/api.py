@@ -16,6 +16,7 @@ from govhall.core.errors import DomainError
 from govhall.core.validation_messages import describe_validation_errors
 from govhall.identity.api import router as identity_router
 
+
 class Utf8JSONRenderer(JSONRenderer):
     """JSON with Chinese text as it is, not as \\u escapes."""
 

@@ -25,3 +25,9 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The verbose name of a model field, for messages that name it."""
+    field = model._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))

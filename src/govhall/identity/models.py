@@ -139,7 +139,7 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
-    objects = AccountManager()
+    objects = AccountManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = verbose_name_plural = "账户"
@@ -163,11 +163,11 @@ class User(AbstractUser):
 
     @property
     def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc) if self.id_number_enc else ""
+        return crypto.decrypt(bytes(self.id_number_enc)) if self.id_number_enc else ""
 
     @property
     def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc) if self.phone_enc else ""
+        return crypto.decrypt(bytes(self.phone_enc)) if self.phone_enc else ""
 
     @property
     def id_number_masked(self) -> str:
