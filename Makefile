@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 VENDOR := src/govhall/web/static/vendor
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 
 .PHONY: install install-test demo test lint typecheck pytest browser clean
 
@@ -37,12 +38,12 @@ install-test: install $(VENV)/.test-installed browser
 
 # Debian's Chromium for the browser tests; installed when missing and we are root.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium for browser tests"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
-	  else echo "chromium is missing: install Debian's chromium package to run the browser tests"; fi; \
+	    echo "installing Debian's chromium and Chinese fonts for browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null || \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null); \
+	  else echo "chromium or fonts-noto-cjk is missing: install Debian's $(BROWSER_PACKAGES) to run the browser tests"; fi; \
 	fi
 
 demo: install

@@ -21,6 +21,12 @@ from tests.factories import (
 PASSWORD = "Secret2026x"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 on purpose is slow; tests hash many passwords, so they use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def county(db):
     province = RegionFactory(code="330000", name="浙江省", level="province", parent=None)

@@ -32,7 +32,7 @@ def _query(page: Page) -> dict[str, list[str]]:
 
 def _search_from_home(page: Page, portal: str, words: str = "社保", *, screenshot: str | None = None) -> None:
     page.goto(portal + "/")
-    expect(page).to_have_title(re.compile("^首页 - "))
+    expect(page).to_have_title(re.compile("^首页.*政务服务平台"))
     expect(page.get_by_role("heading", level=1, name="办事，从这里开始")).to_be_visible()
     box = page.get_by_role("search").get_by_role("searchbox", name="搜索政务服务事项")
     box.fill(words)
@@ -271,10 +271,30 @@ def test_search_filters_for_enterprises_and_a_department(page: Page, portal: str
 def test_unknown_guide_is_a_friendly_404(page: Page, portal: str) -> None:
     response = page.goto(portal + "/items/NO-SUCH-ITEM-0000/")
     assert response is not None and response.status == 404
-    expect(page).to_have_title(re.compile("^未找到 - "))
+    expect(page).to_have_title(re.compile("^未找到.*政务服务平台"))
     expect(page.get_by_role("heading", level=1, name="未找到您要的页面或事项")).to_be_visible()
     expect(page.get_by_text("该事项可能已调整或尚未发布")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     page.get_by_role("main").get_by_role("link", name="检索事项").click()
     page.wait_for_url(re.compile("/search/$"))
     expect(page.get_by_role("searchbox", name="搜索政务服务事项")).to_be_visible()
+
+
+def test_page_title_separates_page_and_platform(page: Page, live_server: Any) -> None:
+    page.goto(live_server.url + "/login/")  # a page that needs no demo data
+    expect(page).to_have_title(re.compile("^登录 - "), timeout=1_000)
+
+
+def test_phone_material_cards_keep_values_in_the_value_column(phone_page: Page, portal: str) -> None:
+    page = phone_page
+    page.goto(portal + "/search/?q=社保")
+    _open_social_security_card(page)
+    misplaced = page.get_by_role("region", name="申请材料").evaluate(
+        """section => [...section.querySelectorAll('tbody td')].flatMap(td => {
+            const left = td.getBoundingClientRect().left + 80;  // the 90-px label column, less some slack
+            return [...td.children].filter(child => child.tagName !== 'BR'
+                && child.getBoundingClientRect().width > 0 && child.getBoundingClientRect().left < left)
+              .map(child => `${td.dataset.label}: ${child.textContent.trim().slice(0, 20)}`);
+        })"""
+    )
+    assert misplaced == []

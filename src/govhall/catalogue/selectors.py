@@ -12,10 +12,16 @@ from django.db.models import Prefetch, QuerySet
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.identity.selectors import region_subtree_codes
 
+from .fulltext import FILTERED, staged_match
 from .models import Audience, ItemSearchDocument, ItemStatus, Material, ServiceItem, Synonym, Theme
 from .search import SearchQuery, build_query, synonym_candidates
 
 MAX_QUERY_LENGTH = 10_000
+# Long guide texts a result list never shows: not loaded for search results.
+GUIDE_ONLY_FIELDS = [
+    "legal_basis", "conditions", "process_steps", "place", "office_hours", "faqs", "fee_standard", "fee_basis",
+    "special_procedures", "keywords",
+]  # fmt: skip
 
 
 @dataclass
@@ -85,7 +91,7 @@ def item_search(
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
-    where: list[str] = ["i.status = %s"]
+    where: list[str] = [FILTERED]
     params: list[Any] = [ItemStatus.PUBLISHED.value]
     if filters.audience:
         where.append("i.for_person = %s" if filters.audience == Audience.PERSON else "i.for_enterprise = %s")
@@ -119,24 +125,7 @@ def _match(
     query: SearchQuery, filters: SearchFilters, offset: int, limit: int, *, any_clause: bool
 ) -> tuple[int, list[int]]:
     where, params = _filter_sql(filters)
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT i.id, COUNT(*) OVER () FROM catalogue_itemsearchdocument d "
-            "JOIN catalogue_serviceitem i ON i.id = d.item_id "
-            f"WHERE d.document @@ to_tsquery('simple', %s) AND {where} "
-            "ORDER BY ts_rank(d.document, to_tsquery('simple', %s), 1) DESC, i.popularity DESC, i.id "
-            "LIMIT %s OFFSET %s"
-        )
-        text = query.tsquery(any_clause=any_clause)
-        return _run(sql, [text, *params, text, limit, offset])
-    # bm25() only works in a query on the FTS table itself: rank there, then join and filter.
-    sql = (
-        "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(catalogue_item_fts, 10.0, 4.0, 1.0) AS rank "
-        "FROM catalogue_item_fts WHERE catalogue_item_fts MATCH %s) "
-        "SELECT i.id, COUNT(*) OVER () FROM m JOIN catalogue_serviceitem i ON i.id = m.id "
-        f"WHERE {where} ORDER BY m.rank, i.popularity DESC, i.id LIMIT %s OFFSET %s"
-    )
-    return _run(sql, [query.fts5(any_clause=any_clause), *params, limit, offset])
+    return staged_match(query, where, params, offset, limit, any_clause=any_clause)
 
 
 def _run(sql: str, params: list[Any]) -> tuple[int, list[int]]:
@@ -149,7 +138,7 @@ def _run(sql: str, params: list[Any]) -> tuple[int, list[int]]:
 
 
 def _load(ids: list[int]) -> list[ServiceItem]:
-    by_id = ServiceItem.objects.select_related("department", "region").prefetch_related("themes").in_bulk(ids)
+    by_id = ServiceItem.objects.select_related("department", "region").defer(*GUIDE_ONLY_FIELDS).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 

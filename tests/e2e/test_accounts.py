@@ -1,0 +1,173 @@
+"""Accounts in a browser: registration (with its ID-number check), login and lockout count, 我的空间, enterprises."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from govhall.core.demo import DEMO_PASSWORD
+from tests.e2e.conftest import shot
+from tests.factories import valid_id_number, valid_phone, valid_uscc
+
+BAD_ID_NUMBER = "330523199003150013"  # well formed, real birth date, wrong check character (…0012 is right)
+NEW_PASSWORD = "Bamboo2026x"
+CITIZEN_ID_MASKED = "330523********0012"  # the demo citizen's 330523199003150012
+
+
+def _masked(id_number: str) -> str:
+    return id_number[:6] + "*" * 8 + id_number[-4:]
+
+
+def _open_register(page: Page, portal: str) -> None:
+    page.goto(portal + "/")
+    page.get_by_role("navigation", name="账户").get_by_role("link", name="注册").click()
+    page.wait_for_url(re.compile("/register/$"))
+    expect(page.get_by_role("heading", level=1, name="注册个人账户")).to_be_visible()
+
+
+def _fill_register(
+    page: Page, *, name: str, id_number: str, phone: str, password: str = NEW_PASSWORD
+) -> None:
+    page.get_by_label("姓名").fill(name)
+    page.get_by_label("公民身份号码").fill(id_number)
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("设置密码").fill(password)
+    page.get_by_label("确认密码").fill(password)
+
+
+def _login(page: Page, portal: str, username: str, password: str) -> None:
+    page.goto(portal + "/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_register_with_a_wrong_check_character(page: Page, portal: str) -> None:
+    _open_register(page, portal)
+    phone = valid_phone()
+    _fill_register(page, name="李小红", id_number=BAD_ID_NUMBER, phone=phone)
+    with page.expect_response(re.compile("/register/")) as response:
+        page.get_by_role("button", name="注册", exact=True).click()
+    assert response.value.status == 400
+    expect(page.get_by_role("heading", level=1, name="注册个人账户")).to_be_visible()
+
+    # The message is in Chinese, tied to the field and shown right after it.
+    id_field = page.get_by_label("公民身份号码")
+    expect(id_field).to_have_attribute("aria-invalid", "true")
+    expect(id_field).to_have_accessible_description(re.compile("校验码"))
+    message = id_field.locator("xpath=following-sibling::*[1]")
+    expect(message).to_have_text("公民身份号码校验码错误，请核对后重新输入")
+    expect(message).to_have_attribute("role", "alert")
+    expect(message).to_be_visible()
+    expect(page.get_by_label("姓名")).not_to_have_attribute("aria-invalid", "true")
+    shot(page, "register-error")
+
+    # What was typed stays, except the passwords.
+    expect(page.get_by_label("姓名")).to_have_value("李小红")
+    expect(id_field).to_have_value(BAD_ID_NUMBER)
+    expect(page.get_by_label("手机号码")).to_have_value(phone)
+    expect(page.get_by_label("设置密码")).to_have_value("")
+    # Still logged out.
+    expect(page.get_by_role("navigation", name="账户").get_by_role("link", name="登录")).to_be_visible()
+
+
+def test_register_logs_in_and_shows_only_the_masked_id_number(page: Page, portal: str) -> None:
+    id_number = valid_id_number(birth="19881208")
+    phone = valid_phone()
+    _open_register(page, portal)
+    _fill_register(page, name="王安吉", id_number=id_number, phone=phone)
+    page.get_by_role("button", name="注册", exact=True).click()
+    page.wait_for_url(re.compile(r"^[^?]*/$"))
+    expect(page.get_by_role("status")).to_have_text("注册成功，已为您登录")
+    expect(page.get_by_role("link", name="您好，王安吉")).to_be_visible()
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的空间").click()
+    page.wait_for_url(re.compile("/account/$"))
+    me = page.get_by_role("region", name="我的空间")
+    expect(me.locator("dt:text-is('姓名') + dd")).to_have_text("王安吉")
+    id_cell = me.locator("dt:text-is('公民身份号码') + dd")
+    expect(id_cell).to_have_text(_masked(id_number))
+    expect(id_cell).to_have_text(re.compile(r"^\d{6}\*{8}[\dX]{4}$"))
+    expect(me.locator("dt:text-is('手机号码') + dd")).to_have_text(phone[:3] + "****" + phone[-4:])
+    # The full numbers are nowhere in the page, not even in hidden markup.
+    html = page.content()
+    assert id_number not in html
+    assert id_number[6:14] not in html  # nor the birth date
+    assert phone not in html
+
+
+def test_login_wrong_then_right_password(page: Page, portal: str) -> None:
+    page.goto(portal + "/")
+    page.get_by_role("navigation", name="账户").get_by_role("link", name="登录").click()
+    page.wait_for_url(re.compile("/login/"))
+    expect(page.get_by_role("heading", level=1, name="用户登录")).to_be_visible()
+    expect(page.get_by_label("账号")).to_have_accessible_description(
+        "可使用公民身份号码、手机号码或用户名登录"
+    )
+
+    page.get_by_label("账号").fill("citizen")
+    page.get_by_label("密码").fill("Wrong2026x")
+    page.get_by_role("button", name="登录").click()
+    alert = page.get_by_role("main").get_by_role("alert")
+    expect(alert).to_have_text("账号或密码错误，还可尝试4次，连续失败5次将锁定账户")
+    expect(page.get_by_label("账号")).to_have_value("citizen")
+    expect(page.get_by_label("密码")).to_have_value("")
+    shot(page, "login")
+
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"^[^?]*/$"))
+    expect(page.get_by_role("link", name="您好，张晓明")).to_be_visible()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
+
+    page.get_by_role("link", name="您好，张晓明").click()
+    page.wait_for_url(re.compile("/account/$"))
+    me = page.get_by_role("region", name="我的空间")
+    expect(me.locator("dt:text-is('公民身份号码') + dd")).to_have_text(CITIZEN_ID_MASKED)
+    expect(me.locator("dt:text-is('账户类型') + dd")).not_to_be_empty()
+    assert "330523199003150012" not in page.content()
+    shot(page, "account")
+
+    # Logging out ends the session: 我的空间 asks to log in again.
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("status")).to_have_text("您已安全退出")
+    page.goto(portal + "/account/")
+    expect(page).to_have_url(re.compile(r"/login/\?next=/account/"))
+
+
+def test_failed_login_message_is_shown_once(page: Page, portal: str) -> None:
+    _login(page, portal, "citizen", "Wrong2026x")
+    expect(page.get_by_role("alert")).to_have_count(1, timeout=2_000)
+    expect(page.get_by_label("账号")).not_to_have_attribute("aria-invalid", "true", timeout=1_000)
+
+
+def test_register_an_enterprise_from_my_space(page: Page, portal: str) -> None:
+    _login(page, portal, "citizen", DEMO_PASSWORD)
+    page.wait_for_url(re.compile(r"^[^?]*/$"))
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的空间").click()
+    enterprises = page.get_by_role("region", name=re.compile("^我经办的法人单位"))
+    expect(enterprises).to_contain_text("暂无")
+    enterprises.get_by_role("link", name="注册法人单位").click()
+    page.wait_for_url(re.compile("/account/enterprises/new/$"))
+    expect(page.get_by_role("heading", level=1, name="注册法人单位")).to_be_visible()
+
+    uscc = valid_uscc()
+    wrong = uscc[:17] + ("1" if uscc[17] != "1" else "2")
+    page.get_by_label("单位名称").fill("安吉白茶合作社有限公司")
+    page.get_by_label("统一社会信用代码").fill(wrong)
+    page.get_by_label("法定代表人").fill("张晓明")
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_label("统一社会信用代码")).to_have_accessible_description(re.compile("校验码"))
+    expect(page.get_by_label("单位名称")).to_have_value("安吉白茶合作社有限公司")
+
+    page.get_by_label("统一社会信用代码").fill(uscc)
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url(re.compile("/account/$"))
+    expect(page.get_by_role("status")).to_have_text("法人单位已注册，您是该单位的管理员")
+    table = page.get_by_role("region", name=re.compile("^我经办的法人单位")).get_by_role("table")
+    expect(table.get_by_role("columnheader")).to_have_text(
+        ["单位名称", "统一社会信用代码", "法定代表人", "我的授权"]
+    )
+    row = table.get_by_role("row").filter(has_text="安吉白茶合作社有限公司")
+    expect(row.get_by_role("cell")).to_have_text(["安吉白茶合作社有限公司", uscc, "张晓明", "管理员"])
