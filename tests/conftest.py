@@ -68,3 +68,24 @@ def catalogue_admin(department):
     return make_staff(
         username="cat_admin", department=department, roles=["catalogue_admin"], password=PASSWORD
     )
+
+
+_e2e_outcomes: dict[str, int] = {"passed": 0, "skipped": 0}
+
+
+def pytest_runtest_logreport(report):
+    if "e2e" in report.keywords and (report.when == "call" or report.skipped):
+        key = "skipped" if report.skipped else "passed" if report.passed else "failed"
+        _e2e_outcomes[key] = _e2e_outcomes.get(key, 0) + 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With GOVHALL_REQUIRE_BROWSER=1 (CI), a run whose browser tests were skipped or absent fails."""
+    import os
+
+    if os.environ.get("GOVHALL_REQUIRE_BROWSER") != "1" or session.config.option.collectonly:
+        return
+    selected_e2e = any("e2e" in item.keywords for item in session.items)
+    if _e2e_outcomes["skipped"] or (selected_e2e and not _e2e_outcomes["passed"]) or not selected_e2e:
+        session.exitstatus = 1
+        print(f"\nGOVHALL_REQUIRE_BROWSER=1 but browser tests did not all run: {_e2e_outcomes}")

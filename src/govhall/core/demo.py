@@ -66,9 +66,13 @@ def seed_demo() -> dict[str, int]:
 
 
 def _set_popularity() -> None:
-    published = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, popularity=0)
+    """One item per popular word (the one with the shortest name), ranked in the order of POPULAR."""
+    published = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
     for rank, word in enumerate(POPULAR):
-        published.filter(name__contains=word).update(popularity=1000 - rank * 50)
+        matches = published.filter(name__contains=word)
+        best = min(matches, key=lambda item: len(item.name), default=None)
+        if best is not None and best.popularity == 0:
+            ServiceItem.objects.filter(pk=best.pk).update(popularity=1000 - rank * 50)
 
 
 def _seed_accounts() -> int:
