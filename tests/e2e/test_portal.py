@@ -70,7 +70,7 @@ def _assert_guide(page: Page, name: str) -> None:
     expect(tabs).to_have_text(GUIDE_TABS)
     for label in GUIDE_TABS:
         expect(page.get_by_role("heading", level=2, name=label, exact=True)).to_be_attached()
-    expect(page.get_by_role("link", name="在线办理")).to_be_visible()
+    expect(page.get_by_role("link", name="在线办理").first).to_be_visible()
 
 
 def _assert_no_horizontal_scroll(page: Page) -> None:
@@ -96,7 +96,11 @@ def test_search_to_guide_and_apply_needs_login(page: Page, portal: str) -> None:
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "guide")
 
-    page.get_by_role("link", name="在线办理").click()
+    # The button stays in reach: after scrolling to the FAQ, one 在线办理 is still on screen.
+    page.get_by_role("heading", level=2, name="常见问题").scroll_into_view_if_needed()
+    expect(page.locator(".guide-bar").get_by_role("link", name="在线办理")).to_be_in_viewport()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.get_by_role("link", name="在线办理").first.click()
     page.wait_for_url(re.compile(r"/login/\?"))
     expect(page.get_by_role("heading", level=1, name="用户登录")).to_be_visible()
     assert _query(page)["next"] == [guide_path + "#materials"]
@@ -124,6 +128,9 @@ def test_search_on_a_phone_does_not_scroll_sideways(phone_page: Page, portal: st
     _assert_guide(page, name)
     _assert_no_horizontal_scroll(page)
     shot(page, "guide-phone")
+    # On a phone the apply button is fixed at the bottom of the screen, wherever one has scrolled to.
+    page.get_by_role("heading", level=2, name="常见问题").scroll_into_view_if_needed()
+    expect(page.locator(".apply-fixed").get_by_role("link", name="在线办理")).to_be_in_viewport()
 
 
 def test_search_works_without_javascript(browser: Any, portal: str) -> None:

@@ -15,6 +15,10 @@ from django.core.management.base import BaseCommand
 from .seed import accounts_table
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # a SIGTERM stops the children the same way Ctrl+C does
+
+
 class Command(BaseCommand):
     help = "一键演示：迁移数据库、载入演示数据，并启动网站与后台工作进程"
 
@@ -43,6 +47,7 @@ class Command(BaseCommand):
             f"管理后台：http://{host}:{port}/admin/   接口文档：http://{host}:{port}/api/v1/docs"
         )
         self.stdout.write(accounts_table())
+        signal.signal(signal.SIGTERM, _stop)
         try:
             while web.poll() is None and worker.poll() is None:
                 try:
