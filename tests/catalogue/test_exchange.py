@@ -96,3 +96,19 @@ def test_garbage_files_are_refused():
         catalogue_import_xlsx(b"PK not really a workbook")
     with pytest.raises(ValidationFailed):
         catalogue_import({"format": "other"})
+
+
+def test_whole_demo_catalogue_round_trips_through_excel_and_json():
+    from govhall.core.demo import seed_demo
+
+    seed_demo()
+    before = catalogue_as_dict()
+    assert len(before["items"]) >= 80
+    workbook = catalogue_export_xlsx()
+    _wipe()
+    catalogue_import_xlsx(workbook)
+    assert catalogue_as_dict() == before
+    raw = catalogue_export_json()
+    _wipe()
+    catalogue_import_json(raw)
+    assert catalogue_as_dict() == before

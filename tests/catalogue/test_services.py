@@ -61,3 +61,16 @@ def test_database_refuses_two_published_versions(item):
     draft = item_draft_create_from(item)
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceItem.objects.filter(pk=draft.pk).update(status=ItemStatus.PUBLISHED)
+
+
+def test_search_index_follows_deletes_and_supersession(item):
+    from django.db import connection
+
+    draft = item_draft_create_from(item)
+    item_publish(draft)
+    ServiceItem.objects.filter(pk=draft.pk).delete()
+    assert item_search(q="社会保障卡").count == 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalogue_item_tsv")
+            assert cursor.fetchone()[0] == 0

@@ -32,7 +32,7 @@ POSTGRES = [
     """ALTER TABLE catalogue_itemsearchdocument ADD COLUMN keyword_document tsvector GENERATED ALWAYS AS (
         to_tsvector('simple', keyword_terms)) STORED""",
     """CREATE TABLE catalogue_item_tsv (
-        item_id bigint PRIMARY KEY REFERENCES catalogue_itemsearchdocument (item_id) ON DELETE CASCADE,
+        item_id bigint PRIMARY KEY,
         name_document tsvector NOT NULL,
         document tsvector NOT NULL) WITH (toast_tuple_target = 128)""",
     "ALTER TABLE catalogue_item_tsv ALTER COLUMN name_document SET STORAGE MAIN",
@@ -49,8 +49,27 @@ POSTGRES = [
     END $$""",
     """CREATE TRIGGER catalogue_item_tsv_sync AFTER INSERT OR UPDATE ON catalogue_itemsearchdocument
         FOR EACH ROW EXECUTE FUNCTION catalogue_item_tsv_sync()""",
+    # No foreign key (Django's flush truncates the document table alone): deletes follow by triggers.
+    """CREATE FUNCTION catalogue_item_tsv_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM catalogue_item_tsv WHERE item_id = OLD.item_id;
+        RETURN OLD;
+    END $$""",
+    """CREATE TRIGGER catalogue_item_tsv_delete AFTER DELETE ON catalogue_itemsearchdocument
+        FOR EACH ROW EXECUTE FUNCTION catalogue_item_tsv_delete()""",
+    """CREATE FUNCTION catalogue_item_tsv_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE catalogue_item_tsv;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER catalogue_item_tsv_truncate AFTER TRUNCATE ON catalogue_itemsearchdocument
+        FOR EACH STATEMENT EXECUTE FUNCTION catalogue_item_tsv_truncate()""",
 ]
 POSTGRES_REVERSE = [
+    "DROP TRIGGER IF EXISTS catalogue_item_tsv_truncate ON catalogue_itemsearchdocument",
+    "DROP FUNCTION IF EXISTS catalogue_item_tsv_truncate()",
+    "DROP TRIGGER IF EXISTS catalogue_item_tsv_delete ON catalogue_itemsearchdocument",
+    "DROP FUNCTION IF EXISTS catalogue_item_tsv_delete()",
     "DROP TRIGGER IF EXISTS catalogue_item_tsv_sync ON catalogue_itemsearchdocument",
     "DROP FUNCTION IF EXISTS catalogue_item_tsv_sync()",
     "DROP TABLE IF EXISTS catalogue_item_tsv",
