@@ -71,3 +71,9 @@ def test_generated_uscc_round_trips(body):
     first17 = "9133052" + "3" + body[:9]
     code = first17 + uscc_check_char(first17)
     assert validate_uscc(code) == code
+
+
+def test_full_width_and_spaced_input_is_normalised():
+    assert validate_id_number("１１０１０５１９４９１２３１００２ｘ") == "11010519491231002X"
+    assert validate_id_number(" 110105 19491231 002X ") == "11010519491231002X"
+    assert validate_uscc("９１３５０１００Ｍ０００１００Ｙ４３") == "91350100M000100Y43"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 __all__ = [
     "IdentifierError",
@@ -45,7 +46,7 @@ def birth_date_from_id(id_number: str) -> dt.date:
 
 def validate_id_number(value: str, *, today: dt.date | None = None) -> str:
     """Validate an 18-character citizen ID number and return it upper-cased."""
-    number = (value or "").strip().upper()
+    number = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
     if len(number) != 18:
         raise IdentifierError("公民身份号码应为18位")
     if not _ID_RE.match(number):
@@ -80,7 +81,7 @@ def org_code_check_char(first8: str) -> str:
 
 def validate_uscc(value: str) -> str:
     """Validate an 18-character unified social credit code and return it upper-cased."""
-    code = (value or "").strip().upper()
+    code = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
     if len(code) != 18:
         raise IdentifierError("统一社会信用代码应为18位")
     if not _USCC_RE.match(code):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from govhall.core.errors import ValidationFailed
 
@@ -11,7 +12,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f<>]")
 
 
 def validate_phone(value: str | None) -> str:
-    phone = (value or "").strip().replace(" ", "").replace("-", "")
+    phone = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").replace("-", "")
     if phone.startswith("+86"):
         phone = phone[3:]
     if not _PHONE.match(phone):
