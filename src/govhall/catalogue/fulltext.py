@@ -73,8 +73,8 @@ class SqliteFullText:
 
 class PostgresFullText:
     """GIN-indexed tsvectors in the narrow table catalogue_item_tsv (migration 0003): ``document`` (every
-    term) for matching and counting, ``name_document`` for the name stage and its ranking; the rest stage ranks
-    by the document table's small ``keyword_document``. The planner is kept off sequential scans: it would
+    term) for matching and counting, ``name_document`` for the name stage (shortest matching names first);
+    the rest stage ranks by the document table's small ``keyword_document``. The planner is kept off sequential scans: it would
     choose one for a query matching most rows, not knowing that each row check decompresses a document.
     """
 
@@ -114,12 +114,15 @@ class PostgresFullText:
     def page(self, stage: Stage, where: str, params: list[Any], offset: int, limit: int) -> list[int]:
         source, source_params = self._from(where, params, keywords=stage == "rest")
         condition, condition_params = self._stage_condition(stage)
-        rank_column = "v.name_document" if stage == "name" else "d.keyword_document"
-        sql = (
-            f"SELECT v.item_id {source}{condition} "
-            f"ORDER BY ts_rank({rank_column}, to_tsquery('simple', %s), 1) DESC, v.item_id LIMIT %s OFFSET %s"
-        )
-        return [row[0] for row in _rows(sql, [*source_params, *condition_params, self.text, limit, offset])]
+        if stage == "name":
+            # Among names that match, the one with fewest terms is the closest match; cheaper than ts_rank.
+            order, order_params = "length(v.name_document)", []
+        else:
+            order, order_params = "ts_rank(d.keyword_document, to_tsquery('simple', %s), 1) DESC", [self.text]
+        sql = f"SELECT v.item_id {source}{condition} ORDER BY {order}, v.item_id LIMIT %s OFFSET %s"
+        return [
+            row[0] for row in _rows(sql, [*source_params, *condition_params, *order_params, limit, offset])
+        ]
 
 
 def full_text(query: SearchQuery, *, any_clause: bool) -> SqliteFullText | PostgresFullText:
