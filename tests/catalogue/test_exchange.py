@@ -112,3 +112,19 @@ def test_whole_demo_catalogue_round_trips_through_excel_and_json():
     _wipe()
     catalogue_import_json(raw)
     assert catalogue_as_dict() == before
+
+
+def test_export_and_import_commands(rich_catalogue, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    before = catalogue_as_dict()
+    for fmt in ("json", "xlsx"):
+        target = tmp_path / f"catalogue.{fmt}"
+        call_command("catalogue_export", format=fmt, output=str(target))
+        _wipe()
+        call_command("catalogue_import", str(target))
+        assert catalogue_as_dict() == before
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    with pytest.raises(CommandError, match="未做任何修改"):
+        call_command("catalogue_import", str(bad))
