@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from govhall.catalogue.api import router as catalogue_router
+from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError
 from govhall.core.validation_messages import describe_validation_errors
 from govhall.identity.api import router as identity_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
 )
 api.add_router("", identity_router)
 api.add_router("", catalogue_router)
+api.add_router("", core_router)
 
 
 def _error(

@@ -62,6 +62,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if env_bool("SQLITE_NO_PERSISTENT", False) else 60
 
 INSTALLED_APPS = [
+    "govhall.core",  # first: its admin/index.html (calendar warnings) extends Django's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,7 +71,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-    "govhall.core",
     "govhall.identity",
     "govhall.catalogue",
     "govhall.web",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .admin_access import RoleAdminMixin
-from .models import WorkerHeartbeat
+from .models import CalendarDay, CalendarYear, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -10,3 +10,28 @@ class WorkerHeartbeatAdmin(RoleAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """Holidays and adjusted working weekends; what administrators enter overrides the package."""
+
+    admin_roles = ("catalogue_admin", "system_admin")
+    list_display = ["date", "weekday", "is_workday", "name", "source"]
+    list_filter = ["is_workday", "source"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    @admin.display(description="星期")
+    def weekday(self, obj: CalendarDay) -> str:
+        return "一二三四五六日"[obj.date.weekday()]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.source = CalendarDay.Source.ADMIN
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(RoleAdminMixin, admin.ModelAdmin):
+    admin_roles = ("catalogue_admin", "system_admin")
+    list_display = ["year", "confirmed", "note"]

@@ -31,3 +31,40 @@ def field_label(model: type[models.Model], name: str) -> str:
     """The verbose name of a model field, for messages that name it."""
     field = model._meta.get_field(name)
     return str(getattr(field, "verbose_name", name))
+
+
+class CalendarDay(models.Model):
+    """A day that differs from Monday–Friday: a holiday on a weekday, or a working weekend (调休)."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", "chinese-calendar 数据包"
+        ADMIN = "admin", "管理员录入"
+
+    date = models.DateField("日期", primary_key=True)
+    is_workday = models.BooleanField(
+        "是否工作日", help_text="勾选表示该日上班（如调休的周末）；不勾选表示放假"
+    )
+    name = models.CharField("名称", max_length=50, blank=True, help_text="如：国庆节、春节调休上班")
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.ADMIN)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday arrangement has been entered; other years count Monday–Friday."""
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    confirmed = models.BooleanField("已录入国务院公布的安排", default=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日年度安排"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

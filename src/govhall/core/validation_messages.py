@@ -17,6 +17,8 @@ FIELD_LABELS = {
     "page": "页码",
     "page_size": "每页条数",
     "audience": "服务对象",
+    "start": "起始日期",
+    "days": "工作日天数",
 }
 
 _TYPE_MESSAGES = {
@@ -31,6 +33,9 @@ _TYPE_MESSAGES = {
     "dict_type": "请求内容应为JSON对象",
     "greater_than_equal": "{label}取值过小",
     "less_than_equal": "{label}取值过大",
+    "date_from_datetime_parsing": "{label}应为 YYYY-MM-DD 格式的日期",
+    "date_parsing": "{label}应为 YYYY-MM-DD 格式的日期",
+    "date_type": "{label}应为 YYYY-MM-DD 格式的日期",
 }
 
 

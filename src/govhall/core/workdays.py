@@ -1,0 +1,49 @@
+"""Working-day arithmetic, as pure code: no database, no clock.
+
+A calendar is Monday–Friday plus overrides: official holidays that fall on weekdays (not working) and
+adjusted weekends (调休, working). Years without official data use plain Monday–Friday; callers learn
+which years those were, so they can warn instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+MAX_DAYS = 3660  # about fourteen years of working days: far beyond any legal time limit
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    overrides: Mapping[dt.date, bool] = field(default_factory=dict)  # date -> is a working day
+    confirmed_years: frozenset[int] = frozenset()  # years whose official arrangement is known
+
+    def is_workday(self, day: dt.date) -> bool:
+        override = self.overrides.get(day)
+        return override if override is not None else day.weekday() < 5
+
+    def add_workdays(self, start: dt.date, days: int) -> dt.date:
+        """The date ``days`` working days after ``start`` (``start`` itself not counted; 0 gives ``start``)."""
+        if not 0 <= days <= MAX_DAYS:
+            raise ValueError(f"days must be between 0 and {MAX_DAYS}")
+        day = start
+        remaining = days
+        while remaining:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]: how many working days have passed from start to end (0 if end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+    def unconfirmed_years(self, start: dt.date, end: dt.date) -> list[int]:
+        """Years in [start, end] counted as plain Monday–Friday for want of official data."""
+        low, high = sorted((start.year, end.year))
+        return [year for year in range(low, high + 1) if year not in self.confirmed_years]
