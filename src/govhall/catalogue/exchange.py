@@ -31,6 +31,7 @@ ITEM_KEYS = [
     "fee_charged", "fee_standard", "fee_basis", "visits", "online_depth", "tag_immediate", "tag_online",
     "tag_one_visit", "tag_nearby", "regionwide", "legal_basis", "conditions", "process_steps", "result_name",
     "result_type", "place", "office_hours", "consult_phone", "complaint_phone", "keywords", "faqs", "popularity",
+    "form_fields", "process", "joint_departments", "commitment_allowed",
 ]  # fmt: skip
 MATERIAL_KEYS = [
     "name", "requirement", "condition", "form", "copies", "medium", "source", "source_ref", "sample",
@@ -39,7 +40,10 @@ MATERIAL_KEYS = [
 _PLAIN_ITEM_FIELDS = [
     k for k in ITEM_KEYS if k not in {"department", "region", "audiences", "themes", "status", "version"}
 ]
-_JSON_COLUMNS = {"audiences", "themes", "special_procedures", "process_steps", "keywords", "faqs", "synonyms"}
+_JSON_COLUMNS = {
+    "audiences", "themes", "special_procedures", "process_steps", "keywords", "faqs", "synonyms", "form_fields",
+    "joint_departments",
+}  # fmt: skip
 
 
 # ---- export -------------------------------------------------------------------------------------------
@@ -261,7 +265,9 @@ def _build_item(raw: dict[str, Any], ctx: _ImportContext) -> ServiceItem:
         for_person="person" in raw["audiences"],
         for_enterprise="enterprise" in raw["audiences"],
     )
-    for name in ("fee_charged", "tag_immediate", "tag_online", "tag_one_visit", "tag_nearby", "regionwide"):
+    for name in (
+        "fee_charged", "tag_immediate", "tag_online", "tag_one_visit", "tag_nearby", "regionwide", "commitment_allowed",
+    ):  # fmt: skip
         setattr(item, name, bool(getattr(item, name)))
     try:
         item.full_clean(

@@ -127,6 +127,12 @@ class ServiceItem(TimestampedModel):
     keywords = models.JSONField("关键词", default=list, blank=True)
     faqs = models.JSONField("常见问题", default=list, blank=True)
     popularity = models.PositiveIntegerField("热度", default=0)
+    form_fields = models.JSONField(
+        "申请表字段", default=list, blank=True, help_text="为空时使用通用申请表（申请人信息、联系地址、申请事由）"
+    )
+    process = models.TextField("自定义审批流程（BPMN）", blank=True, help_text="为空时按办件类型使用平台模板")
+    joint_departments = models.JSONField("联办部门", default=list, blank=True, help_text="联办件参与并联审查的部门简码")
+    commitment_allowed = models.BooleanField("可告知承诺", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "政务服务事项"

@@ -1,0 +1,184 @@
+"""Cases (办件): applications from draft to completion, their materials, uploads, timeline, suspensions,
+current process tasks, and the counters behind case numbers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from govhall.catalogue.models import Material, ServiceItem
+from govhall.identity.models import Department, Enterprise, Region, User, Window
+
+from .transitions import ACTION_LABELS, STATUS_LABELS, Action, Status
+
+STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "网上申报"
+    WINDOW = "window", "窗口受理"
+    API = "api", "系统接口"
+
+
+class Upload(models.Model):
+    """A file uploaded for a case, stored outside the web root; served only through a checked view."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(User, models.PROTECT, related_name="uploads")
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=60)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField("存储路径", max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上传文件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Case(models.Model):
+    """办件: one application for one published item version."""
+
+    number = models.CharField("办件编号", max_length=30, unique=True, null=True, blank=True)
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name="事项（版本）")
+    department = models.ForeignKey(Department, models.PROTECT, related_name="cases", verbose_name="实施部门")
+    region = models.ForeignKey(Region, models.PROTECT, related_name="cases", verbose_name="受理区划")
+    applicant = models.ForeignKey(User, models.PROTECT, related_name="cases", verbose_name="申请人")
+    enterprise = models.ForeignKey(
+        Enterprise, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="申请单位"
+    )
+    applicant_name = models.CharField("申请人名称", max_length=200)
+    submitted_by = models.ForeignKey(
+        User, models.PROTECT, related_name="cases_submitted", verbose_name="经办人（代办或窗口）"
+    )
+    window = models.ForeignKey(Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="受理窗口")
+    channel = models.CharField("申报渠道", max_length=10, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField("状态", max_length=12, choices=STATUS_CHOICES, default=Status.DRAFT.value)
+    form = models.JSONField("申请表", default=dict, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    completed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    promised_due = models.DateField("承诺办结日期", null=True, blank=True)
+    legal_due = models.DateField("法定办结日期", null=True, blank=True)
+    suspended_workdays = models.PositiveIntegerField("暂停计时工作日", default=0)
+    corrections = models.PositiveSmallIntegerField("补正次数", default=0)
+    decision = models.CharField("审批决定", max_length=10, blank=True)  # approve / deny
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True)
+    workflow_state = models.TextField("流程状态", blank=True)
+    version = models.PositiveIntegerField(default=0)  # bumped by every transition: optimistic check for forms
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="case_idempotency_key_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="case_applicant_recent"),
+            models.Index(fields=["department", "status"], name="case_department_status"),
+            models.Index(fields=["status", "promised_due"], name="case_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"草稿 {self.pk}"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[Status(self.status)]
+
+
+class CaseMaterial(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="materials")
+    material = models.ForeignKey(Material, models.PROTECT, related_name="+")
+    upload = models.ForeignKey(Upload, models.PROTECT, related_name="case_materials")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件材料"
+        constraints = [models.UniqueConstraint(fields=["case", "upload"], name="upload_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.material}"
+
+
+class CaseEvent(models.Model):
+    """The timeline: every state change and every notable act, with who, when, what and through which channel."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField("办理人", max_length=100)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    action = models.CharField("环节", max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件过程"
+        ordering = ["case_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return ACTION_LABELS[Action(self.action)]
+        except ValueError:
+            return self.action
+
+
+class Suspension(models.Model):
+    """A period in which the clock stopped: correction waiting or a special procedure."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "补正材料"
+        HEARING = "hearing", "听证"
+        EXPERT = "expert", "专家评审"
+        INSPECTION = "inspection", "现场核查"
+        OTHER = "other", "其他特别程序"
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="suspensions")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    reason = models.TextField("事由")
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    workdays = models.PositiveIntegerField("暂停工作日", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "暂停计时"
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_on__isnull=True), name="one_open_suspension")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()}"
+
+
+class CaseNumberCounter(models.Model):
+    """The last sequence number used per region and day; incremented atomically (see numbering.py)."""
+
+    region_code = models.CharField(max_length=12)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region_code", "day"], name="one_counter_per_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day} {self.last}"

@@ -1,0 +1,121 @@
+"""The case state machine, as a table you can read. ``cases.services.case_transition`` enforces it.
+
+Each row: (status, action) -> (new status, who may take the action). RESUME_PREVIOUS means the case goes
+back to where it stopped (a resubmitted correction continues as submitted or as accepted).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CORRECTION = "correction"
+    ACCEPTED = "accepted"
+    SUSPENDED = "suspended"
+    REFUSED = "refused"
+    DECIDED = "decided"
+    ISSUED = "issued"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS = {
+    Status.DRAFT: "草稿",
+    Status.SUBMITTED: "已提交，待受理",
+    Status.CORRECTION: "待补正",
+    Status.ACCEPTED: "已受理，办理中",
+    Status.SUSPENDED: "特别程序中（暂停计时）",
+    Status.REFUSED: "不予受理",
+    Status.DECIDED: "已作出决定，待出件",
+    Status.ISSUED: "已出件",
+    Status.COMPLETED: "已办结",
+    Status.WITHDRAWN: "已撤回",
+}
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    REQUEST_CORRECTION = "request_correction"
+    RESUBMIT = "resubmit"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    DECIDE = "decide"
+    ISSUE = "issue"
+    COMPLETE = "complete"
+    WITHDRAW = "withdraw"
+
+
+ACTION_LABELS = {
+    Action.SUBMIT: "提交申请",
+    Action.ACCEPT: "受理",
+    Action.REFUSE: "不予受理",
+    Action.REQUEST_CORRECTION: "一次性告知补正",
+    Action.RESUBMIT: "补正后重新提交",
+    Action.SUSPEND: "启动特别程序（暂停计时）",
+    Action.RESUME: "特别程序结束（恢复计时）",
+    Action.DECIDE: "作出审批决定",
+    Action.ISSUE: "出件",
+    Action.COMPLETE: "办结",
+    Action.WITHDRAW: "撤回申请",
+}
+
+
+class Actor(StrEnum):
+    APPLICANT = "applicant"  # the applicant, or the agent who applied for them
+    ACCEPTING_STAFF = "accepting_staff"  # a window clerk of the region, or the item department's approvers
+    HANDLING_STAFF = "handling_staff"  # the item department's approvers and head
+    WINDOW = "window"  # window clerks (统一出件)
+    ENGINE = "engine"  # the approval process itself, when its last task is done
+
+
+RESUME_PREVIOUS = "previous"
+
+TRANSITIONS: dict[tuple[Status, Action], tuple[Status | str, frozenset[Actor]]] = {
+    (Status.DRAFT, Action.SUBMIT): (Status.SUBMITTED, frozenset({Actor.APPLICANT})),
+    (Status.SUBMITTED, Action.ACCEPT): (Status.ACCEPTED, frozenset({Actor.ACCEPTING_STAFF})),
+    (Status.SUBMITTED, Action.REFUSE): (Status.REFUSED, frozenset({Actor.ACCEPTING_STAFF})),
+    (Status.SUBMITTED, Action.REQUEST_CORRECTION): (Status.CORRECTION, frozenset({Actor.ACCEPTING_STAFF})),
+    (Status.SUBMITTED, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({Actor.APPLICANT})),
+    (Status.CORRECTION, Action.RESUBMIT): (RESUME_PREVIOUS, frozenset({Actor.APPLICANT, Actor.ACCEPTING_STAFF})),
+    (Status.CORRECTION, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({Actor.APPLICANT})),
+    (Status.ACCEPTED, Action.REQUEST_CORRECTION): (Status.CORRECTION, frozenset({Actor.HANDLING_STAFF})),
+    (Status.ACCEPTED, Action.SUSPEND): (Status.SUSPENDED, frozenset({Actor.HANDLING_STAFF})),
+    (Status.SUSPENDED, Action.RESUME): (Status.ACCEPTED, frozenset({Actor.HANDLING_STAFF})),
+    (Status.ACCEPTED, Action.DECIDE): (Status.DECIDED, frozenset({Actor.ENGINE})),
+    (Status.DECIDED, Action.ISSUE): (Status.ISSUED, frozenset({Actor.WINDOW, Actor.HANDLING_STAFF})),
+    (Status.ISSUED, Action.COMPLETE): (Status.COMPLETED, frozenset({Actor.WINDOW, Actor.HANDLING_STAFF})),
+}
+
+# Statuses in which the legal and promised clocks run.
+CLOCK_RUNNING = frozenset({Status.ACCEPTED})
+FINAL = frozenset({Status.REFUSED, Status.COMPLETED, Status.WITHDRAWN})
+
+
+class TransitionRefused(Exception):
+    def __init__(self, status: Status, action: Action, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.action, self.reason = status, action, reason
+
+
+def next_status(status: Status, action: Action, actor: Actor, *, previous: Status | None = None) -> Status:
+    """The status after ``action``, or TransitionRefused saying why not."""
+    rule = TRANSITIONS.get((status, action))
+    if rule is None:
+        raise TransitionRefused(
+            status, action, f"办件当前状态为“{STATUS_LABELS[status]}”，不能{ACTION_LABELS[action]}"
+        )
+    target, actors = rule
+    if actor not in actors:
+        raise TransitionRefused(status, action, f"无权{ACTION_LABELS[action]}")
+    if target == RESUME_PREVIOUS:
+        return previous or Status.SUBMITTED
+    return Status(target)
+
+
+def allowed_actions(status: Status) -> list[Action]:
+    return [action for (from_status, action) in TRANSITIONS if from_status == status]
