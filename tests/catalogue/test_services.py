@@ -74,3 +74,23 @@ def test_search_index_follows_deletes_and_supersession(item):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM catalogue_item_tsv")
             assert cursor.fetchone()[0] == 0
+
+
+def test_joint_and_escalated_items_need_their_departments(department, county):
+    from tests.factories import DepartmentFactory
+
+    joint = ServiceItemFactory(department=department, case_kind="joint")
+    with pytest.raises(ValidationFailed) as err:
+        item_publish(joint)
+    assert err.value.field == "joint_departments"
+    joint.joint_departments = ["ghost"]
+    joint.save()
+    with pytest.raises(ValidationFailed, match="ghost"):
+        item_publish(joint)
+    escalated = ServiceItemFactory(department=department, case_kind="escalated")
+    with pytest.raises(ValidationFailed) as err:
+        item_publish(escalated)
+    assert err.value.field == "escalation_department"
+    escalated.escalation_department = DepartmentFactory(code="city", region=county)
+    escalated.save()
+    assert item_publish(escalated).status == ItemStatus.PUBLISHED

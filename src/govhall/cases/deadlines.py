@@ -15,7 +15,12 @@ class Deadlines:
 
 
 def case_deadlines(
-    calendar: WorkCalendar, *, accepted_on: dt.date, promised_days: int, legal_days: int, suspended_workdays: int
+    calendar: WorkCalendar,
+    *,
+    accepted_on: dt.date,
+    promised_days: int,
+    legal_days: int,
+    suspended_workdays: int,
 ) -> Deadlines:
     """Due dates: the limits plus every working day the case spent suspended, counted from acceptance."""
     return Deadlines(

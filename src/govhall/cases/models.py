@@ -56,7 +56,9 @@ class Case(models.Model):
     submitted_by = models.ForeignKey(
         User, models.PROTECT, related_name="cases_submitted", verbose_name="经办人（代办或窗口）"
     )
-    window = models.ForeignKey(Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="受理窗口")
+    window = models.ForeignKey(
+        Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="受理窗口"
+    )
     channel = models.CharField("申报渠道", max_length=10, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField("状态", max_length=12, choices=STATUS_CHOICES, default=Status.DRAFT.value)
     form = models.JSONField("申请表", default=dict, blank=True)
@@ -163,7 +165,9 @@ class Suspension(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "暂停计时"
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=Q(ended_on__isnull=True), name="one_open_suspension")
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_on__isnull=True), name="one_open_suspension"
+            )
         ]
 
     def __str__(self) -> str:
@@ -178,7 +182,9 @@ class CaseNumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region_code", "day"], name="one_counter_per_region_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "day"], name="one_counter_per_region_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day} {self.last}"

@@ -81,7 +81,10 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status | str, frozenset[Actor]]] 
     (Status.SUBMITTED, Action.REFUSE): (Status.REFUSED, frozenset({Actor.ACCEPTING_STAFF})),
     (Status.SUBMITTED, Action.REQUEST_CORRECTION): (Status.CORRECTION, frozenset({Actor.ACCEPTING_STAFF})),
     (Status.SUBMITTED, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({Actor.APPLICANT})),
-    (Status.CORRECTION, Action.RESUBMIT): (RESUME_PREVIOUS, frozenset({Actor.APPLICANT, Actor.ACCEPTING_STAFF})),
+    (Status.CORRECTION, Action.RESUBMIT): (
+        RESUME_PREVIOUS,
+        frozenset({Actor.APPLICANT, Actor.ACCEPTING_STAFF}),
+    ),
     (Status.CORRECTION, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({Actor.APPLICANT})),
     (Status.ACCEPTED, Action.REQUEST_CORRECTION): (Status.CORRECTION, frozenset({Actor.HANDLING_STAFF})),
     (Status.ACCEPTED, Action.SUSPEND): (Status.SUSPENDED, frozenset({Actor.HANDLING_STAFF})),

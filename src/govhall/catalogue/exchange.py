@@ -31,14 +31,16 @@ ITEM_KEYS = [
     "fee_charged", "fee_standard", "fee_basis", "visits", "online_depth", "tag_immediate", "tag_online",
     "tag_one_visit", "tag_nearby", "regionwide", "legal_basis", "conditions", "process_steps", "result_name",
     "result_type", "place", "office_hours", "consult_phone", "complaint_phone", "keywords", "faqs", "popularity",
-    "form_fields", "process", "joint_departments", "commitment_allowed",
+    "form_fields", "process", "joint_departments", "commitment_allowed", "escalation_department",
 ]  # fmt: skip
 MATERIAL_KEYS = [
     "name", "requirement", "condition", "form", "copies", "medium", "source", "source_ref", "sample",
     "common_mistakes", "legal_basis", "notes",
 ]  # fmt: skip
 _PLAIN_ITEM_FIELDS = [
-    k for k in ITEM_KEYS if k not in {"department", "region", "audiences", "themes", "status", "version"}
+    k
+    for k in ITEM_KEYS
+    if k not in {"department", "region", "audiences", "themes", "status", "version", "escalation_department"}
 ]
 _JSON_COLUMNS = {
     "audiences", "themes", "special_procedures", "process_steps", "keywords", "faqs", "synonyms", "form_fields",
@@ -57,6 +59,7 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
         department=item.department.code,
         region=item.region_id,
         audiences=item.audiences,
+        escalation_department=item.escalation_department.code if item.escalation_department else "",
         themes=sorted(t.code for t in item.themes.all()),
         materials=[{k: getattr(m, k) for k in MATERIAL_KEYS} for m in item.materials.all()],
     )
@@ -65,7 +68,7 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
 
 def catalogue_as_dict() -> dict[str, Any]:
     items = (
-        ServiceItem.objects.select_related("department")
+        ServiceItem.objects.select_related("department", "escalation_department")
         .prefetch_related("themes", "materials")
         .order_by("implementation_code", "version")
     )
@@ -255,12 +258,19 @@ def _build_item(raw: dict[str, Any], ctx: _ImportContext) -> ServiceItem:
         raise ValidationFailed(f"部门“{raw['department']}”不存在", field="department")
     if str(raw["region"]) not in ctx.regions:
         raise ValidationFailed(f"行政区划“{raw['region']}”不存在", field="region")
+    escalation = raw.get("escalation_department") or ""
+    if escalation and escalation not in ctx.departments:
+        raise ValidationFailed(f"上级决定部门“{escalation}”不存在", field="escalation_department")
+    unknown_joint = [d for d in raw.get("joint_departments") or [] if d not in ctx.departments]
+    if unknown_joint:
+        raise ValidationFailed(f"联办部门“{'、'.join(unknown_joint)}”不存在", field="joint_departments")
     unknown = [t for t in raw.get("themes") or [] if t not in ctx.themes]
     if unknown:
         raise ValidationFailed(f"主题“{'、'.join(unknown)}”不存在", field="themes")
     item = ServiceItem(
         **{k: raw[k] for k in _PLAIN_ITEM_FIELDS if k in raw},
         department=department,
+        escalation_department=ctx.departments.get(escalation),
         region_id=str(raw["region"]),
         for_person="person" in raw["audiences"],
         for_enterprise="enterprise" in raw["audiences"],
@@ -288,6 +298,7 @@ def item_to_dict_unsaved(item: ServiceItem, raw: dict[str, Any]) -> dict[str, An
         department=item.department.code,
         region=item.region_id,
         audiences=item.audiences,
+        escalation_department=item.escalation_department.code if item.escalation_department else "",
         themes=sorted(raw.get("themes") or []),
         materials=[_material(m) for m in raw.get("materials") or []],
     )

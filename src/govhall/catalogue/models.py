@@ -128,10 +128,24 @@ class ServiceItem(TimestampedModel):
     faqs = models.JSONField("常见问题", default=list, blank=True)
     popularity = models.PositiveIntegerField("热度", default=0)
     form_fields = models.JSONField(
-        "申请表字段", default=list, blank=True, help_text="为空时使用通用申请表（申请人信息、联系地址、申请事由）"
+        "申请表字段",
+        default=list,
+        blank=True,
+        help_text="为空时使用通用申请表（申请人信息、联系地址、申请事由）",
     )
     process = models.TextField("自定义审批流程（BPMN）", blank=True, help_text="为空时按办件类型使用平台模板")
-    joint_departments = models.JSONField("联办部门", default=list, blank=True, help_text="联办件参与并联审查的部门简码")
+    joint_departments = models.JSONField(
+        "联办部门", default=list, blank=True, help_text="联办件参与并联审查的部门简码"
+    )
+    escalation_department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalated_items",
+        verbose_name="上级决定部门",
+        help_text="上报件由该部门作出决定",
+    )
     commitment_allowed = models.BooleanField("可告知承诺", default=False)
 
     class Meta:

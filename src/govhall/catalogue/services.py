@@ -10,8 +10,9 @@ from django.utils import timezone
 from govhall.core.errors import Conflict, ValidationFailed
 from govhall.core.models import field_label
 from govhall.core.text import index_text
+from govhall.identity.models import Department
 
-from .models import ItemSearchDocument, ItemStatus, Material, ServiceItem
+from .models import CaseKind, ItemSearchDocument, ItemStatus, Material, ServiceItem
 
 _COPIED_FIELDS = [
     f.name
@@ -38,6 +39,15 @@ def item_check(item: ServiceItem) -> None:
         raise ValidationFailed("请至少选择一个服务对象（个人或法人）", field="audiences")
     if item.online_depth not in (1, 2, 3, 4):
         raise ValidationFailed("网上办理深度应为1到4级", field="online_depth")
+    if item.case_kind == CaseKind.JOINT and not item.joint_departments:
+        raise ValidationFailed("联办件须指定至少一个联办部门", field="joint_departments")
+    if item.case_kind == CaseKind.ESCALATED and item.escalation_department_id is None:
+        raise ValidationFailed("上报件须指定作出决定的上级部门", field="escalation_department")
+    unknown = set(item.joint_departments) - set(
+        Department.objects.filter(code__in=item.joint_departments).values_list("code", flat=True)
+    )
+    if unknown:
+        raise ValidationFailed(f"联办部门“{'、'.join(sorted(unknown))}”不存在", field="joint_departments")
     for name in ("name", "legal_basis", "conditions", "implementation_code", "basic_code"):
         if not str(getattr(item, name) or "").strip():
             label = field_label(ServiceItem, name)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "govhall.identity",
     "govhall.catalogue",
+    "govhall.cases",
     "govhall.web",
 ]
 

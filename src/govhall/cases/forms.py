@@ -1,0 +1,130 @@
+"""Application forms defined as data: each item has a list of fields; this module validates what an
+applicant filled in against that list, and prefills it from the account. Pure code, no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from govhall.core.errors import ValidationFailed
+from govhall.core.ids import IdentifierError, validate_id_number, validate_uscc
+
+FIELD_TYPES = {"text", "textarea", "number", "date", "select", "boolean", "phone", "id_number", "uscc"}
+SENSITIVE_TYPES = {"phone", "id_number"}
+MAX_TEXT = 2000
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    options: tuple[str, ...] = ()
+    help: str = ""
+    prefill: str = (
+        ""  # applicant.name / applicant.phone / applicant.id_number / enterprise.name / enterprise.uscc ...
+    )
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> FormField:
+        field_type = raw.get("type", "text")
+        if field_type not in FIELD_TYPES:
+            raise ValueError(f"unknown field type {field_type!r}")
+        return cls(
+            name=str(raw["name"]),
+            label=str(raw.get("label") or raw["name"]),
+            type=field_type,
+            required=bool(raw.get("required", False)),
+            options=tuple(str(o) for o in raw.get("options", ())),
+            help=str(raw.get("help", "")),
+            prefill=str(raw.get("prefill", "")),
+        )
+
+
+def default_fields(*, for_enterprise: bool) -> list[FormField]:
+    """The general application form, used when an item defines none."""
+    if for_enterprise:
+        who = [
+            FormField("enterprise_name", "单位名称", required=True, prefill="enterprise.name"),
+            FormField("uscc", "统一社会信用代码", "uscc", required=True, prefill="enterprise.uscc"),
+            FormField(
+                "legal_representative", "法定代表人", required=True, prefill="enterprise.legal_representative"
+            ),
+        ]
+    else:
+        who = [
+            FormField("id_number", "公民身份号码", "id_number", required=True, prefill="applicant.id_number")
+        ]
+    return [
+        FormField("applicant_name", "申请人（经办人）姓名", required=True, prefill="applicant.name"),
+        *who,
+        FormField("phone", "联系电话", "phone", required=True, prefill="applicant.phone"),
+        FormField("address", "联系地址", help="用于邮寄办理结果，可不填"),
+        FormField("reason", "申请事由", "textarea", help="简要说明申请的情况"),
+    ]
+
+
+def item_fields(raw_fields: list[Mapping[str, Any]], *, for_enterprise: bool) -> list[FormField]:
+    return (
+        [FormField.from_dict(f) for f in raw_fields]
+        if raw_fields
+        else default_fields(for_enterprise=for_enterprise)
+    )
+
+
+def prefill(fields: list[FormField], account: Mapping[str, str]) -> dict[str, Any]:
+    return {f.name: account[f.prefill] for f in fields if f.prefill and account.get(f.prefill)}
+
+
+def clean_form(fields: list[FormField], data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Validate values against the fields; unknown keys are dropped. ``partial`` (a draft) allows blanks."""
+    if not isinstance(data, Mapping):
+        raise ValidationFailed("申请表应为对象（字段名: 值）", field="form")
+    cleaned: dict[str, Any] = {}
+    for f in fields:
+        value = data.get(f.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if f.required and not partial:
+                raise ValidationFailed(f"请填写申请表中的“{f.label}”", field=f"form.{f.name}")
+            continue
+        cleaned[f.name] = _clean_value(f, value)
+    return cleaned
+
+
+def _clean_value(f: FormField, value: Any) -> Any:
+    field = f"form.{f.name}"
+    if f.type == "boolean":
+        if not isinstance(value, bool):
+            raise ValidationFailed(f"“{f.label}”应为是或否", field=field)
+        return value
+    if f.type == "number":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationFailed(f"“{f.label}”应为数字", field=field) from None
+        if number != number or abs(number) > 1e12:  # NaN or absurd
+            raise ValidationFailed(f"“{f.label}”数值不合理", field=field)
+        return int(number) if number.is_integer() else number
+    text = str(value).strip()
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed(f"“{f.label}”不能超过{MAX_TEXT}个字符", field=field)
+    if f.type == "date":
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValidationFailed(f"“{f.label}”应为 YYYY-MM-DD 格式的日期", field=field) from None
+    if f.type == "select" and text not in f.options:
+        raise ValidationFailed(f"“{f.label}”只能选择：{'、'.join(f.options)}", field=field)
+    if f.type == "phone" and not _PHONE.match(text.replace(" ", "")):
+        raise ValidationFailed(f"“{f.label}”不是有效的电话号码", field=field)
+    if f.type in ("id_number", "uscc"):
+        try:
+            return validate_id_number(text) if f.type == "id_number" else validate_uscc(text)
+        except IdentifierError as exc:
+            raise ValidationFailed(f"“{f.label}”：{exc}", field=field) from None
+    return text
