@@ -3,12 +3,15 @@ current process tasks, and the counters behind case numbers."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
 from govhall.catalogue.models import Material, ServiceItem
+from govhall.core import crypto
 from govhall.identity.models import Department, Enterprise, Region, User, Window
 
 from .transitions import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -61,7 +64,7 @@ class Case(models.Model):
     )
     channel = models.CharField("申报渠道", max_length=10, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField("状态", max_length=12, choices=STATUS_CHOICES, default=Status.DRAFT.value)
-    form = models.JSONField("申请表", default=dict, blank=True)
+    form_encrypted = models.BinaryField("申请表（SM4加密）", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
@@ -74,6 +77,8 @@ class Case(models.Model):
     suspended_workdays = models.PositiveIntegerField("暂停计时工作日", default=0)
     corrections = models.PositiveSmallIntegerField("补正次数", default=0)
     decision = models.CharField("审批决定", max_length=10, blank=True)  # approve / deny
+    owed_materials = models.JSONField("容缺后补材料", default=list, blank=True)
+    delivery = models.JSONField("出件方式", default=dict, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
     workflow_state = models.TextField("流程状态", blank=True)
@@ -101,6 +106,17 @@ class Case(models.Model):
     def status_label(self) -> str:
         return STATUS_LABELS[Status(self.status)]
 
+    @property
+    def form(self) -> dict[str, Any]:
+        """The application form; stored encrypted because it holds personal data."""
+        if not self.form_encrypted:
+            return {}
+        return json.loads(crypto.decrypt(bytes(self.form_encrypted)))
+
+    @form.setter
+    def form(self, value: dict[str, Any]) -> None:
+        self.form_encrypted = crypto.encrypt(json.dumps(value, ensure_ascii=False))
+
 
 class CaseMaterial(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="materials")
@@ -110,7 +126,11 @@ class CaseMaterial(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "办件材料"
-        constraints = [models.UniqueConstraint(fields=["case", "upload"], name="upload_once_per_case")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "material", "upload"], name="upload_once_per_case_material"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.material}"
@@ -188,3 +208,43 @@ class CaseNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day} {self.last}"
+
+
+class CaseTask(models.Model):
+    """A process step waiting for (or done by) a department: the engine's user tasks, mirrored so that task
+    lists and supervision are plain queries."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待办"
+        CLAIMED = "claimed", "办理中"
+        DONE = "done", "已办"
+        CANCELLED = "cancelled", "已取消"
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="tasks")
+    task_id = models.CharField(max_length=40)  # the engine's task; a step returned to is worked again
+    step = models.CharField("环节编码", max_length=60)
+    name = models.CharField("环节", max_length=100)
+    department = models.ForeignKey(Department, models.PROTECT, related_name="tasks", verbose_name="办理部门")
+    role = models.CharField("办理角色", max_length=20)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    claimed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField("环节时限", null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.CharField("意见类型", max_length=10, blank=True)
+    opinion = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审批任务"
+        indexes = [models.Index(fields=["department", "state", "due_on"], name="task_department_open_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_id"],
+                condition=Q(state__in=["open", "claimed"]),
+                name="one_live_row_per_engine_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.name}"

@@ -100,21 +100,25 @@ FINAL = frozenset({Status.REFUSED, Status.COMPLETED, Status.WITHDRAWN})
 
 
 class TransitionRefused(Exception):
-    def __init__(self, status: Status, action: Action, reason: str) -> None:
+    """``forbidden``: the table allows the action here, but not to this actor (else: not in this status)."""
+
+    def __init__(self, status: Status, action: Action, reason: str, *, forbidden: bool = False) -> None:
         super().__init__(reason)
-        self.status, self.action, self.reason = status, action, reason
+        self.status, self.action, self.reason, self.forbidden = status, action, reason, forbidden
 
 
-def next_status(status: Status, action: Action, actor: Actor, *, previous: Status | None = None) -> Status:
-    """The status after ``action``, or TransitionRefused saying why not."""
+def next_status(
+    status: Status, action: Action, actors: set[Actor] | frozenset[Actor], *, previous: Status | None = None
+) -> Status:
+    """The status after ``action`` taken by someone playing ``actors``, or TransitionRefused saying why not."""
     rule = TRANSITIONS.get((status, action))
     if rule is None:
         raise TransitionRefused(
             status, action, f"办件当前状态为“{STATUS_LABELS[status]}”，不能{ACTION_LABELS[action]}"
         )
-    target, actors = rule
-    if actor not in actors:
-        raise TransitionRefused(status, action, f"无权{ACTION_LABELS[action]}")
+    target, allowed = rule
+    if not allowed & set(actors):
+        raise TransitionRefused(status, action, f"无权{ACTION_LABELS[action]}", forbidden=True)
     if target == RESUME_PREVIOUS:
         return previous or Status.SUBMITTED
     return Status(target)

@@ -159,6 +159,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if STATIC_ROOT.is_relative_to(VAR_DIR):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; files are served from the apps
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "files")))  # outside the web root; served by views only
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)  # per file
+CASE_UPLOAD_MAX_MB = env_int("CASE_UPLOAD_MAX_MB", 50)  # all files of one case
+DATA_UPLOAD_MAX_MEMORY_SIZE = (UPLOAD_MAX_MB + 1) * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

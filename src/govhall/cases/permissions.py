@@ -1,0 +1,63 @@
+"""Who may act on a case, and who may see it: the applicant side, and staff by role, department and region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govhall.identity.models import AccountKind, StaffRole, User
+from govhall.identity.selectors import region_subtree_codes
+
+from .models import Case
+from .transitions import Actor
+
+
+def _in_region(user: User, case: Case) -> bool:
+    region = user.region_id or (user.department.region_id if user.department_id else None)
+    return bool(region) and case.region_id in region_subtree_codes(region)
+
+
+def _task_departments(case: Case) -> set[int]:
+    return set(case.tasks.values_list("department_id", flat=True))
+
+
+def case_actors(case: Case, user: Any) -> set[Actor]:
+    """The parts of the transition table this user may play on this case."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    actors: set[Actor] = set()
+    if is_applicant_side(case, user):
+        actors.add(Actor.APPLICANT)
+    if user.kind != AccountKind.STAFF:
+        return actors
+    handles = user.department_id is not None and (
+        user.department_id == case.department_id or user.department_id in _task_departments(case)
+    )
+    if handles and user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD):
+        actors |= {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF}
+    if user.has_role(StaffRole.WINDOW_CLERK) and _in_region(user, case):
+        actors |= {Actor.ACCEPTING_STAFF, Actor.WINDOW}
+    return actors
+
+
+def is_applicant_side(case: Case, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in (case.applicant_id, case.submitted_by_id):
+        return True
+    return (
+        case.enterprise_id is not None
+        and user.enterprise_memberships.filter(enterprise_id=case.enterprise_id).exists()
+    )
+
+
+def can_view(case: Case, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case_actors(case, user):
+        return True
+    return user.kind == AccountKind.STAFF and user.has_role(StaffRole.SUPERVISOR) and _in_region(user, case)
+
+
+def sees_full_personal_data(case: Case, user: Any) -> bool:
+    """Staff who handle the case need full ID and phone numbers; everyone else sees them masked."""
+    return bool(case_actors(case, user) & {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF, Actor.WINDOW})

@@ -1,0 +1,307 @@
+"""Case lifecycles against the database: every case kind, corrections, gaps, commitment, suspension,
+return, refusal, denial, idempotency and permissions."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from govhall.cases.models import Case, CaseEvent, CaseTask, Channel
+from govhall.cases.services import case_act, case_submit, task_claim, task_complete, upload_store
+from govhall.cases.transitions import Action, Status
+from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tests.cases.conftest import PDF, PNG, ofd_bytes, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def open_tasks(case):
+    return list(CaseTask.objects.filter(case=case, state__in=["open", "claimed"]).order_by("id"))
+
+
+def approve_all(case, people):
+    for task in open_tasks(case):
+        user = next(
+            p
+            for p in people
+            if p.department_id == task.department_id
+            and (task.role != "department_head" or p.has_role("department_head"))
+        )
+        task_complete(task_id=task.pk, user=user, decision="approve", opinion="同意")
+
+
+def test_promised_case_from_submission_to_completion(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    assert case.status == Status.SUBMITTED and case.number.startswith("330523-")
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT, channel=Channel.WINDOW)
+    assert case.status == Status.ACCEPTED and case.promised_due and case.legal_due >= case.promised_due
+    [review] = open_tasks(case)
+    assert review.name == "审查" and review.department == items["promised"].department
+    task_claim(task_id=review.pk, user=staff["approver"])
+    task_complete(task_id=review.pk, user=staff["approver"], decision="approve", opinion="材料齐全")
+    [decide] = open_tasks(case)
+    assert decide.role == "department_head"
+    with pytest.raises(PermissionDenied):
+        task_complete(task_id=decide.pk, user=staff["approver"], decision="approve", opinion="")
+    case = task_complete(task_id=decide.pk, user=staff["head"], decision="approve", opinion="准予")
+    assert case.status == Status.DECIDED and case.decision == "approve"
+    case = case_act(
+        number=case.number,
+        user=staff["clerk"],
+        action=Action.ISSUE,
+        method="express",
+        address="递铺街道1号",
+        carrier="EMS",
+        tracking_number="1234567890",
+    )
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.COMPLETE)
+    assert case.status == Status.COMPLETED and case.completed_at
+    actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
+    assert actions == ["submit", "accept", "claim", "task", "task", "decide", "issue", "complete"]
+
+
+def test_instant_case_completes_in_one_step(media, items, staff, applicant):
+    case = submit(items["instant"], applicant)
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT, channel=Channel.WINDOW)
+    case.refresh_from_db()
+    assert case.status == Status.COMPLETED and case.decision == "approve"
+    assert not open_tasks(case)
+
+
+def test_joint_case_is_reviewed_in_parallel(media, items, staff, applicant):
+    case = submit(items["joint"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    reviews = open_tasks(case)
+    assert {t.department.code for t in reviews} == {"rsj", "scjgj"} and {t.step for t in reviews} == {
+        "joint_review"
+    }
+    task_complete(task_id=reviews[1].pk, user=staff["joint"], decision="approve", opinion="同意")
+    assert [t.step for t in open_tasks(case)] == ["joint_review"]
+    task_complete(task_id=reviews[0].pk, user=staff["approver"], decision="approve", opinion="同意")
+    [decide] = open_tasks(case)
+    case = task_complete(task_id=decide.pk, user=staff["head"], decision="approve", opinion="准予")
+    assert case.status == Status.DECIDED
+
+
+def test_joint_department_staff_can_see_but_other_departments_cannot(media, items, staff, applicant):
+    from govhall.cases.permissions import can_view
+
+    case = submit(items["promised"], applicant)
+    assert not can_view(case, staff["joint"])
+    assert can_view(case, staff["approver"]) and can_view(case, staff["clerk"]) and can_view(case, applicant)
+
+
+def test_escalated_case_is_decided_by_the_higher_level(media, items, staff, applicant):
+    from tests.factories import make_staff
+
+    city_head = make_staff(
+        username="cityhead", department=items["escalated"].escalation_department, roles=["department_head"]
+    )
+    case = submit(items["escalated"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    approve_all(case, [staff["approver"]])
+    [decide] = open_tasks(case)
+    assert decide.department.code == "city"
+    with pytest.raises(NotFound):
+        task_complete(task_id=decide.pk, user=staff["head"], decision="approve", opinion="")
+    case = task_complete(task_id=decide.pk, user=city_head, decision="approve", opinion="同意")
+    assert case.status == Status.DECIDED
+
+
+def test_correction_and_resubmission_before_acceptance(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case = case_act(
+        number=case.number,
+        user=staff["clerk"],
+        action=Action.REQUEST_CORRECTION,
+        items=["身份证复印件不清晰", "缺少申请表签字"],
+    )
+    assert case.status == Status.CORRECTION and case.corrections == 1
+    event = CaseEvent.objects.filter(case=case, action="request_correction").get()
+    assert event.data["items"] == ["身份证复印件不清晰", "缺少申请表签字"]
+    upload = upload_store(owner=applicant, name="new.png", data=PNG)
+    material = items["promised"].materials.first()
+    case = case_act(
+        number=case.number, user=applicant, action=Action.RESUBMIT, materials=[(material.pk, str(upload.pk))]
+    )
+    assert case.status == Status.SUBMITTED and case.materials.count() == 3
+    with pytest.raises(ValidationFailed):
+        case_act(number=case.number, user=staff["clerk"], action=Action.REQUEST_CORRECTION, items=[])
+
+
+def test_correction_after_acceptance_stops_the_clock(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    due = case.promised_due
+    case = case_act(
+        number=case.number, user=staff["approver"], action=Action.REQUEST_CORRECTION, items=["补充说明"]
+    )
+    case.suspensions.update(started_on=timezone.localdate() - dt.timedelta(days=7))
+    case = case_act(number=case.number, user=applicant, action=Action.RESUBMIT)
+    assert case.status == Status.ACCEPTED
+    assert case.suspended_workdays >= 4 and case.promised_due > due
+    assert case.corrections == 1
+
+
+def test_suspension_and_resume(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    case = case_act(
+        number=case.number, user=staff["approver"], action=Action.SUSPEND, kind="expert", reason="专家评审"
+    )
+    assert case.status == Status.SUSPENDED
+    [review] = open_tasks(case)
+    with pytest.raises(Conflict):
+        task_complete(task_id=review.pk, user=staff["approver"], decision="approve", opinion="")
+    case = case_act(number=case.number, user=staff["approver"], action=Action.RESUME, reason="评审完成")
+    assert case.status == Status.ACCEPTED
+    with pytest.raises(ValidationFailed):
+        case_act(number=case.number, user=staff["approver"], action=Action.SUSPEND, kind="nap", reason="x")
+
+
+def test_return_to_previous_step(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    [review] = open_tasks(case)
+    with pytest.raises(Conflict):
+        task_complete(task_id=review.pk, user=staff["approver"], decision="return", opinion="退回")
+    task_complete(task_id=review.pk, user=staff["approver"], decision="approve", opinion="同意")
+    [decide] = open_tasks(case)
+    with pytest.raises(ValidationFailed):
+        task_complete(task_id=decide.pk, user=staff["head"], decision="return", opinion="")
+    task_complete(task_id=decide.pk, user=staff["head"], decision="return", opinion="请补充审查意见")
+    [again] = open_tasks(case)
+    assert again.step == "review"
+
+
+def test_refusal_needs_reason_and_basis(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    with pytest.raises(ValidationFailed) as err:
+        case_act(number=case.number, user=staff["clerk"], action=Action.REFUSE, reason="不属于受理范围")
+    assert err.value.field == "legal_basis"
+    case = case_act(
+        number=case.number,
+        user=staff["clerk"],
+        action=Action.REFUSE,
+        reason="不属于受理范围",
+        legal_basis="《行政许可法》第三十二条",
+    )
+    assert case.status == Status.REFUSED
+    with pytest.raises(Conflict) as err:
+        case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    assert "不予受理" in err.value.message
+
+
+def test_denial_needs_a_legal_basis_and_ends_the_process(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    [review] = open_tasks(case)
+    with pytest.raises(ValidationFailed):
+        task_complete(task_id=review.pk, user=staff["approver"], decision="deny", opinion="不符合条件")
+    case = task_complete(
+        task_id=review.pk,
+        user=staff["approver"],
+        decision="deny",
+        opinion="不符合条件",
+        legal_basis="《某条例》第十条",
+    )
+    assert case.status == Status.DECIDED and case.decision == "deny" and not open_tasks(case)
+
+
+def test_tolerated_gaps_and_commitment(media, items, staff, applicant):
+    item = items["promised"]
+    second = item.materials.order_by("position")[1]
+    case = submit(item, applicant)
+    due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    case = case_act(
+        number=case.number,
+        user=staff["clerk"],
+        action=Action.ACCEPT,
+        tolerated_gaps=[{"material": second.pk, "due": due}],
+    )
+    assert case.owed_materials == [{"material": second.pk, "name": second.name, "due": due}]
+    other = submit(items["promised"], applicant)
+    with pytest.raises(ValidationFailed):
+        case_act(number=other.number, user=staff["clerk"], action=Action.ACCEPT, commitment=True)
+    committed = submit(items["commitment"], applicant)
+    committed = case_act(number=committed.number, user=staff["clerk"], action=Action.ACCEPT, commitment=True)
+    committed.refresh_from_db()
+    assert committed.status == Status.DECIDED and committed.decision == "approve"
+
+
+def test_permissions(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    with pytest.raises(NotFound):
+        case_act(
+            number=case.number, user=staff["joint"], action=Action.ACCEPT
+        )  # another department sees nothing
+    with pytest.raises(PermissionDenied):
+        case_act(number=case.number, user=applicant, action=Action.ACCEPT)
+    with pytest.raises(Conflict):  # not in this status, whoever asks
+        case_act(number=case.number, user=staff["clerk"], action=Action.DECIDE, decision="approve")
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    with pytest.raises(PermissionDenied):  # only the process decides
+        case_act(number=case.number, user=staff["clerk"], action=Action.DECIDE, decision="approve")
+
+
+def test_submission_checks(media, items, applicant):
+    item = items["promised"]
+    with pytest.raises(ValidationFailed) as err:
+        submit(item, applicant, materials=[])
+    assert err.value.field == "materials" and "居民身份证" in err.value.message
+    with pytest.raises(ValidationFailed) as err:
+        submit(item, applicant, form={"applicant_name": "王小红"})
+    assert err.value.field.startswith("form.")
+    with pytest.raises(ValidationFailed) as err:
+        submit(
+            item,
+            applicant,
+            form={"applicant_name": "王", "id_number": "330523199003150013", "phone": "13905720011"},
+        )
+    assert err.value.field == "form.id_number"
+
+
+def test_idempotency_key(media, items, applicant):
+    first = submit(items["promised"], applicant, idempotency_key="k1", digest="a")
+    again = submit(items["promised"], applicant, idempotency_key="k1", digest="a")
+    assert again.pk == first.pk and Case.objects.count() == 1
+    with pytest.raises(Conflict):
+        submit(items["promised"], applicant, idempotency_key="k1", digest="b")
+
+
+def test_window_clerk_applies_on_behalf_of_a_citizen(media, items, staff, applicant):
+    upload = upload_store(owner=staff["clerk"], name="scan.pdf", data=PDF)
+    item = items["promised"]
+    form = {"applicant_name": applicant.real_name, "id_number": applicant.id_number, "phone": applicant.phone}
+    case, _ = case_submit(
+        user=staff["clerk"], item_code=item.implementation_code, form=form,
+        materials=[(m.pk, str(upload.pk)) for m in item.materials.all()], channel=Channel.WINDOW,
+        on_behalf_of=applicant.phone,
+    )  # fmt: skip
+    assert case.applicant == applicant and case.submitted_by == staff["clerk"]
+    with pytest.raises(PermissionDenied):
+        submit(item, applicant, on_behalf_of=staff["clerk"].username)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "ok"),
+    [
+        ("a.pdf", PDF, True),
+        ("a.png", PNG, True),
+        ("a.ofd", ofd_bytes(), True),
+        ("evil.pdf", b"MZ\x90\x00 not a pdf", False),
+        ("x.pdf", b"", False),
+    ],
+)
+def test_uploads_are_checked_by_content(media, applicant, name, data, ok):
+    if ok:
+        assert upload_store(owner=applicant, name=name, data=data).size == len(data)
+    else:
+        with pytest.raises(ValidationFailed):
+            upload_store(owner=applicant, name=name, data=data)
+
+
+def test_upload_size_limit(media, settings, applicant):
+    settings.UPLOAD_MAX_MB = 1
+    with pytest.raises(ValidationFailed, match="1MB"):
+        upload_store(owner=applicant, name="big.pdf", data=PDF + b"0" * (1024 * 1024))
