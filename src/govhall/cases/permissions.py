@@ -12,8 +12,8 @@ from .transitions import Actor
 
 
 def _in_region(user: User, case: Case) -> bool:
-    region = user.region_id or (user.department.region_id if user.department_id else None)
-    return bool(region) and case.region_id in region_subtree_codes(region)
+    region = user.region_id or (user.department.region_id if user.department else None)
+    return region is not None and case.region_id in region_subtree_codes(region)
 
 
 def _task_departments(case: Case) -> set[int]:

@@ -125,6 +125,13 @@ def _check_materials(
     return chosen
 
 
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _uuid(value: Any) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -248,7 +255,7 @@ def _event(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     label = user.display_name if user else "审批流程"
-    if user is not None and user.kind == AccountKind.STAFF and user.department_id:
+    if user is not None and user.kind == AccountKind.STAFF and user.department is not None:
         label = f"{user.department.short_name or user.department.name} {user.display_name}"
     return CaseEvent.objects.create(
         case=case,
@@ -337,7 +344,7 @@ def _on_accept(
 
 
 def _owed(case: Case, gap: dict[str, Any]) -> dict[str, Any]:
-    material = case.item.materials.filter(pk=gap.get("material")).first()
+    material = case.item.materials.filter(pk=_int(gap.get("material"))).first()
     if material is None:
         raise ValidationFailed("容缺的材料不属于本事项", field="tolerated_gaps")
     if material.requirement == Requirement.REQUIRED and material.position == 0:
@@ -361,7 +368,7 @@ def _after_accept(case: Case, user: User | None, channel: str, details: dict[str
     data = {
         "item_department": case.department.code,
         "reviewing_departments": [case.department.code, *item.joint_departments],
-        "escalation_department": item.escalation_department.code if item.escalation_department_id else "",
+        "escalation_department": item.escalation_department.code if item.escalation_department else "",
     }
     case.workflow_state = workflow.start(xml, data)
     case.save(update_fields=["workflow_state"])
