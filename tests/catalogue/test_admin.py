@@ -57,7 +57,40 @@ def test_new_draft_then_publish_actions(admin_client, item):
     assert draft.status == ItemStatus.PUBLISHED and item.status == ItemStatus.SUPERSEDED
 
 
-def test_export_and_import_pages(admin_client, item):
+@pytest.fixture
+def platform_client(county):
+    platform = DepartmentFactory(code="sjj", name="安吉县数据局", region=county)
+    client = Client()
+    client.force_login(make_staff(username="platform", department=platform, roles=["catalogue_admin"]))
+    return client
+
+
+def test_department_admin_cannot_import_or_take_over_another_departments_item(
+    admin_client, catalogue_admin, item, county
+):
+    assert admin_client.get("/admin/catalogue/exchange/").status_code == 403
+    other = ServiceItemFactory.published(
+        department=DepartmentFactory(code="gaj", region=county), name="户口迁移"
+    )
+    form = admin_client.get("/admin/catalogue/serviceitem/add/").content.decode()
+    assert item.department.name in form and other.department.name not in form
+    from govhall.catalogue.services import item_draft_save
+    from govhall.core.errors import PermissionDenied
+
+    hijack = ServiceItem(
+        **{
+            f.name: getattr(other, f.name)
+            for f in ServiceItem._meta.concrete_fields
+            if f.name not in ("id", "status", "version")
+        }
+    )
+    hijack.department, hijack.version = item.department, 2
+    with pytest.raises(PermissionDenied):
+        item_draft_save(hijack, editor=catalogue_admin)
+
+
+def test_export_and_import_pages(platform_client, item):
+    admin_client = platform_client
     exported = admin_client.get("/admin/catalogue/exchange/export.json")
     assert exported.status_code == 200
     data = json.loads(exported.content)

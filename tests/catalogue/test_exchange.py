@@ -128,3 +128,52 @@ def test_export_and_import_commands(rich_catalogue, tmp_path):
     bad.write_text("{}")
     with pytest.raises(CommandError, match="未做任何修改"):
         call_command("catalogue_import", str(bad))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"format": "govhall-catalogue", "themes": [{}]},
+        {"format": "govhall-catalogue", "synonyms": [{"term": "a", "synonyms": 5}]},
+        {"format": "govhall-catalogue", "items": ["not an item"]},
+    ],
+)
+def test_malformed_files_are_validation_errors(db, data):
+    with pytest.raises(ValidationFailed):
+        catalogue_import(data)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda i: i.update(materials=["a string"]),
+        lambda i: i["materials"][0].update(copies=10**20),
+        lambda i: i.update(faqs={"q": "a"}),
+        lambda i: i.update(process_steps=[{"description": "no name"}]),
+        lambda i: i.update(form_fields=[{"name": "x", "type": "magic"}]),
+        lambda i: i.update(process="<not bpmn"),
+        lambda i: i.update(legal_time_limit=10**20),
+    ],
+)
+def test_malformed_items_are_validation_errors_and_change_nothing(rich_catalogue, mutate):
+    data = json.loads(catalogue_export_json())
+    item = data["items"][0]
+    item["version"] = 7
+    mutate(item)
+    count = ServiceItem.objects.count()
+    with pytest.raises(ValidationFailed):
+        catalogue_import(data)
+    assert ServiceItem.objects.count() == count
+
+
+def test_workbook_with_bad_cells(rich_catalogue):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(catalogue_export_xlsx()))
+    book["申请材料"]["C2"] = "abc"  # position
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ValidationFailed):
+        catalogue_import_xlsx(out.getvalue())

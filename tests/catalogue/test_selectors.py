@@ -88,15 +88,21 @@ def test_no_full_match_falls_back_to_any_word(catalogue):
     assert page.relaxed and "户口迁移登记" in names(page)
 
 
-def test_filters(catalogue):
+def test_filters(catalogue, county):
     assert set(names(item_search(filters=SearchFilters(audience="enterprise")))) == {
         "个体工商户设立登记",
         "食品经营许可",
     }
     assert set(names(item_search(q="迁移", filters=SearchFilters(department="gaj")))) == {"户口迁移登记"}
     assert set(names(item_search(filters=SearchFilters(theme="huji")))) == {"户口迁移登记", "居民身份证换领"}
-    assert names(item_search(filters=SearchFilters(region="330523104000"))) == ["高龄津贴申领"]
-    assert len(item_search(filters=SearchFilters(region="330523")).items) == 7
+    other_town = RegionFactory(code="330523101000", name="孝丰镇", level="town", parent=county)
+    ServiceItemFactory.published(
+        name="孝丰镇临时救助", department=catalogue["town"].department, region=other_town
+    )
+    town_items = names(item_search(filters=SearchFilters(region="330523104000")))
+    assert "高龄津贴申领" in town_items and "居民身份证换领" in town_items  # its own and the county's
+    assert "孝丰镇临时救助" not in town_items
+    assert len(item_search(filters=SearchFilters(region="330523")).items) == 8
 
 
 def test_paging_and_counts(catalogue):

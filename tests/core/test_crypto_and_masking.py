@@ -35,3 +35,14 @@ def test_log_filter_masks_records():
     )
     PersonalDataLogFilter().filter(record)
     assert record.getMessage() == "login 330523********0012 from 139****0001"
+
+
+def test_log_filter_masks_tracebacks():
+    try:
+        raise ValueError("bad id 330523199003150012")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    PersonalDataLogFilter().filter(record)
+    assert "330523199003150012" not in record.exc_text and "330523********0012" in record.exc_text

@@ -110,7 +110,7 @@ def test_login_wrong_then_right_password(page: Page, portal: str) -> None:
     page.get_by_label("密码").fill("Wrong2026x")
     page.get_by_role("button", name="登录").click()
     alert = page.get_by_role("main").get_by_role("alert")
-    expect(alert).to_have_text("账号或密码错误，还可尝试4次，连续失败5次将锁定账户")
+    expect(alert).to_have_text("账号或密码错误；连续失败5次，账户将锁定30分钟")
     expect(page.get_by_label("账号")).to_have_value("citizen")
     expect(page.get_by_label("密码")).to_have_value("")
     shot(page, "login")

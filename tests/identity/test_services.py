@@ -76,7 +76,7 @@ def test_five_failures_lock_the_account_for_thirty_minutes(citizen):
     for _ in range(4):
         with pytest.raises(AuthenticationFailed):
             services.login_attempt(login=citizen.phone, password="wrong-pass1")
-    with pytest.raises(AuthenticationFailed, match="锁定"):
+    with pytest.raises(Locked, match="锁定"):  # the fifth failure locks at once
         services.login_attempt(login=citizen.phone, password="wrong-pass1")
     with pytest.raises(Locked):
         services.login_attempt(login=citizen.phone, password="Secret2026x")  # even the right password
@@ -122,3 +122,45 @@ def test_enterprise_register_makes_the_citizen_its_administrator(citizen):
             operator=citizen, name="坏代码", uscc="91330523MA00000011", legal_representative="李"
         )
     assert err.value.field == "uscc"
+
+
+def test_unknown_and_known_accounts_get_the_same_message(citizen):
+    with pytest.raises(AuthenticationFailed) as unknown:
+        services.login_attempt(login="13900000000", password="whatever1")
+    with pytest.raises(AuthenticationFailed) as known:
+        services.login_attempt(login=citizen.phone, password="whatever1")
+    assert unknown.value.message == known.value.message
+
+
+def test_parallel_guesses_cannot_outrun_the_lockout(citizen, settings):
+    """Each attempt takes its slot before the password check; once five are taken, even the right password
+    is refused until the lock ends."""
+    from govhall.identity.models import User
+
+    User.objects.filter(pk=citizen.pk).update(failed_logins=settings.LOGIN_MAX_FAILURES - 1)
+    with pytest.raises(Locked):
+        services.login_attempt(login=citizen.phone, password="wrong-pass-9")
+    with pytest.raises(Locked):
+        services.login_attempt(login=citizen.phone, password="Secret2026x")
+    User.objects.filter(pk=citizen.pk).update(failed_logins=settings.LOGIN_MAX_FAILURES, locked_until=None)
+    with pytest.raises(Locked):  # slots all taken by attempts still being checked
+        services.login_attempt(login=citizen.phone, password="Secret2026x")
+
+
+def test_password_policy_messages_are_chinese():
+    with pytest.raises(ValidationFailed) as err:
+        services.citizen_register(
+            name="张三", id_number="330523199003150012", phone="13905720001", password="a1"
+        )
+    assert "密码太短" in err.value.message
+
+
+def test_arabic_indic_digits_are_not_an_id_number():
+    with pytest.raises(ValidationFailed):
+        services.citizen_register(
+            name="张三", id_number="٣٣٠٥٢٣١٩٩٠٠٣١٥٠٠١2", phone="13905720001", password="Zhu9Xiang7"
+        )
+    with pytest.raises(ValidationFailed):
+        services.citizen_register(
+            name="张三", id_number=valid_id_number(), phone="139٠٥٧٢٠٠٠١", password="Zhu9Xiang7"
+        )

@@ -42,7 +42,10 @@ def test_login_page_and_lockout_message(citizen):
     client = Client()
     assert client.get("/login/").status_code == 200
     response = client.post("/login/", {"username": citizen.phone, "password": "bad-pass-1"})
-    assert response.status_code == 400 and "还可尝试4次" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "账号或密码错误；连续失败5次，账户将锁定30分钟" in response.content.decode()
+    )
     response = client.post(
         "/login/", {"username": citizen.phone, "password": "Secret2026x", "next": "/account/"}
     )

@@ -15,7 +15,7 @@ from govhall.core.ids import IdentifierError, validate_id_number, validate_uscc
 FIELD_TYPES = {"text", "textarea", "number", "date", "select", "boolean", "phone", "id_number", "uscc"}
 SENSITIVE_TYPES = {"phone", "id_number"}
 MAX_TEXT = 2000
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as PermissionDeniedError
 from django.http import HttpRequest
 
 from govhall.core.admin_access import RoleAdminMixin
@@ -101,16 +102,24 @@ class ServiceItemAdmin(RoleAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or obj.status == ItemStatus.DRAFT)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "department":
+            kwargs["queryset"] = selectors.departments_manageable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
         if not change:
             latest = selectors.item_versions(obj.implementation_code).first()
             obj.version = latest.version + 1 if latest else 1
-        services.item_draft_save(obj)
+        try:
+            services.item_draft_save(obj, editor=request.user)
+        except DomainError as exc:
+            raise PermissionDeniedError(exc.message) from exc
 
     @admin.action(description="发布所选草稿（替代当前发布版本）")
     def publish(self, request: HttpRequest, queryset: Any) -> None:
         done = 0
-        for item in queryset.filter(status=ItemStatus.DRAFT):
+        for item in queryset.filter(status=ItemStatus.DRAFT).select_related("department"):
             try:
                 services.item_publish(item)
                 done += 1

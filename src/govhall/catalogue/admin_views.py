@@ -8,24 +8,23 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from govhall.core.admin_access import user_has_role
 from govhall.core.errors import DomainError
 
-from .admin import CATALOGUE_ROLES
 from .exchange import (
     catalogue_export_json,
     catalogue_export_xlsx,
     catalogue_import_json,
     catalogue_import_xlsx,
 )
+from .selectors import manages_whole_catalogue
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def exchange(request: HttpRequest) -> HttpResponse:
-    if not user_has_role(request, CATALOGUE_ROLES):
-        return HttpResponseForbidden("只有事项管理员可以导入导出目录")
+    if not manages_whole_catalogue(request.user):
+        return HttpResponseForbidden("只有系统管理员和平台事项管理员可以导入导出整个目录")
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -55,8 +54,8 @@ def _import(upload):  # type: ignore[no-untyped-def]
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if not user_has_role(request, CATALOGUE_ROLES):
-        return HttpResponseForbidden("只有事项管理员可以导出目录")
+    if not manages_whole_catalogue(request.user):
+        return HttpResponseForbidden("只有系统管理员和平台事项管理员可以导出整个目录")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         response = HttpResponse(catalogue_export_xlsx(), content_type=XLSX_TYPE)

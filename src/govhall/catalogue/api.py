@@ -150,7 +150,9 @@ def search_items(request: HttpRequest, params: Query[SearchParams]) -> dict[str,
 
 
 @router.get("/items/{implementation_code}", response=ItemGuide, summary="办事指南（含申请材料）", auth=None)
-def get_item(request: HttpRequest, implementation_code: str, version: int | None = None) -> dict[str, Any]:
+def get_item(
+    request: HttpRequest, implementation_code: str, version: int | None = Query(None, ge=1, le=1_000_000)
+) -> dict[str, Any]:
     if version is not None:
         return guide_dict(selectors.item_get_version(implementation_code, version))
     return guide_dict(selectors.item_get_published(implementation_code))

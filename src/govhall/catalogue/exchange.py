@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from openpyxl import Workbook, load_workbook
 
 from govhall.core.errors import ValidationFailed
@@ -144,19 +144,17 @@ def catalogue_import_xlsx(raw: bytes) -> ImportReport:
         book = load_workbook(io.BytesIO(raw), read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ValidationFailed("文件不是有效的Excel工作簿（.xlsx）", field="file") from exc
-    sheets = {name: _rows(book[name]) for name in book.sheetnames}
+    try:
+        sheets = {name: _rows(book[name]) for name in book.sheetnames}
+    except ValueError as exc:
+        raise ValidationFailed(f"工作簿中有无法解析的单元格：{exc}", field="file") from exc
     for required in ("事项", "申请材料"):
         if required not in sheets:
             raise ValidationFailed(f"工作簿缺少工作表“{required}”", field="file")
-    materials: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for row in sorted(sheets["申请材料"], key=lambda r: int(r.get("position") or 0)):
-        key = (str(row.pop("implementation_code")), int(row.pop("version")))
-        row.pop("position", None)
-        materials.setdefault(key, []).append(row)
-    items = []
-    for row in sheets["事项"]:
-        row["materials"] = materials.get((str(row["implementation_code"]), int(row["version"])), [])
-        items.append(row)
+    try:
+        items = _join_materials(sheets["事项"], sheets["申请材料"])
+    except _BAD_DATA as exc:
+        raise ValidationFailed(f"工作簿的事项或申请材料数据有误：{exc}", field="file") from exc
     data = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -165,6 +163,19 @@ def catalogue_import_xlsx(raw: bytes) -> ImportReport:
         "items": items,
     }
     return catalogue_import(data)
+
+
+def _join_materials(
+    item_rows: list[dict[str, Any]], material_rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    materials: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in sorted(material_rows, key=lambda r: int(r.get("position") or 0)):
+        key = (str(row.pop("implementation_code")), int(row.pop("version")))
+        row.pop("position", None)
+        materials.setdefault(key, []).append(row)
+    for row in item_rows:
+        row["materials"] = materials.get((str(row["implementation_code"]), int(row["version"])), [])
+    return item_rows
 
 
 def _rows(sheet: Any) -> list[dict[str, Any]]:
@@ -183,31 +194,52 @@ def _rows(sheet: Any) -> list[dict[str, Any]]:
     return out
 
 
+_BAD_DATA = (KeyError, TypeError, ValueError, AttributeError, OverflowError, DjangoValidationError)
+
+
 @transaction.atomic
 def catalogue_import(data: dict[str, Any]) -> ImportReport:
     """Load themes, synonyms and items. Existing published versions are immutable: identical ones are
-    skipped, a changed one is an error (publish a new version instead). Drafts are overwritten."""
+    skipped, a changed one is an error (publish a new version instead). Drafts are overwritten.
+    Any error rolls the whole file back."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationFailed("文件格式不正确：缺少 format=govhall-catalogue", field="file")
     report = ImportReport()
-    for theme in data.get("themes") or []:
-        Theme.objects.update_or_create(
-            code=theme["code"], defaults={k: theme[k] for k in ("name", "audience", "order")}
-        )
-        report.themes += 1
-    for entry in data.get("synonyms") or []:
-        Synonym.objects.update_or_create(term=entry["term"], defaults={"synonyms": list(entry["synonyms"])})
-        report.synonyms += 1
+    try:
+        _import_themes_and_synonyms(data, report)
+    except _BAD_DATA as exc:
+        raise ValidationFailed(f"主题或同义词数据不完整或类型错误：{exc}", field="themes") from exc
     context = _ImportContext()
     for number, raw in enumerate(data.get("items") or [], start=1):
+        name = raw.get("name", "") if isinstance(raw, dict) else ""
         try:
-            _import_item(raw, context, report)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValidationFailed(f"第{number}个事项数据不完整或类型错误：{exc}", field="items") from exc
+            with transaction.atomic():
+                _import_item(raw, context, report)
         except ValidationFailed as exc:
-            name = raw.get("name", "") if isinstance(raw, dict) else ""
             raise ValidationFailed(f"第{number}个事项（{name}）：{exc.message}", field=exc.field) from exc
+        except (*_BAD_DATA, IntegrityError) as exc:
+            raise ValidationFailed(
+                f"第{number}个事项（{name}）数据不完整或类型错误：{exc}", field="items"
+            ) from exc
     return report
+
+
+def _import_themes_and_synonyms(data: dict[str, Any], report: ImportReport) -> None:
+    for theme in data.get("themes") or []:
+        values = {
+            "name": str(theme["name"]),
+            "audience": str(theme["audience"]),
+            "order": int(theme["order"]),
+        }
+        Theme(code=str(theme["code"]), **values).full_clean(validate_unique=False)
+        Theme.objects.update_or_create(code=theme["code"], defaults=values)
+        report.themes += 1
+    for entry in data.get("synonyms") or []:
+        words = entry["synonyms"]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ValueError(f"同义词“{entry.get('term')}”的对应规范词应为文本列表")
+        Synonym.objects.update_or_create(term=str(entry["term"])[:50], defaults={"synonyms": words})
+        report.synonyms += 1
 
 
 class _ImportContext:
@@ -311,4 +343,6 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _material(raw: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise TypeError("申请材料应为对象")
     return {k: raw.get(k, "" if k not in ("copies",) else 1) for k in MATERIAL_KEYS}

@@ -10,13 +10,15 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from govhall.core.errors import NotFound, ValidationFailed
-from govhall.identity.selectors import region_subtree_codes
+from govhall.identity.models import Department
+from govhall.identity.selectors import region_service_codes, region_subtree_codes
 
 from .fulltext import FILTERED, staged_match
 from .models import Audience, ItemSearchDocument, ItemStatus, Material, ServiceItem, Synonym, Theme
 from .search import SearchQuery, build_query, synonym_candidates
 
 MAX_QUERY_LENGTH = 10_000
+MAX_PAGE = 1000
 # Long guide texts a result list never shows: not loaded for search results.
 GUIDE_ONLY_FIELDS = [
     "legal_basis", "conditions", "process_steps", "place", "office_hours", "faqs", "fee_standard", "fee_basis",
@@ -72,8 +74,8 @@ def item_search(
     filters = validate_filters(filters or SearchFilters())
     if len(q) > MAX_QUERY_LENGTH:
         raise ValidationFailed(f"检索词过长，请不超过{MAX_QUERY_LENGTH}个字符", field="q")
-    if page < 1:
-        raise ValidationFailed("页码应从1开始", field="page")
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed(f"页码应在1到{MAX_PAGE}之间", field="page")
     if not 1 <= page_size <= settings.SEARCH_PAGE_SIZE_MAX:
         raise ValidationFailed(f"每页条数应在1到{settings.SEARCH_PAGE_SIZE_MAX}之间", field="page_size")
     q = q.replace("\x00", "")
@@ -106,7 +108,7 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
         )
         params.append(filters.theme)
     if filters.region:
-        codes = region_subtree_codes(filters.region)
+        codes = region_service_codes(filters.region)
         where.append(f"i.region_id IN ({', '.join(['%s'] * len(codes))})")
         params.extend(codes)
     return " AND ".join(where), params
@@ -158,13 +160,14 @@ def item_get_published(implementation_code: str) -> ServiceItem:
     return item
 
 
-def item_get_version(implementation_code: str, version: int) -> ServiceItem:
-    item = (
-        ServiceItem.objects.select_related("department", "region")
-        .prefetch_related("themes", "materials")
-        .filter(implementation_code=implementation_code, version=version)
-        .first()
+def item_get_version(implementation_code: str, version: int, *, public: bool = True) -> ServiceItem:
+    """One version of an item; the public sees published and superseded versions, never drafts."""
+    queryset = ServiceItem.objects.select_related("department", "region").prefetch_related(
+        "themes", "materials"
     )
+    if public:
+        queryset = queryset.exclude(status=ItemStatus.DRAFT)
+    item = queryset.filter(implementation_code=implementation_code, version=version).first()
     if item is None:
         raise NotFound("未找到该事项版本", field="version")
     return item
@@ -192,6 +195,29 @@ def theme_list(*, audience: str | None = None) -> QuerySet[Theme]:
 
 def search_document_exists(item: ServiceItem) -> bool:
     return ItemSearchDocument.objects.filter(item=item).exists()
+
+
+def departments_manageable_by(user: Any) -> QuerySet[Department]:
+    """Departments whose items a staff member may create and edit (same rule as items_manageable_by)."""
+    if user.is_superuser or user.has_role("system_admin"):
+        return Department.objects.all()
+    if not user.has_role("catalogue_admin") or user.department_id is None:
+        return Department.objects.none()
+    if user.department.code == settings.PLATFORM_DEPARTMENT_CODE:
+        region = user.region_id or user.department.region_id
+        return Department.objects.filter(region_id__in=region_subtree_codes(region))
+    return Department.objects.filter(pk=user.department_id)
+
+
+def manages_whole_catalogue(user: Any) -> bool:
+    """System administrators and the platform department's catalogue administrators: import and export."""
+    if user.is_superuser or user.has_role("system_admin"):
+        return True
+    return bool(
+        user.has_role("catalogue_admin")
+        and user.department_id
+        and user.department.code == settings.PLATFORM_DEPARTMENT_CODE
+    )
 
 
 def items_manageable_by(user: Any) -> QuerySet[ServiceItem]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from govhall.core.errors import Conflict, ValidationFailed
+from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from govhall.core.models import field_label
 from govhall.core.text import index_text
 from govhall.identity.models import Department
@@ -31,8 +31,49 @@ def item_assert_editable(item: ServiceItem) -> None:
         )
 
 
+_JSON_SHAPES = {
+    "process_steps": ("办理流程", ("name", "description")),
+    "faqs": ("常见问题", ("question", "answer")),
+    "special_procedures": ("特别程序", ("name", "time_limit")),
+}
+
+
+def _check_json_shapes(item: ServiceItem) -> None:
+    for name, (label, keys) in _JSON_SHAPES.items():
+        value = getattr(item, name)
+        good = isinstance(value, list) and all(
+            isinstance(entry, dict)
+            and all(isinstance(entry.get(k, ""), str) for k in keys)
+            and entry.get(keys[0])
+            for entry in value
+        )
+        if not good:
+            raise ValidationFailed(f"{label}应为列表，每项含 {'、'.join(keys)}（文本）", field=name)
+    for name, label in (("keywords", "关键词"), ("joint_departments", "联办部门")):
+        value = getattr(item, name)
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ValidationFailed(f"{label}应为文本列表", field=name)
+    if not isinstance(item.form_fields, list):
+        raise ValidationFailed("申请表字段应为列表", field="form_fields")
+    from govhall.cases.forms import FormField
+
+    for entry in item.form_fields:
+        try:
+            FormField.from_dict(entry)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValidationFailed(f"申请表字段定义有误：{entry!r:.60}", field="form_fields") from exc
+    if item.process:
+        from govhall.cases.workflow import ProcessInvalid, validate_process
+
+        try:
+            validate_process(item.process)
+        except ProcessInvalid as exc:
+            raise ValidationFailed(str(exc), field="process") from exc
+
+
 def item_check(item: ServiceItem) -> None:
     """The invariants an item must meet before it is saved or published."""
+    _check_json_shapes(item)
     if item.promised_time_limit > item.legal_time_limit:
         raise ValidationFailed("承诺办结时限不能超过法定办结时限", field="promised_time_limit")
     if not (item.for_person or item.for_enterprise):
@@ -139,8 +180,23 @@ def catalogue_reindex() -> int:
     return count
 
 
-def item_draft_save(item: ServiceItem) -> ServiceItem:
-    """Save changes to a draft; a published or superseded version never changes."""
+def item_draft_save(item: ServiceItem, *, editor: Any = None) -> ServiceItem:
+    """Save changes to a draft; a published or superseded version never changes. An editor may only
+    save items of departments they manage, and never a version of another department's item."""
+    if editor is not None:
+        from .selectors import departments_manageable_by
+
+        if not departments_manageable_by(editor).filter(pk=item.department_id).exists():
+            raise PermissionDenied("您只能编辑本部门（或本区划）的事项", field="department")
+        owners = set(
+            ServiceItem.objects.filter(implementation_code=item.implementation_code)
+            .exclude(pk=item.pk)
+            .values_list("department_id", flat=True)
+        )
+        if owners - {item.department_id}:
+            raise PermissionDenied(
+                "该实施编码属于其他部门的事项，不能以本部门名义新建版本", field="implementation_code"
+            )
     if item.pk:
         stored = ServiceItem.objects.filter(pk=item.pk).values_list("status", flat=True).first()
         if stored and stored != ItemStatus.DRAFT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -60,10 +61,9 @@ def search(request: HttpRequest) -> HttpResponse:
         department=request.GET.get("department") or None,
         region=request.GET.get("region") or None,
     )
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    raw_page = request.GET.get("page", "1")
+    page_number = min(int(raw_page), selectors.MAX_PAGE) if re.fullmatch(r"[0-9]{1,6}", raw_page) else 1
+    page_number = max(page_number, 1)
     error, status = None, 200
     try:
         page = selectors.item_search(q=q, filters=filters, page=page_number, page_size=15)
@@ -87,9 +87,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def guide(request: HttpRequest, implementation_code: str) -> HttpResponse:
     try:
-        version = request.GET.get("version")
-        if version and version.isdigit():
-            item = selectors.item_get_version(implementation_code, int(version))
+        version = request.GET.get("version", "")
+        if re.fullmatch(r"[0-9]{1,6}", version):
+            item = selectors.item_get_version(implementation_code, int(version), public=True)
         else:
             item = selectors.item_get_published(implementation_code)
     except NotFound:

@@ -15,7 +15,7 @@ router = Router(tags=["工作日历"])
 
 
 class WorkdaysParams(Schema):
-    start: dt.date
+    start: dt.date = Field(ge=dt.date(1949, 10, 1), le=dt.date(2100, 12, 31))
     days: int = Field(ge=0, le=MAX_DAYS)
 
 

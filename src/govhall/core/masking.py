@@ -35,11 +35,14 @@ def mask_text(text: str) -> str:
 
 
 class PersonalDataLogFilter(logging.Filter):
-    """Rewrites log records so that ID and phone numbers never reach a log file."""
+    """Rewrites log records, tracebacks included, so that ID and phone numbers never reach a log file."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_text(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info:
+            record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True

@@ -1,43 +1,106 @@
-"""Refuse input that no field may hold (NUL characters) before it reaches a view or the database.
+"""Request hygiene before views run, and one error shape for every API answer.
 
-PostgreSQL cannot store NUL in text; rather than a 500 deep inside a query, the request gets a 400.
+- Input no field may hold (NUL characters, lone UTF-16 surrogates) is refused with a 400 before it reaches
+  a view or the database: PostgreSQL cannot store NUL, and neither database can encode a lone surrogate.
+- Under /api/, an error Django or the router produced itself (404 for an unknown path, 405, CSRF 403)
+  is rewritten to {"code", "message", "field"} with a Chinese message.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
-MESSAGE = "请求中含有不允许的控制字符（NUL），请检查输入内容"
+MESSAGE = "请求中含有不允许的控制字符或无效字符，请检查输入内容"
+API_PREFIX = "/api/"
+_STATUS_MESSAGES = {
+    400: ("bad_request", "请求格式不正确"),
+    401: ("unauthenticated", "请先登录或提供有效的访问令牌"),
+    403: ("forbidden", "没有权限执行该操作"),
+    404: ("not_found", "未找到请求的资源"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "不支持该内容类型"),
+}
 
 
-class RejectNulMiddleware:
+def api_error(code: str, message: str, status: int, field: str | None = None) -> JsonResponse:
+    return JsonResponse(
+        {"code": code, "message": message, "field": field},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+class RejectBadInputMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"code": "bad_input", "message": MESSAGE, "field": None},
-                    status=400,
-                    json_dumps_params={"ensure_ascii": False},
-                )
+        try:
+            bad = _has_bad_input(request)
+        except MultiPartParserError:
+            bad = True
+        if bad:
+            if request.path.startswith(API_PREFIX):
+                return api_error("bad_input", MESSAGE, 400)
             return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
-    @staticmethod
-    def _has_nul(request: HttpRequest) -> bool:
-        if "\x00" in request.path:
-            return True
-        for values in request.GET.lists():
-            if any("\x00" in v for v in values[1]):
-                return True
-        content_type = request.content_type or ""
-        if content_type == "application/json":
-            body = request.body
-            return b"\x00" in body or b"\\u0000" in body
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return any("\x00" in v for _, values in request.POST.lists() for v in values)
+
+def _bad_text(value: str) -> bool:
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _has_bad_input(request: HttpRequest) -> bool:
+    if _bad_text(request.path) or any(_bad_text(v) for _, values in request.GET.lists() for v in values):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
+    body = request.body  # read first: later parsing of POST and FILES reuses it
+    if (request.content_type or "") == "multipart/form-data":
+        return any(_bad_text(v) for _, values in request.POST.lists() for v in values)
+    if (request.content_type or "") == "application/x-www-form-urlencoded":
+        return b"%00" in body or any(_bad_text(v) for _, values in request.POST.lists() for v in values)
+    if b"\x00" in body or b"\\u0000" in body:
+        return True
+    if b"\\ud" in body.lower():  # escaped surrogates: only lone ones are a problem
+        try:
+            return _any_bad_string(json.loads(body))
+        except ValueError:
+            return False  # not JSON: the view will say so
+    return False
+
+
+def _any_bad_string(data: Any) -> bool:
+    if isinstance(data, str):
+        return _bad_text(data)
+    if isinstance(data, dict):
+        return any(_any_bad_string(k) or _any_bad_string(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_any_bad_string(v) for v in data)
+    return False
+
+
+class ApiErrorShapeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        code, message = _STATUS_MESSAGES.get(response.status_code, ("error", "请求无法处理"))
+        return api_error(code, message, response.status_code)

@@ -85,6 +85,11 @@ class AccountAdmin(RoleAdminMixin, UserAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("department")
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "window":
+            kwargs["queryset"] = Window.objects.select_related("hall")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class MemberInline(admin.TabularInline):
     model = EnterpriseMember

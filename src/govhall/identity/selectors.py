@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Count, QuerySet
 
 from govhall.core import crypto
@@ -48,9 +50,24 @@ def hall_list() -> QuerySet[Hall]:
     return Hall.objects.select_related("region").prefetch_related("windows").order_by("region_id", "code")
 
 
+def region_service_codes(code: str) -> list[str]:
+    """Where services for people in a region come from: the region itself, every region below it, and
+    every region above it (a county's items serve its towns). One query."""
+    rows = list(Region.objects.values_list("code", "parent_id"))
+    parents = dict(rows)
+    above, current = [], parents.get(code)
+    while current:
+        above.append(current)
+        current = parents.get(current)
+    return _subtree(rows, code) + above
+
+
 def region_subtree_codes(code: str) -> list[str]:
     """A region's code and those of every region below it (regions are few: one query)."""
-    rows = list(Region.objects.values_list("code", "parent_id"))
+    return _subtree(list(Region.objects.values_list("code", "parent_id")), code)
+
+
+def _subtree(rows: Sequence[tuple[str, str | None]], code: str) -> list[str]:
     children: dict[str | None, list[str]] = {}
     for child, parent in rows:
         children.setdefault(parent, []).append(child)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from govhall.core import crypto
@@ -94,35 +94,39 @@ def enterprise_register(*, operator: User, name: str, uscc: str, legal_represent
 
 
 def login_attempt(*, login: str, password: str) -> User:
-    """Check a login; count failures and lock the account for a while after too many."""
+    """Check a login. Each attempt takes a slot in the failure count *before* the password is checked, in
+    one conditional UPDATE, so parallel guesses cannot outrun the lockout; success gives the slot back."""
     user = user_find_by_login(login)
     if user is None:
-        raise AuthenticationFailed("账号或密码错误", field="password", code="bad_credentials")
-    if user.is_locked:
+        User().set_password(password)  # the same hashing work as for a real account: timing says nothing
+        raise AuthenticationFailed(_bad_credentials(), field="password", code="bad_credentials")
+    now = timezone.now()
+    taken = (
+        User.objects.filter(pk=user.pk, failed_logins__lt=settings.LOGIN_MAX_FAILURES)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .update(failed_logins=F("failed_logins") + 1, locked_until=None)
+    )
+    if not taken:
+        user.refresh_from_db(fields=["locked_until"])
         raise Locked(_locked_message(user), field="username", code="locked")
-    if not user.check_password(password):
-        _record_failure(user)
-        raise AuthenticationFailed(_failure_message(user), field="password", code="bad_credentials")
-    if user.failed_logins or user.locked_until:
+    if user.check_password(password):
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         user.failed_logins, user.locked_until = 0, None
-    return user
+        return user
+    user.refresh_from_db(fields=["failed_logins"])
+    if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
+        user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=user.locked_until)
+        raise Locked(_locked_message(user), field="username", code="locked")
+    raise AuthenticationFailed(_bad_credentials(), field="password", code="bad_credentials")
 
 
-def _record_failure(user: User) -> None:
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins", "locked_until"])
-        if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
-            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=user.locked_until)
-
-
-def _failure_message(user: User) -> str:
-    if user.locked_until:
-        return _locked_message(user)
-    left = settings.LOGIN_MAX_FAILURES - user.failed_logins
-    return f"账号或密码错误，还可尝试{left}次，连续失败{settings.LOGIN_MAX_FAILURES}次将锁定账户"
+def _bad_credentials() -> str:
+    """The same words whether the account exists or not, so a login form cannot tell who is registered."""
+    return (
+        f"账号或密码错误；连续失败{settings.LOGIN_MAX_FAILURES}次，"
+        f"账户将锁定{settings.LOGIN_LOCK_MINUTES}分钟"
+    )
 
 
 def _locked_message(user: User) -> str:
@@ -133,6 +137,9 @@ def _locked_message(user: User) -> str:
 def token_issue(*, user: User, label: str = "", days: int | None = None) -> tuple[str, ApiToken]:
     """Issue a bearer token; the plain token is returned once and never stored."""
     plain = f"gh_{secrets.token_urlsafe(32)}"
+    now = timezone.now()
+    stale = Q(expires_at__lt=now) | Q(revoked_at__isnull=False)
+    ApiToken.objects.filter(stale, user=user, created_at__lt=now - dt.timedelta(days=30)).delete()
     token = ApiToken.objects.create(
         user=user,
         digest=crypto.token_hash(plain),

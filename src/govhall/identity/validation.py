@@ -7,7 +7,7 @@ import unicodedata
 
 from govhall.core.errors import ValidationFailed
 
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f<>]")
 
 

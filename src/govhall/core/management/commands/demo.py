@@ -38,7 +38,7 @@ class Command(BaseCommand):
         bin_dir = os.path.dirname(sys.executable)
         web = subprocess.Popen(
             [os.path.join(bin_dir, "gunicorn"), "govhall.config.wsgi", "-b", f"{host}:{port}",
-             "-w", str(options["workers"]), "--access-logfile", "-", "--timeout", "60"],
+             "-w", str(options["workers"]), "--timeout", "60", "--limit-request-line", "0"],
             env=env,
         )  # fmt: skip
         worker = subprocess.Popen([os.path.join(bin_dir, "govhall"), "worker"], env=env)

@@ -1,0 +1,95 @@
+"""Odd requests get a clear 4xx in the API's error shape, never a 500."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _shape(response):
+    body = response.json()
+    assert set(body) == {"code", "message", "field"}
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
+    return body
+
+
+def test_multipart_to_a_json_endpoint_is_a_4xx():
+    response = Client().post("/api/v1/accounts/citizens", {"name": "张三"})  # multipart form
+    assert 400 <= response.status_code < 500
+    _shape(response)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"username": "\\ud800", "password": "x"}', '{"username": "a", "password": "\\udfff"}'],
+)
+def test_lone_surrogates_are_refused(body):
+    response = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 400
+    _shape(response)
+
+
+def test_nul_in_any_content_type_is_refused():
+    body = '{"username": "a\\u0000b", "password": "x"}'
+    response = Client().post("/api/v1/auth/token", body, content_type="text/plain")
+    assert response.status_code == 400
+
+
+def test_escaped_emoji_pairs_are_fine():
+    body = '{"username": "\\ud83d\\ude00", "password": "x"}'
+    assert Client().post("/api/v1/auth/token", body, content_type="application/json").status_code == 401
+
+
+def test_unknown_api_path_and_wrong_method_answer_json():
+    assert _shape(Client().get("/api/v1/nowhere"))["code"] == "not_found"
+    response = Client().delete("/api/v1/items")
+    assert response.status_code == 405 and _shape(response)["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("page", ["1000000000000000000", "99999", "-1"])
+def test_huge_pages(db, page):
+    assert Client().get("/api/v1/items", {"page": page}).status_code == 422
+    assert Client().get("/search/", {"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("version", ["²", "①", "9" * 5000, "-1"])
+def test_odd_version_parameters(item, version):
+    assert Client().get(f"/items/{item.implementation_code}/", {"version": version}).status_code in (200, 404)
+    assert Client().get(f"/api/v1/items/{item.implementation_code}", {"version": version}).status_code in (
+        404,
+        422,
+    )
+
+
+def test_calendar_far_dates_are_422():
+    response = Client().get("/api/v1/calendar/workdays", {"start": "9999-12-31", "days": 10})
+    assert response.status_code == 422 and response.json()["field"] == "start"
+
+
+def test_api_docs_use_no_cdn():
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "cdn.jsdelivr" not in page and "/static/" in page
+
+
+def test_portal_404_page_is_chinese():
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_drafts_are_not_public(item):
+    from govhall.catalogue.services import item_draft_create_from
+
+    draft = item_draft_create_from(item)
+    assert Client().get(f"/items/{item.implementation_code}/", {"version": draft.version}).status_code == 404
+    assert (
+        Client().get(f"/api/v1/items/{item.implementation_code}", {"version": draft.version}).status_code
+        == 404
+    )
+
+
+def test_superseded_version_says_so(item):
+    from govhall.catalogue.services import item_draft_create_from, item_publish
+
+    item_publish(item_draft_create_from(item))
+    page = Client().get(f"/items/{item.implementation_code}/", {"version": 1}).content.decode()
+    assert "历史版本" in page and "查看现行办事指南" in page
