@@ -690,3 +690,83 @@ def task_complete(
         if workflow.is_finished(case.workflow_state):
             _decide(case, "approve", channel)
     return case
+
+
+# ---- drafts -------------------------------------------------------------------------------------------
+
+
+def case_draft_save(
+    *,
+    user: User,
+    item_code: str | None = None,
+    draft_id: int | None = None,
+    form: dict[str, Any] | None = None,
+    materials: list[tuple[int, str]] | None = None,
+    enterprise_uscc: str | None = None,
+) -> Case:
+    """Create or update a draft (网上申报 saved half-way): the form may be incomplete, nothing is checked
+    beyond types. Only the applicant side edits its drafts."""
+    with transaction.atomic():
+        if draft_id is None:
+            if not item_code:
+                raise ValidationFailed("请指定申请的事项", field="item")
+            item = item_get_published(item_code)
+            enterprise = _resolve_enterprise(user, user, enterprise_uscc, item) if enterprise_uscc else None
+            case = Case(
+                item=item,
+                department=item.department,
+                region_id=item.region_id,
+                applicant=user,
+                enterprise=enterprise,
+                applicant_name=enterprise.name if enterprise else user.display_name,
+                submitted_by=user,
+                status=Status.DRAFT,
+            )
+        else:
+            found = (
+                Case.objects.select_for_update()
+                .select_related("item")
+                .filter(pk=draft_id, submitted_by=user)
+                .first()
+            )
+            if found is None or found.status != Status.DRAFT:
+                raise NotFound("未找到该草稿", field="draft")
+            case = found
+        fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
+        if form is not None:
+            case.form = clean_form(fields, form, partial=True)
+        case.save()
+        if materials is not None:
+            chosen = _check_materials(case.item, {user.pk}, materials)
+            case.materials.all().delete()
+            CaseMaterial.objects.bulk_create(
+                [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]
+            )
+    return case
+
+
+def case_draft_submit(*, user: User, draft_id: int, channel: str = Channel.WEB) -> Case:
+    """Submit a draft: the full checks of a submission, a case number, and the timeline's first event."""
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update()
+            .select_related("item")
+            .filter(pk=draft_id, submitted_by=user)
+            .first()
+        )
+        if case is None:
+            raise NotFound("未找到该草稿", field="draft")
+        before, after = _transition(case, Action.SUBMIT, case_actors(case, user))
+        fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
+        case.form = clean_form(fields, case.form)
+        missing = missing_materials(
+            case.item, [cm.material for cm in case.materials.select_related("material")]
+        )
+        if missing:
+            raise ValidationFailed(f"缺少必要材料：{'、'.join(m.name for m in missing)}", field="materials")
+        now = timezone.now()
+        case.submitted_at, case.channel = now, channel
+        case.number = next_case_number(case.region_id, timezone.localdate(now))
+        case.save()
+        _event(case, user, Action.SUBMIT, before, after, channel)
+    return case

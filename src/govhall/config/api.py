@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from govhall.cases.api import public_router as progress_router
+from govhall.cases.api import router as cases_router
 from govhall.catalogue.api import router as catalogue_router
 from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError
@@ -34,6 +36,8 @@ api = NinjaAPI(
 api.add_router("", identity_router)
 api.add_router("", catalogue_router)
 api.add_router("", core_router)
+api.add_router("", cases_router)
+api.add_router("", progress_router)
 
 
 def _error(

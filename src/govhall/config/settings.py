@@ -174,6 +174,8 @@ TASKS = {
 }
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
 
+# The portal's public address, printed in QR codes on documents people carry away.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 PLATFORM_NAME = env("PLATFORM_NAME", "安吉县一网通办政务服务平台")
 PLATFORM_REGION_CODE = env("PLATFORM_REGION_CODE", "330523")
 # The department that runs the platform (数据局 / 政务服务中心): its catalogue administrators manage every item.

@@ -1,0 +1,74 @@
+"""Reads of cases: one case for someone allowed to see it, my cases, a department's task list, the public
+progress query, and a file behind a case."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from govhall.core.errors import NotFound
+from govhall.identity.models import AccountKind, User
+
+from .models import Case, CaseEvent, CaseMaterial, CaseTask
+from .permissions import can_view
+
+
+def case_get_for(user: User, number: str) -> Case:
+    """A case the user may see; anyone else gets the same 404 as for a number that does not exist."""
+    case = (
+        Case.objects.select_related("item", "department", "applicant", "enterprise", "submitted_by", "region")
+        .prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
+            Prefetch(
+                "materials", queryset=CaseMaterial.objects.select_related("material", "upload").order_by("id")
+            ),
+            Prefetch("tasks", queryset=CaseTask.objects.select_related("department").order_by("id")),
+            "suspensions",
+        )
+        .filter(number=number)
+        .first()
+    )
+    if case is None or not can_view(case, user):
+        raise NotFound("未找到该办件", field="number")
+    return case
+
+
+def cases_of(user: User) -> QuerySet[Case]:
+    """The applicant's cases (their own, and those applied for them at a window), newest first."""
+    return (
+        Case.objects.filter(applicant_id=user.pk)
+        .select_related("item", "department")
+        .order_by("-created_at", "-id")
+    )
+
+
+def tasks_for(user: User, *, include_done: bool = False) -> QuerySet[CaseTask]:
+    """The open tasks of the user's department for the roles they hold, earliest due first."""
+    if user.kind != AccountKind.STAFF or user.department_id is None:
+        return CaseTask.objects.none()
+    roles = [r for r in ("approver", "department_head") if user.has_role(r)]
+    if "department_head" in roles:
+        roles.append("approver")
+    states = ["open", "claimed", "done"] if include_done else ["open", "claimed"]
+    return (
+        CaseTask.objects.filter(department_id=user.department_id, state__in=states, role__in=roles)
+        .select_related("case", "case__item", "claimed_by")
+        .order_by("due_on", "created_at", "id")
+    )
+
+
+def progress_get(number: str, name: str) -> Case:
+    """The public progress query: the number and the applicant's name must both match, else 404."""
+    case = Case.objects.select_related("item", "department").filter(number=number.strip()).first()
+    if case is None or not name.strip() or case.applicant_name != name.strip():
+        raise NotFound("未查询到该办件，请核对办件编号和申请人名称", field="number")
+    return case
+
+
+def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
+    case = case_get_for(user, number)
+    found = (
+        CaseMaterial.objects.select_related("upload", "material").filter(case=case, pk=material_id).first()
+    )
+    if found is None:
+        raise NotFound("未找到该材料", field="material")
+    return found
