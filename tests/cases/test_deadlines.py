@@ -25,3 +25,14 @@ def test_suspension_moves_the_due_dates():
 
 def test_a_suspension_over_a_holiday_counts_only_working_days():
     assert suspension_workdays(CAL, suspended_on=D(2026, 9, 30), resumed_on=D(2026, 10, 9)) == 2
+
+
+def test_due_levels():
+    from govhall.cases.deadlines import due_level
+
+    today = D(2026, 11, 20)
+    assert due_level(today, D(2026, 11, 19)) == "overdue"
+    assert due_level(today, D(2026, 11, 20)) == "soon"
+    assert due_level(today, D(2026, 11, 22)) == "soon"
+    assert due_level(today, D(2026, 11, 23)) == "ok"
+    assert due_level(today, None) == "none"

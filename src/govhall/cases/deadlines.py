@@ -32,3 +32,12 @@ def case_deadlines(
 def suspension_workdays(calendar: WorkCalendar, *, suspended_on: dt.date, resumed_on: dt.date) -> int:
     """Working days a suspension stopped the clock for: those after the day it started, up to its end."""
     return calendar.workdays_between(suspended_on, resumed_on)
+
+
+def due_level(today: dt.date, due: dt.date | None) -> str:
+    """The colour of a deadline badge: ``ok`` (green), ``soon`` (yellow, due within two days), ``overdue`` (red)."""
+    if due is None:
+        return "none"
+    if due < today:
+        return "overdue"
+    return "soon" if (due - today).days <= 2 else "ok"

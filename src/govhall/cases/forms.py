@@ -92,7 +92,14 @@ def clean_form(fields: list[FormField], data: Mapping[str, Any], *, partial: boo
             if f.required and not partial:
                 raise ValidationFailed(f"请填写申请表中的“{f.label}”", field=f"form.{f.name}")
             continue
-        cleaned[f.name] = _clean_value(f, value)
+        try:
+            cleaned[f.name] = _clean_value(f, value)
+        except ValidationFailed:
+            if not partial:
+                raise
+            cleaned[f.name] = (
+                value if isinstance(value, bool) else str(value)[:MAX_TEXT]
+            )  # a draft keeps what was typed
     return cleaned
 
 

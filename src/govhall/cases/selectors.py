@@ -72,3 +72,20 @@ def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
     if found is None:
         raise NotFound("未找到该材料", field="material")
     return found
+
+
+def acceptance_queue(user: User) -> QuerySet[Case]:
+    """Submitted cases waiting for acceptance that this staff member may accept: any item of the region
+    for a window clerk (全域通办), their own department's items for approvers."""
+    from govhall.identity.models import StaffRole
+    from govhall.identity.selectors import region_subtree_codes
+
+    if user.kind != AccountKind.STAFF:
+        return Case.objects.none()
+    queryset = Case.objects.filter(status="submitted").select_related("item").order_by("submitted_at", "id")
+    if user.has_role(StaffRole.WINDOW_CLERK):
+        region = user.region_id or (user.department.region_id if user.department else None)
+        return queryset.filter(region_id__in=region_subtree_codes(region)) if region else queryset.none()
+    if user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD) and user.department_id:
+        return queryset.filter(department_id=user.department_id)
+    return queryset.none()

@@ -95,7 +95,7 @@ def guide(request: HttpRequest, implementation_code: str) -> HttpResponse:
     except NotFound:
         return render(request, "web/not_found.html", {"crumbs": [("未找到", None)]}, status=404)
     audience = "person" if item.for_person else "enterprise"
-    apply_path = reverse("web:guide", args=[item.implementation_code]) + "#materials"
+    apply_path = reverse("web:apply", args=[item.implementation_code])
     apply_url = (
         apply_path
         if request.user.is_authenticated

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from govhall.catalogue.exchange import catalogue_import
 from govhall.catalogue.models import ItemStatus, ServiceItem
-from govhall.identity.models import Department, User
+from govhall.identity.models import Department, User, Window
 from govhall.identity.services import citizen_register, enterprise_register, organisation_load, staff_create
 
 DEMO_PASSWORD = "Govhall2026"
@@ -75,9 +75,32 @@ def _set_popularity() -> None:
             ServiceItem.objects.filter(pk=best.pk).update(popularity=1000 - rank * 50)
 
 
+def _seed_department_staff(departments: dict[str, Department]) -> int:
+    """An approver and a department head in every department, so any case can be worked after make demo:
+    <code>_approver and <code>_head (for example gaj_approver, gaj_head)."""
+    created = 0
+    for code, department in departments.items():
+        for suffix, roles, title in (
+            ("approver", ["approver"], "审批员"),
+            ("head", ["department_head", "approver"], "负责人"),
+        ):
+            username = f"{code}_{suffix}"
+            if User.objects.filter(username=username).exists():
+                continue
+            staff_create(
+                username=username,
+                real_name=f"{department.short_name or department.name}{title}",
+                password=DEMO_PASSWORD,
+                department=department,
+                roles=roles,
+            )
+            created += 1
+    return created
+
+
 def _seed_accounts() -> int:
     departments = {d.code: d for d in Department.objects.all()}
-    created = 0
+    created = _seed_department_staff(departments)
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account["username"]).exists():
             continue
@@ -93,7 +116,7 @@ def _seed_accounts() -> int:
             if "enterprise" in account:
                 enterprise_register(operator=user, **account["enterprise"])
         else:
-            staff_create(
+            staff = staff_create(
                 username=account["username"],
                 real_name=account["name"],
                 password=DEMO_PASSWORD,
@@ -101,5 +124,8 @@ def _seed_accounts() -> int:
                 roles=account["roles"],
                 is_superuser=account.get("superuser", False),
             )
+            if "window_clerk" in account["roles"]:
+                staff.window = Window.objects.filter(hall__code="county-hall", number="1").first()
+                staff.save(update_fields=["window"])
         created += 1
     return created

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from govhall.cases import views as case_views
 from govhall.catalogue import views as catalogue_views
 from govhall.identity import views as identity_views
 
@@ -8,7 +9,14 @@ urlpatterns = [
     path("", catalogue_views.home, name="home"),
     path("search/", catalogue_views.search, name="search"),
     path("items/<str:implementation_code>/", catalogue_views.guide, name="guide"),
+    path("items/<str:implementation_code>/apply/", case_views.apply, name="apply"),
     path("departments/", catalogue_views.departments, name="departments"),
+    path("progress/", case_views.progress, name="progress"),
+    path("my/cases/", case_views.my_cases, name="my_cases"),
+    path("cases/<str:number>/", case_views.case_page, name="case"),
+    path("cases/<str:number>/act/", case_views.case_action, name="case_action"),
+    path("tasks/", case_views.tasks, name="tasks"),
+    path("tasks/<int:task_id>/act/", case_views.task_action, name="task_action"),
     path("login/", identity_views.login_view, name="login"),
     path("logout/", identity_views.logout_view, name="logout"),
     path("register/", identity_views.register_view, name="register"),
