@@ -103,15 +103,15 @@ def test_search_to_guide_and_apply_needs_login(page: Page, portal: str) -> None:
     page.get_by_role("link", name="在线办理").first.click()
     page.wait_for_url(re.compile(r"/login/\?"))
     expect(page.get_by_role("heading", level=1, name="用户登录")).to_be_visible()
-    assert _query(page)["next"] == [guide_path + "#materials"]
+    assert _query(page)["next"] == [guide_path + "apply/"]
 
-    # Logging in from there comes back to the guide's materials.
+    # Logging in from there goes straight on to the application form.
     page.get_by_label("账号").fill("citizen")
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(re.escape(guide_path) + "#materials$"))
+    page.wait_for_url(re.compile(re.escape(guide_path) + "apply/$"))
     expect(page.get_by_role("link", name="您好，张晓明")).to_be_visible()
-    expect(page.get_by_text("需先登录")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1, name=re.compile("^在线办理"))).to_be_visible()
 
 
 def test_search_on_a_phone_does_not_scroll_sideways(phone_page: Page, portal: str) -> None:
