@@ -21,6 +21,7 @@ from govhall.catalogue.selectors import item_get_published
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import AccountKind, Department, Enterprise, StaffRole, User, Window
+from govhall.notices.services import notify_milestone
 
 from . import workflow
 from .deadlines import case_deadlines, suspension_workdays
@@ -257,7 +258,7 @@ def _event(
     label = user.display_name if user else "审批流程"
     if user is not None and user.kind == AccountKind.STAFF and user.department is not None:
         label = f"{user.department.short_name or user.department.name} {user.display_name}"
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         actor=user,
         actor_label=label[:100],
@@ -267,6 +268,28 @@ def _event(
         to_status=str(to_status),
         note=note,
         data=data or {},
+    )
+    _notify(case, event)
+    return event
+
+
+def _notify(case: Case, event: CaseEvent) -> None:
+    """Milestones reach the applicant as an in-site message and an SMS, written in this transaction."""
+    delivery = ""
+    if event.action == Action.ISSUE:
+        delivery = (
+            f"已通过{case.delivery.get('carrier', '')}寄出，单号{case.delivery.get('tracking_number', '')}"
+            if case.delivery.get("method") == "express"
+            else "请到统一出件窗口领取"
+        )
+    notify_milestone(
+        recipient=case.applicant,
+        event_id=event.pk,
+        action=event.action,
+        number=case.number or "",
+        item=case.item.name,
+        due=f"{case.promised_due:%Y年%m月%d日}" if case.promised_due else "",
+        delivery=delivery,
     )
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "govhall.identity",
     "govhall.catalogue",
     "govhall.cases",
+    "govhall.notices",
     "govhall.web",
 ]
 
@@ -172,6 +173,8 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+SMS_GATEWAY = env("SMS_GATEWAY", "govhall.notices.gateways.LogGateway")
+SMS_SIGNATURE = env("SMS_SIGNATURE", "安吉政务服务")
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
 
 # The portal's public address, printed in QR codes on documents people carry away.

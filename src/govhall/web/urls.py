@@ -3,6 +3,7 @@ from django.urls import path
 from govhall.cases import views as case_views
 from govhall.catalogue import views as catalogue_views
 from govhall.identity import views as identity_views
+from govhall.notices import views as notice_views
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("departments/", catalogue_views.departments, name="departments"),
     path("progress/", case_views.progress, name="progress"),
     path("my/cases/", case_views.my_cases, name="my_cases"),
+    path("my/messages/", notice_views.messages_page, name="messages"),
     path("cases/<str:number>/", case_views.case_page, name="case"),
     path("cases/<str:number>/act/", case_views.case_action, name="case_action"),
     path("tasks/", case_views.tasks, name="tasks"),

@@ -1,0 +1,68 @@
+"""The outbox: milestones write notices in the case's transaction; the worker sends each SMS once, retries
+with backoff, and the development gateway records what was sent."""
+
+import pytest
+from django.core.management import call_command
+
+from govhall.cases.services import case_act
+from govhall.cases.transitions import Action
+from govhall.notices.models import Notice, SmsLogEntry
+from govhall.notices.services import notice_deliver
+from tests.cases.conftest import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_milestones_write_site_and_sms_notices(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    titles = list(Notice.objects.filter(channel="site").order_by("id").values_list("title", flat=True))
+    assert titles == ["申请已提交", "申请已受理"]
+    sms = Notice.objects.filter(channel="sms")
+    assert sms.count() == 2 and set(sms.values_list("state", flat=True)) == {"pending"}
+    assert case.number in sms.first().body
+
+
+def test_delivery_sends_once(media, items, applicant):
+    submit(items["promised"], applicant)
+    notice = Notice.objects.get(channel="sms")
+    assert notice_deliver(notice.pk) == "sent"
+    assert notice_deliver(notice.pk) == "skipped"
+    entry = SmsLogEntry.objects.get()
+    assert entry.phone_masked == "139****0011" and "申请已提交" not in entry.text and "已提交" in entry.text
+    assert b"13905720011" not in bytes(entry.phone_encrypted)
+
+
+class FailingGateway:
+    def send(self, **kwargs):
+        raise ConnectionError("gateway down")
+
+
+def test_failures_are_retried_then_marked_failed(media, items, applicant, settings):
+    settings.SMS_GATEWAY = "tests.notices.test_services.FailingGateway"
+    submit(items["promised"], applicant)
+    notice = Notice.objects.get(channel="sms")
+    results = [notice_deliver(notice.pk) for _ in range(5)]
+    notice.refresh_from_db()
+    assert results == ["retry", "retry", "retry", "retry", "failed"]
+    assert notice.state == "failed" and notice.attempts == 5 and "gateway down" in notice.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_delivers_queued_notices(media, items, applicant):
+    """The worker closes its database connection when done: a transactional test lets Django reconnect."""
+    submit(items["promised"], applicant)
+    call_command("db_worker", batch=True, verbosity=0)
+    assert Notice.objects.get(channel="sms").state == "sent"
+    assert SmsLogEntry.objects.count() == 1
+
+
+def test_messages_page_lists_and_marks_read(media, items, applicant):
+    from django.test import Client
+
+    submit(items["promised"], applicant)
+    client = Client()
+    client.force_login(applicant)
+    page = client.get("/my/messages/").content.decode()
+    assert "申请已提交" in page and "新" in page
+    assert Notice.objects.filter(channel="site", read_at__isnull=True).count() == 0
