@@ -148,3 +148,18 @@ def test_my_cases_lists_drafts_and_cases(media, items, applicant):
     client.post(f"/items/{item.implementation_code}/apply/", {"f_phone": applicant.phone, "action": "save"})
     page = client.get("/my/cases/").content.decode()
     assert "继续填写草稿" in page
+
+
+def test_window_desk_registers_an_application_for_a_citizen(media, items, staff, applicant):
+    clerk = logged_in(staff["clerk"])
+    page = clerk.get("/desk/", {"for": applicant.phone, "q": "承诺"}).content.decode()
+    assert "王小红" in page and "承诺事项" in page
+    assert "尚未注册" in clerk.get("/desk/", {"for": "13900000000"}).content.decode()
+    item = items["promised"]
+    form = apply_form(item, applicant, action="submit", **{"for": applicant.phone})
+    response = clerk.post(f"/items/{item.implementation_code}/apply/", form)
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert case.applicant == applicant and case.submitted_by == staff["clerk"] and case.channel == "window"
+    assert logged_in(applicant).get(f"/cases/{case.number}/").status_code == 200
+    assert logged_in(applicant).get("/desk/").status_code == 302  # citizens have no desk

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from govhall.core.demo import DEMO_PASSWORD
 from tests.e2e.conftest import DESKTOP, shot
@@ -22,7 +22,7 @@ CASE_NUMBER = re.compile(r"^\d{6}-\d{8}-\d{5}$")
 CORRECTIONS = ["公共场所卫生许可申请表缺少法定代表人签字", "平面布局图未标明工具消毒区域"]
 
 
-def _pdf(name: str) -> dict[str, Any]:
+def _pdf(name: str) -> FilePayload:
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
 
 

@@ -64,7 +64,7 @@ def upload_store(*, owner: User, name: str, data: bytes) -> Upload:
 # ---- submission ---------------------------------------------------------------------------------------
 
 
-def _resolve_applicant(user: User, on_behalf_of: str | None) -> User:
+def resolve_applicant(user: User, on_behalf_of: str | None) -> User:
     if not on_behalf_of:
         return user
     if not (user.kind == AccountKind.STAFF and user.has_role(StaffRole.WINDOW_CLERK)):
@@ -177,7 +177,7 @@ def case_submit(
         if existing is not None:
             return _idempotent(existing, digest)
     item = item_get_published(item_code)
-    applicant = _resolve_applicant(user, on_behalf_of)
+    applicant = resolve_applicant(user, on_behalf_of)
     enterprise = _resolve_enterprise(applicant, user, enterprise_uscc, item)
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
     cleaned = clean_form(fields, form)
@@ -726,6 +726,7 @@ def case_draft_save(
     form: dict[str, Any] | None = None,
     materials: list[tuple[int, str]] | None = None,
     enterprise_uscc: str | None = None,
+    on_behalf_of: str | None = None,
 ) -> Case:
     """Create or update a draft (网上申报 saved half-way): the form may be incomplete, nothing is checked
     beyond types. Only the applicant side edits its drafts."""
@@ -734,15 +735,21 @@ def case_draft_save(
             if not item_code:
                 raise ValidationFailed("请指定申请的事项", field="item")
             item = item_get_published(item_code)
-            enterprise = _resolve_enterprise(user, user, enterprise_uscc, item) if enterprise_uscc else None
+            applicant = resolve_applicant(user, on_behalf_of)
+            enterprise = (
+                _resolve_enterprise(applicant, user, enterprise_uscc, item) if enterprise_uscc else None
+            )
+            window = user.window if applicant != user else None
             case = Case(
                 item=item,
                 department=item.department,
-                region_id=item.region_id,
-                applicant=user,
+                region_id=window.hall.region_id if window else item.region_id,
+                applicant=applicant,
                 enterprise=enterprise,
-                applicant_name=enterprise.name if enterprise else user.display_name,
+                applicant_name=enterprise.name if enterprise else applicant.display_name,
                 submitted_by=user,
+                window=window,
+                channel=Channel.WINDOW if applicant != user else Channel.WEB,
                 status=Status.DRAFT,
             )
         else:
@@ -760,7 +767,7 @@ def case_draft_save(
             case.form = clean_form(fields, form, partial=True)
         case.save()
         if materials is not None:
-            chosen = _check_materials(case.item, {user.pk}, materials)
+            chosen = _check_materials(case.item, {user.pk, case.applicant_id}, materials)
             case.materials.all().delete()
             CaseMaterial.objects.bulk_create(
                 [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]
@@ -788,7 +795,9 @@ def case_draft_submit(*, user: User, draft_id: int, channel: str = Channel.WEB) 
         if missing:
             raise ValidationFailed(f"缺少必要材料：{'、'.join(m.name for m in missing)}", field="materials")
         now = timezone.now()
-        case.submitted_at, case.channel = now, channel
+        case.submitted_at = now
+        if case.channel != Channel.WINDOW:
+            case.channel = channel
         case.number = next_case_number(case.region_id, timezone.localdate(now))
         case.save()
         _event(case, user, Action.SUBMIT, before, after, channel)

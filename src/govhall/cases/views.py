@@ -5,6 +5,7 @@ the work."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -73,12 +74,20 @@ def apply(request: HttpRequest, implementation_code: str) -> HttpResponse:
         item = item_get_published(implementation_code)
     except NotFound:
         return render(request, "web/not_found.html", {"crumbs": [("未找到", None)]}, status=404)
-    memberships = list(request.user.enterprise_memberships.select_related("enterprise"))  # type: ignore[union-attr]
+    on_behalf_of = (request.POST.get("for") or request.GET.get("for") or "").strip()[:40] or None
+    applicant: Any = request.user
+    if on_behalf_of:
+        try:
+            applicant = services.resolve_applicant(request.user, on_behalf_of)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("web:tasks")
+    memberships = list(applicant.enterprise_memberships.select_related("enterprise"))
     enterprise_uscc = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
     enterprise = next((m.enterprise for m in memberships if m.enterprise.uscc == enterprise_uscc), None)
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
     draft = _draft(request)
-    values = draft.form if draft else prefill(fields, _account_data(request.user, enterprise))
+    values = draft.form if draft else prefill(fields, _account_data(applicant, enterprise))
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -98,6 +107,7 @@ def apply(request: HttpRequest, implementation_code: str) -> HttpResponse:
                 form=values,
                 materials=list(kept.values()),
                 enterprise_uscc=enterprise.uscc if enterprise else None,
+                on_behalf_of=on_behalf_of,
             )
             if request.POST.get("action") == "submit":
                 case = services.case_draft_submit(user=request.user, draft_id=draft.pk)  # type: ignore[arg-type]
@@ -106,7 +116,8 @@ def apply(request: HttpRequest, implementation_code: str) -> HttpResponse:
                 )
                 return redirect("web:case", number=case.number)
             messages.success(request, "草稿已保存，可稍后继续填写")
-            return redirect(f"{reverse('web:apply', args=[item.implementation_code])}?draft={draft.pk}")
+            query = urlencode({"draft": draft.pk, **({"for": on_behalf_of} if on_behalf_of else {})})
+            return redirect(f"{reverse('web:apply', args=[item.implementation_code])}?{query}")
         except DomainError as exc:
             errors[(exc.field or "form").removeprefix("form.")] = exc.message
             status = exc.status
@@ -130,9 +141,34 @@ def apply(request: HttpRequest, implementation_code: str) -> HttpResponse:
         "draft": draft,
         "memberships": memberships,
         "enterprise": enterprise,
+        "on_behalf_of": on_behalf_of,
+        "applicant": applicant,
         "crumbs": [(item.name, reverse("web:guide", args=[item.implementation_code])), ("在线办理", None)],
     }
     return render(request, "cases/apply.html", context, status=status)
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """前台综合受理: a window clerk registers an application for an applicant who is present."""
+    user: Any = request.user
+    if getattr(user, "kind", None) != AccountKind.STAFF or not user.has_role(StaffRole.WINDOW_CLERK):
+        return redirect("web:tasks")
+    applicant_login = request.GET.get("for", "").strip()[:40]
+    q = request.GET.get("q", "").strip()[:100]
+    applicant, error, items = None, None, []
+    if applicant_login:
+        try:
+            applicant = services.resolve_applicant(user, applicant_login)
+        except DomainError as exc:
+            error = exc.message
+    if applicant and q:
+        from govhall.catalogue.selectors import item_search
+
+        items = item_search(q=q, page_size=10).items
+    context = {"applicant": applicant, "applicant_login": applicant_login, "q": q, "items": items, "error": error,
+               "crumbs": [("工作台", reverse("web:tasks")), ("窗口受理", None)]}  # fmt: skip
+    return render(request, "cases/desk.html", context)
 
 
 def _draft(request: HttpRequest) -> Case | None:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<str:number>/", case_views.case_page, name="case"),
     path("cases/<str:number>/act/", case_views.case_action, name="case_action"),
     path("tasks/", case_views.tasks, name="tasks"),
+    path("desk/", case_views.desk, name="desk"),
     path("tasks/<int:task_id>/act/", case_views.task_action, name="task_action"),
     path("login/", identity_views.login_view, name="login"),
     path("logout/", identity_views.logout_view, name="logout"),
