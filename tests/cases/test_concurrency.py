@@ -48,7 +48,10 @@ def test_two_clerks_accept_at_once_one_wins(media, items, staff, applicant):
     second = make_staff(username="clerk2", department=staff["clerk"].department, roles=["window_clerk"])
     case = submit(items["promised"], applicant)
     results = run_together(
-        [lambda u=u: case_act(number=case.number, user=u, action=Action.ACCEPT) for u in (staff["clerk"], second)]
+        [
+            lambda u=u: case_act(number=case.number, user=u, action=Action.ACCEPT)
+            for u in (staff["clerk"], second)
+        ]
     )
     wins = [r for r in results if isinstance(r, Case)]
     losses = [r for r in results if isinstance(r, Conflict)]

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from govhall.core.demo import DEMO_PASSWORD
@@ -304,12 +303,6 @@ def _apply_on_phone(page: Page, portal: str) -> None:
         inputs.nth(i).set_input_files(_pdf(f"材料{i + 1}.pdf"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="apply.html: the 申请材料 <fieldset> keeps its min-content width and the file inputs do not "
-    "shrink, so on a 360-px phone the page is 392 px wide",
-)
 def test_apply_page_fits_a_phone(phone_page: Page, portal: str) -> None:
     page = phone_page
     _apply_on_phone(page, portal)

@@ -162,7 +162,7 @@ class CaseEvent(models.Model):
         try:
             return ACTION_LABELS[Action(self.action)]
         except ValueError:
-            return self.action
+            return {"claim": "签收审批任务", "task": "审批"}.get(self.action, self.action)
 
 
 class Suspension(models.Model):

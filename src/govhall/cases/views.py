@@ -231,8 +231,13 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         else None
     )
     staff = getattr(user, "kind", None) == AccountKind.STAFF
+    latest: dict[int, int] = {}
+    for cm in case.materials.all():
+        latest[cm.material_id] = max(latest.get(cm.material_id, 0), cm.pk)
+    replaced = {cm.pk for cm in case.materials.all() if cm.pk != latest[cm.material_id]}
     context = {
         "case": case,
+        "replaced": replaced,
         "form_rows": form_rows,
         "staff_actions": staff_actions,
         "my_tasks": my_tasks,

@@ -89,7 +89,7 @@ def _seed_department_staff(departments: dict[str, Department]) -> int:
                 continue
             staff_create(
                 username=username,
-                real_name=f"{department.short_name or department.name}{title}",
+                real_name=title,
                 password=DEMO_PASSWORD,
                 department=department,
                 roles=roles,
