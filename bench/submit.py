@@ -75,14 +75,18 @@ def setup_django() -> None:
 
 def make_clients() -> list[dict]:
     """One applicant per client thread, with a token and an uploaded PDF."""
+    from tests.factories import valid_id_number
+
     from govhall.cases.services import upload_store
     from govhall.identity.services import citizen_register, token_issue
-    from tests.factories import valid_id_number
 
     clients = []
     for i in range(CONCURRENCY):
         user = citizen_register(
-            name=f"压测申请人{i}", id_number=valid_id_number("19800101", i), phone=f"1370000{i:04d}", password="Bench2026x"
+            name=f"压测申请人{i}",
+            id_number=valid_id_number("19800101", i),
+            phone=f"1370000{i:04d}",
+            password="Bench2026x",
         )
         token, _ = token_issue(user=user)
         upload = upload_store(owner=user, name="bench.pdf", data=PDF)
@@ -118,7 +122,9 @@ def start_server() -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
-def run_load(jobs_per_client: list[list[tuple[str, str, str | None, dict]]]) -> tuple[float, list[float], int]:
+def run_load(
+    jobs_per_client: list[list[tuple[str, str, str | None, dict]]],
+) -> tuple[float, list[float], int]:
     """Each client thread runs its requests on a keep-alive connection; returns wall time, latencies, errors."""
     latencies: list[float] = []
     errors = [0]
@@ -228,11 +234,16 @@ def grow_to(total: int) -> tuple[object, object]:
 def bench_lists(applicant: object, approver: object) -> None:
     from govhall.identity.services import token_issue
 
-    for label, user, path in (("applicant's case list", applicant, "/api/v1/cases"), ("department task list", approver, "/api/v1/tasks")):
+    for label, user, path in (
+        ("applicant's case list", applicant, "/api/v1/cases"),
+        ("department task list", approver, "/api/v1/tasks"),
+    ):
         token, _ = token_issue(user=user)
         jobs = [[("GET", path, None, {"Authorization": f"Bearer {token}"}) for _ in range(200)]]
-        wall, latencies, errors = run_load(jobs)
-        print(f"{label:<28}{len(latencies):>7}  p50 {statistics.median(latencies):6.1f} ms  p95 {pct(latencies, 95):6.1f} ms  errors {errors}")
+        _wall, latencies, errors = run_load(jobs)
+        print(
+            f"{label:<28}{len(latencies):>7}  p50 {statistics.median(latencies):6.1f} ms  p95 {pct(latencies, 95):6.1f} ms  errors {errors}"
+        )
 
 
 def raw_reference() -> None:
@@ -241,10 +252,14 @@ def raw_reference() -> None:
         base = url.replace("postgres://", "").split("@")
         host_db = base[-1]
         host, db = host_db.split("/")
-        hostname, port = (host.split(":") + ["5432"])[:2]
+        hostname, port = ([*host.split(":"), "5432"])[:2]
         common = ["-h", hostname, "-p", port, "-U", "postgres", db]
         subprocess.run(["pgbench", "-i", "-q", "-s", "1", *common], check=True, capture_output=True)
-        out = subprocess.run(["pgbench", "-c", str(CONCURRENCY), "-j", "2", "-T", "10", *common], capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["pgbench", "-c", str(CONCURRENCY), "-j", "2", "-T", "10", *common],
+            capture_output=True,
+            text=True,
+        ).stdout
         tps = [line for line in out.splitlines() if line.startswith("tps")]
         latency = [line for line in out.splitlines() if "latency average" in line]
         print(f"raw reference (pgbench TPC-B-like, c={CONCURRENCY}): {'; '.join(tps + latency)}")
@@ -261,7 +276,9 @@ def raw_reference() -> None:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO t (number, body) VALUES (?, ?)", (f"n{i}", "x" * 500))
         conn.execute("COMMIT")
-    print(f"raw reference (SQLite WAL, one insert per transaction, 1 thread): {n / (time.perf_counter() - start):.0f} inserts/s")
+    print(
+        f"raw reference (SQLite WAL, one insert per transaction, 1 thread): {n / (time.perf_counter() - start):.0f} inserts/s"
+    )
 
 
 def main() -> None:
@@ -269,7 +286,9 @@ def main() -> None:
     setup_django()
     clients = make_clients()
     print(f"database: {target}; gunicorn workers: {WORKERS}; concurrency: {CONCURRENCY}")
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     from django.db import connection
 
     connection.close()
