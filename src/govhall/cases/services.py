@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govhall.catalogue.models import CaseKind, Material, MaterialSource, Requirement, ServiceItem
-from govhall.catalogue.selectors import item_get_published
+from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import AccountKind, Department, Enterprise, StaffRole, User, Window
@@ -176,7 +176,7 @@ def case_submit(
         existing = Case.objects.filter(submitted_by=user, idempotency_key=idempotency_key).first()
         if existing is not None:
             return _idempotent(existing, digest)
-    item = item_get_published(item_code)
+    item = item_for_application(item_code)
     applicant = resolve_applicant(user, on_behalf_of)
     enterprise = _resolve_enterprise(applicant, user, enterprise_uscc, item)
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
@@ -188,9 +188,9 @@ def case_submit(
         raise ValidationFailed(f"缺少必要材料：{names}", field="materials")
     try:
         with transaction.atomic():
-            case = _create_submitted(item, user, applicant, enterprise, cleaned, chosen, channel, window)
-            case.idempotency_key, case.request_digest = idempotency_key, digest
-            case.save(update_fields=["idempotency_key", "request_digest"])
+            case = _create_submitted(
+                item, user, applicant, enterprise, cleaned, chosen, channel, window, (idempotency_key, digest)
+            )
     except IntegrityError:
         existing = Case.objects.filter(submitted_by=user, idempotency_key=idempotency_key).first()
         if existing is None:
@@ -216,6 +216,7 @@ def _create_submitted(
     chosen: list[tuple[Material, Upload]],
     channel: str,
     window: Window | None,
+    idempotency: tuple[str | None, str] = (None, ""),
 ) -> Case:
     now = timezone.now()
     region = window.hall.region_id if window else item.region_id
@@ -232,6 +233,8 @@ def _create_submitted(
         status=Status.SUBMITTED,
         submitted_at=now,
         number=next_case_number(region, timezone.localdate(now)),
+        idempotency_key=idempotency[0],
+        request_digest=idempotency[1],
     )
     case.form = form
     case.save()
@@ -734,7 +737,7 @@ def case_draft_save(
         if draft_id is None:
             if not item_code:
                 raise ValidationFailed("请指定申请的事项", field="item")
-            item = item_get_published(item_code)
+            item = item_for_application(item_code)
             applicant = resolve_applicant(user, on_behalf_of)
             enterprise = (
                 _resolve_enterprise(applicant, user, enterprise_uscc, item) if enterprise_uscc else None

@@ -160,6 +160,20 @@ def item_get_published(implementation_code: str) -> ServiceItem:
     return item
 
 
+def item_for_application(implementation_code: str) -> ServiceItem:
+    """The published version an application is made under, with its materials (no guide extras)."""
+    item = (
+        _published()
+        .select_related("department", "escalation_department")
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("position", "id")))
+        .filter(implementation_code=implementation_code)
+        .first()
+    )
+    if item is None:
+        raise NotFound("未找到该事项，可能已调整或尚未发布", field="item")
+    return item
+
+
 def item_get_version(implementation_code: str, version: int, *, public: bool = True) -> ServiceItem:
     """One version of an item; the public sees published and superseded versions, never drafts."""
     queryset = ServiceItem.objects.select_related("department", "region").prefetch_related(
