@@ -11,11 +11,23 @@ from govhall.identity.models import AccountKind, User
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
 from .permissions import can_view
 
+PROGRESS_FIELDS = [
+    "number", "status", "applicant_name", "submitted_at", "accepted_at", "promised_due", "completed_at",
+    "item__name", "department__name",
+]  # fmt: skip
+# Guide texts a case page never shows: not loaded with the case's item.
+ITEM_GUIDE_FIELDS = [
+    f"item__{name}"
+    for name in ("legal_basis", "conditions", "process_steps", "place", "office_hours", "faqs", "fee_standard",
+                 "fee_basis", "special_procedures", "keywords", "process")
+]  # fmt: skip
+
 
 def case_get_for(user: User, number: str) -> Case:
     """A case the user may see; anyone else gets the same 404 as for a number that does not exist."""
     case = (
         Case.objects.select_related("item", "department", "applicant", "enterprise", "submitted_by", "region")
+        .defer(*ITEM_GUIDE_FIELDS)
         .prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
             Prefetch(
@@ -58,7 +70,12 @@ def tasks_for(user: User, *, include_done: bool = False) -> QuerySet[CaseTask]:
 
 def progress_get(number: str, name: str) -> Case:
     """The public progress query: the number and the applicant's name must both match, else 404."""
-    case = Case.objects.select_related("item", "department").filter(number=number.strip()).first()
+    case = (
+        Case.objects.select_related("item", "department")
+        .only(*PROGRESS_FIELDS)
+        .filter(number=number.strip())
+        .first()
+    )
     if case is None or not name.strip() or case.applicant_name != name.strip():
         raise NotFound("未查询到该办件，请核对办件编号和申请人名称", field="number")
     return case

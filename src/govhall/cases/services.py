@@ -238,10 +238,25 @@ def _create_submitted(
     )
     case.form = form
     case.save()
-    CaseMaterial.objects.bulk_create([CaseMaterial(case=case, material=m, upload=u) for m, u in chosen])
+    materials = CaseMaterial.objects.bulk_create(
+        [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]
+    )
     note = "" if actor == applicant else f"由{actor.display_name}代为申请"
-    _event(case, actor, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, channel, note=note)
+    event = _event(case, actor, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, channel, note=note)
+    # What a new case has is in hand: the answer to the submission reads it from here, not the database.
+    _remember(case, materials=materials, events=[event], tasks=[], suspensions=[])
     return case
+
+
+def _remember(case: Case, **related: list[Any]) -> None:
+    """Fill the case's related-object caches the way prefetch_related does, from objects already in hand."""
+    cache: dict[str, Any] = {}
+    for name, objects in related.items():
+        queryset = getattr(case, name).all()
+        queryset._result_cache = list(objects)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    case._prefetched_objects_cache = cache  # type: ignore[attr-defined]
 
 
 # ---- transitions --------------------------------------------------------------------------------------

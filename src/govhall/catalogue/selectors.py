@@ -165,6 +165,7 @@ def item_for_application(implementation_code: str) -> ServiceItem:
     item = (
         _published()
         .select_related("department", "escalation_department")
+        .defer(*GUIDE_ONLY_FIELDS)
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("position", "id")))
         .filter(implementation_code=implementation_code)
         .first()
