@@ -305,3 +305,32 @@ def test_upload_size_limit(media, settings, applicant):
     settings.UPLOAD_MAX_MB = 1
     with pytest.raises(ValidationFailed, match="1MB"):
         upload_store(owner=applicant, name="big.pdf", data=PDF + b"0" * (1024 * 1024))
+
+
+def test_owed_material_is_supplied_later(media, items, staff, applicant):
+    from govhall.cases.services import case_supply_owed
+
+    item = items["promised"]
+    second = item.materials.order_by("position")[1]
+    case = submit(item, applicant)
+    due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    case_act(
+        number=case.number,
+        user=staff["clerk"],
+        action=Action.ACCEPT,
+        tolerated_gaps=[{"material": second.pk, "due": due}],
+    )
+    upload = upload_store(owner=applicant, name="later.pdf", data=PDF)
+    with pytest.raises(ValidationFailed):
+        case_supply_owed(
+            number=case.number,
+            user=applicant,
+            material_id=item.materials.first().pk,
+            upload_id=str(upload.pk),
+        )
+    case = case_supply_owed(
+        number=case.number, user=applicant, material_id=second.pk, upload_id=str(upload.pk)
+    )
+    assert case.owed_materials == [] and case.events.filter(action="supply").exists()
+    with pytest.raises(ValidationFailed):  # nothing owed any more
+        case_supply_owed(number=case.number, user=applicant, material_id=second.pk, upload_id=str(upload.pk))

@@ -163,3 +163,34 @@ def test_window_desk_registers_an_application_for_a_citizen(media, items, staff,
     assert case.applicant == applicant and case.submitted_by == staff["clerk"] and case.channel == "window"
     assert logged_in(applicant).get(f"/cases/{case.number}/").status_code == 200
     assert logged_in(applicant).get("/desk/").status_code == 302  # citizens have no desk
+
+
+def test_applicant_supplies_an_owed_material_on_the_case_page(media, items, staff, applicant):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from govhall.cases.services import case_act
+    from govhall.cases.transitions import Action
+
+    item = items["promised"]
+    logged_in(applicant).post(
+        f"/items/{item.implementation_code}/apply/", apply_form(item, applicant, action="submit")
+    )
+    case = Case.objects.get()
+    second = item.materials.order_by("position")[1]
+    due = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    case_act(
+        number=case.number,
+        user=staff["clerk"],
+        action=Action.ACCEPT,
+        tolerated_gaps=[{"material": second.pk, "due": due}],
+    )
+    client = logged_in(applicant)
+    assert "容缺后补" in client.get(f"/cases/{case.number}/").content.decode()
+    client.post(
+        f"/cases/{case.number}/act/",
+        {"action": "supply", f"file_{second.pk}": SimpleUploadedFile("x.pdf", PDF)},
+    )
+    case.refresh_from_db()
+    assert case.owed_materials == []

@@ -1,6 +1,6 @@
 """The query language, as pure code (no database)."""
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from govhall.catalogue.search import build_query
@@ -46,6 +46,8 @@ def test_sql_and_fts_metacharacters_cannot_reach_the_query():
     )
 
 
+@example("䷀")  # Yijing hexagram symbols sit inside the CJK Extension A block but are not letters
+@example("ㄅ〇")
 @given(st.text(max_size=500))
 def test_any_text_builds_a_query_with_quoted_terms_only(text):
     query = build_query(text, {})

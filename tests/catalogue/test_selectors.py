@@ -124,6 +124,10 @@ def test_paging_and_counts(catalogue):
         "社保" * 5000,
         "💡🚀",
         "\x00",
+        "䷀䷁",
+        "ㄅㄆ",
+        "〇",
+        "ﾀﾁ",
     ],
 )
 def test_odd_queries_never_fail(catalogue, q):

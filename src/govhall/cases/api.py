@@ -267,6 +267,19 @@ def complete(request: HttpRequest, number: str) -> dict[str, Any]:
     return _act(request, number, Action.COMPLETE)
 
 
+@router.post("/cases/{number}/supply", response=dict, summary="补交容缺受理时欠缺的材料（申请人）")
+def supply(request: HttpRequest, number: str, payload: MaterialIn) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    services.case_supply_owed(
+        number=number,
+        user=user,
+        material_id=payload.material,
+        upload_id=payload.upload,
+        channel=_channel(request),
+    )
+    return case_out(selectors.case_get_for(user, number), user)
+
+
 @router.post("/cases/{number}/withdraw", response=dict, summary="撤回申请（申请人）")
 def withdraw(request: HttpRequest, number: str, payload: ReasonIn | None = None) -> dict[str, Any]:
     return _act(request, number, Action.WITHDRAW, reason=payload.reason if payload else "")

@@ -162,7 +162,9 @@ class CaseEvent(models.Model):
         try:
             return ACTION_LABELS[Action(self.action)]
         except ValueError:
-            return {"claim": "签收审批任务", "task": "审批"}.get(self.action, self.action)
+            return {"claim": "签收审批任务", "task": "审批", "supply": "补交容缺材料"}.get(
+                self.action, self.action
+            )
 
 
 class Suspension(models.Model):

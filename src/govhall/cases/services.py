@@ -820,3 +820,32 @@ def case_draft_submit(*, user: User, draft_id: int, channel: str = Channel.WEB) 
         case.save()
         _event(case, user, Action.SUBMIT, before, after, channel)
     return case
+
+
+def case_supply_owed(
+    *, number: str, user: User, material_id: int, upload_id: str, channel: str = Channel.WEB
+) -> Case:
+    """容缺后补: the applicant hands in a material that was tolerated at acceptance; it leaves the owed list."""
+    with transaction.atomic():
+        case = _lock(number)
+        if Actor.APPLICANT not in case_actors(case, user) and Actor.ACCEPTING_STAFF not in case_actors(
+            case, user
+        ):
+            raise NotFound("未找到该办件", field="number")
+        owed = [g for g in case.owed_materials if g.get("material") == material_id]
+        if not owed:
+            raise ValidationFailed("该材料不在容缺后补清单中", field="material")
+        if Status(case.status) in (Status.REFUSED, Status.WITHDRAWN, Status.COMPLETED):
+            raise Conflict(
+                f"办件当前状态为“{case.status_label}”，不能补交材料",
+                field="status",
+                code="invalid_transition",
+            )
+        [(material, upload)] = _check_materials(
+            case.item, {case.applicant_id, case.submitted_by_id, user.pk}, [(material_id, upload_id)]
+        )
+        CaseMaterial.objects.create(case=case, material=material, upload=upload)
+        case.owed_materials = [g for g in case.owed_materials if g.get("material") != material_id]
+        case.save(update_fields=["owed_materials", "updated_at"])
+        _event(case, user, "supply", case.status, case.status, channel, note=f"补交容缺材料：{material.name}")
+    return case

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govhall.catalogue.selectors import item_get_published
-from govhall.core.errors import DomainError, NotFound
+from govhall.core.errors import DomainError, NotFound, ValidationFailed
 from govhall.identity.models import AccountKind, StaffRole
 
 from . import selectors, services
@@ -278,6 +278,18 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
     if action == Action.ACCEPT:
         details = {"commitment": request.POST.get("commitment") == "on"}
     try:
+        if action == "supply":
+            found = Case.objects.select_related("item").filter(number=number).first()
+            pairs = _uploaded_pairs(request, found.item) if found else []
+            if not pairs:
+                raise ValidationFailed("请选择要补交的文件", field="file")
+            user_: Any = request.user
+            for material_id, upload_id in pairs:
+                services.case_supply_owed(
+                    number=number, user=user_, material_id=material_id, upload_id=upload_id
+                )
+            messages.success(request, "材料已补交")
+            return redirect("web:case", number=number)
         if action == Action.RESUBMIT:
             case = Case.objects.select_related("item").filter(number=number).first()
             pairs = _uploaded_pairs(request, case.item) if case else []

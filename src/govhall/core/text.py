@@ -12,8 +12,8 @@ import re
 import rjieba
 
 MAX_QUERY_CHARS = 100  # longer queries are cut: nobody types more, and it bounds the work per request
-_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def normalise(text: str) -> str:
@@ -28,7 +28,12 @@ def normalise(text: str) -> str:
 
 
 def _runs(text: str) -> list[str]:
-    return _RUNS.findall(normalise(text))
+    """Runs of CJK ideographs or ASCII letters and digits; unassigned code points inside the CJK blocks
+    split a run (they are not letters, and the full-text tokenizers would drop them)."""
+    runs: list[str] = []
+    for run in _RUNS.findall(normalise(text)):
+        runs.extend(part for part in "".join(c if c.isalnum() else " " for c in run).split() if part)
+    return runs
 
 
 def index_tokens(text: str) -> list[str]:
