@@ -164,3 +164,19 @@ def test_search_is_a_fixed_number_of_queries(catalogue, django_assert_max_num_qu
     with django_assert_max_num_queries(8):
         page = item_search(q="登记")
         [i.department.name for i in page.items]
+
+
+def test_item_for_application_follows_publishing(catalogue):
+    from govhall.catalogue.selectors import item_for_application
+    from govhall.catalogue.services import item_draft_create_from, item_publish
+
+    first = item_for_application(catalogue["sbk"].implementation_code)
+    assert first.version == 1 and [m.name for m in first.materials.all()] == ["居民身份证", "申领登记表"]
+    draft = item_draft_create_from(catalogue["sbk"])
+    draft.name = "社会保障卡申领（新）"
+    draft.save()
+    item_publish(draft)
+    second = item_for_application(catalogue["sbk"].implementation_code)
+    assert second.version == 2 and second.name == "社会保障卡申领（新）"
+    with pytest.raises(NotFound):
+        item_for_application("nope")

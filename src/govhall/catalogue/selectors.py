@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,18 +162,25 @@ def item_get_published(implementation_code: str) -> ServiceItem:
 
 
 def item_for_application(implementation_code: str) -> ServiceItem:
-    """The published version an application is made under, with its materials (no guide extras)."""
-    item = (
-        _published()
-        .select_related("department", "escalation_department")
+    """The published version an application is made under, with its materials. A published version never
+    changes, so after one light query for its id the whole version comes from a per-process cache."""
+    found = (
+        _published().filter(implementation_code=implementation_code).values_list("pk", "published_at").first()
+    )
+    if found is None:
+        raise NotFound("未找到该事项，可能已调整或尚未发布", field="item")
+    return _published_version(*found)
+
+
+@functools.lru_cache(maxsize=2048)
+def _published_version(pk: int, published_at: Any) -> ServiceItem:
+    """Keyed by id and publication time, so a reused id (SQLite after a rollback) never returns stale data."""
+    return (
+        ServiceItem.objects.select_related("department", "escalation_department")
         .defer(*GUIDE_ONLY_FIELDS)
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("position", "id")))
-        .filter(implementation_code=implementation_code)
-        .first()
+        .get(pk=pk)
     )
-    if item is None:
-        raise NotFound("未找到该事项，可能已调整或尚未发布", field="item")
-    return item
 
 
 def item_get_version(implementation_code: str, version: int, *, public: bool = True) -> ServiceItem:
