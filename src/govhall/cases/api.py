@@ -17,6 +17,7 @@ from govhall.identity.auth import api_auth
 from govhall.identity.models import User
 
 from . import selectors, services
+from .documents import document_links
 from .forms import SENSITIVE_TYPES, item_fields
 from .models import Case, Channel
 from .permissions import sees_full_personal_data
@@ -128,22 +129,9 @@ def case_out(case: Case, user: Any) -> dict[str, Any]:
              "url": reverse("api:case_file", args=[case.number, cm.pk])}
             for cm in case.materials.all()
         ],
-        "documents": _documents(case),
+        "documents": [{"name": name, "url": url} for name, url in document_links(case)],
         "actions": [a.value for a in allowed_actions(CaseStatus(case.status))],
     }  # fmt: skip
-
-
-def _documents(case: Case) -> list[dict[str, str]]:
-    docs = []
-    if case.accepted_at:
-        docs.append(
-            {"name": "受理通知书", "url": reverse("api:case_document", args=[case.number, "acceptance"])}
-        )
-    if case.decided_at:
-        docs.append(
-            {"name": "审批决定书", "url": reverse("api:case_document", args=[case.number, "decision"])}
-        )
-    return docs
 
 
 def _form_out(case: Case, full: bool) -> dict[str, Any]:

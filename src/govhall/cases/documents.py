@@ -142,5 +142,17 @@ def decision_document(case: Case) -> bytes:
     return buffer.getvalue()
 
 
+def document_links(case: Case) -> list[tuple[str, str]]:
+    """The documents a case has so far, as (name, download URL)."""
+    from django.urls import reverse
+
+    links = []
+    if case.accepted_at:
+        links.append(("受理通知书", reverse("api:case_document", args=[case.number, "acceptance"])))
+    if case.decided_at:
+        links.append(("审批决定书", reverse("api:case_document", args=[case.number, "decision"])))
+    return links
+
+
 def site_base_url() -> str:
     return settings.PUBLIC_BASE_URL

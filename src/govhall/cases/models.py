@@ -82,7 +82,6 @@ class Case(models.Model):
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
     workflow_state = models.TextField("流程状态", blank=True)
-    version = models.PositiveIntegerField(default=0)  # bumped by every transition: optimistic check for forms
 
     class Meta:
         verbose_name = verbose_name_plural = "办件"

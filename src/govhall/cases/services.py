@@ -93,18 +93,6 @@ def _resolve_enterprise(
     return enterprise
 
 
-def _account_prefill(applicant: User, enterprise: Enterprise | None) -> dict[str, str]:
-    data = {"applicant.name": applicant.display_name, "applicant.phone": applicant.phone}
-    data["applicant.id_number"] = applicant.id_number
-    if enterprise:
-        data |= {
-            "enterprise.name": enterprise.name,
-            "enterprise.uscc": enterprise.uscc,
-            "enterprise.legal_representative": enterprise.legal_representative,
-        }
-    return data
-
-
 def _check_materials(
     item: ServiceItem, owner_ids: set[int], pairs: Iterable[tuple[int, str]]
 ) -> list[tuple[Material, Upload]]:
@@ -341,7 +329,6 @@ def _transition(case: Case, action: Action, actors: set[Actor]) -> tuple[Status,
             raise PermissionDenied(exc.reason, field="status", code="not_allowed") from exc
         raise Conflict(exc.reason, field="status", code="invalid_transition") from exc
     case.status = target
-    case.version += 1
     return current, target
 
 

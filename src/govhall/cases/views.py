@@ -22,6 +22,7 @@ from govhall.identity.models import AccountKind, StaffRole
 
 from . import selectors, services
 from .deadlines import due_level
+from .documents import document_links
 from .forms import SENSITIVE_TYPES, item_fields, prefill
 from .models import Case, Channel
 from .permissions import case_actors, sees_full_personal_data
@@ -245,7 +246,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "correction": correction,
         "level": due_level(timezone.localdate(), case.promised_due),
         "legal_level": due_level(timezone.localdate(), case.legal_due),
-        "documents": _documents(case),
+        "documents": document_links(case),
         "is_staff_view": staff,
         "crumbs": [
             ("工作台", reverse("web:tasks")) if staff else ("我的办件", reverse("web:my_cases")),
@@ -253,15 +254,6 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         ],
     }
     return render(request, "cases/case.html", context)
-
-
-def _documents(case: Case) -> list[tuple[str, str]]:
-    docs = []
-    if case.accepted_at:
-        docs.append(("受理通知书", reverse("api:case_document", args=[case.number, "acceptance"])))
-    if case.decided_at:
-        docs.append(("审批决定书", reverse("api:case_document", args=[case.number, "decision"])))
-    return docs
 
 
 @login_required

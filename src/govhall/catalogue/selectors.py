@@ -15,7 +15,7 @@ from govhall.identity.models import Department
 from govhall.identity.selectors import region_service_codes, region_subtree_codes
 
 from .fulltext import FILTERED, staged_match
-from .models import Audience, ItemSearchDocument, ItemStatus, Material, ServiceItem, Synonym, Theme
+from .models import Audience, ItemStatus, Material, ServiceItem, Synonym, Theme
 from .search import SearchQuery, build_query, synonym_candidates
 
 MAX_QUERY_LENGTH = 10_000
@@ -214,10 +214,6 @@ def theme_list(*, audience: str | None = None) -> QuerySet[Theme]:
     if audience:
         queryset = queryset.filter(audience=audience)
     return queryset.order_by("audience", "order", "code")
-
-
-def search_document_exists(item: ServiceItem) -> bool:
-    return ItemSearchDocument.objects.filter(item=item).exists()
 
 
 def departments_manageable_by(user: Any) -> QuerySet[Department]:

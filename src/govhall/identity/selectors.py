@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from govhall.core import crypto
 from govhall.core.ids import IdentifierError, validate_id_number
@@ -33,17 +33,11 @@ def user_find_by_login(login: str) -> User | None:
 def department_list(*, region: str | None = None) -> QuerySet[Department]:
     """Departments with the number of published items each implements."""
     queryset = Department.objects.select_related("region").annotate(
-        item_count=Count("items", filter=_published_items_filter())
+        item_count=Count("items", filter=Q(items__status="published"))
     )
     if region:
         queryset = queryset.filter(region__code__startswith=region[:6])
     return queryset.order_by("code")
-
-
-def _published_items_filter():  # type: ignore[no-untyped-def]
-    from django.db.models import Q
-
-    return Q(items__status="published")
 
 
 def hall_list() -> QuerySet[Hall]:

@@ -105,19 +105,3 @@ def notices_mark_read(*, user: User) -> int:
     return Notice.objects.filter(recipient=user, channel=Notice.Channel.SITE, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-def notices_resend_pending() -> int:
-    """Re-enqueue pending SMS older than a minute (e.g. after the task queue was cleared); safe to repeat."""
-    from .tasks import deliver_notice
-
-    stale = Notice.objects.filter(
-        channel=Notice.Channel.SMS,
-        state=Notice.State.PENDING,
-        created_at__lt=timezone.now() - dt.timedelta(minutes=1),
-    )
-    count = 0
-    for notice_id in stale.values_list("pk", flat=True):
-        deliver_notice.enqueue(notice_id)
-        count += 1
-    return count
