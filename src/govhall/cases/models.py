@@ -96,6 +96,11 @@ class Case(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="case_applicant_recent"),
             models.Index(fields=["department", "status"], name="case_department_status"),
             models.Index(fields=["status", "promised_due"], name="case_status_due"),
+            # supervision and statistics: counts by period, and the same applicant's recent cases
+            models.Index(fields=["submitted_at"], name="case_submitted"),
+            models.Index(fields=["accepted_at"], name="case_accepted"),
+            models.Index(fields=["completed_at"], name="case_completed"),
+            models.Index(fields=["applicant", "submitted_at"], name="case_applicant_submitted"),
         ]
 
     def __str__(self) -> str:

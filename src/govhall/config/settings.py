@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "govhall.catalogue",
     "govhall.cases",
     "govhall.notices",
+    "govhall.evaluation",
+    "govhall.supervision",
+    "govhall.stats",
     "govhall.web",
 ]
 

@@ -68,3 +68,18 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年"
+
+
+class WorkdayOrdinal(models.Model):
+    """Every date's running count of working days since 2000-01-01 (derived from the holiday table), so that
+    the working days between two dates are a subtraction in SQL: supervision and monthly reports count them
+    over millions of cases at once."""
+
+    date = models.DateField("日期", primary_key=True)
+    ordinal = models.IntegerField("累计工作日")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日序号"
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.ordinal}"

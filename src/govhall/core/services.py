@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from .models import CalendarDay, CalendarYear, WorkerHeartbeat
+from .models import CalendarDay, CalendarYear, WorkdayOrdinal, WorkerHeartbeat
+from .selectors import work_calendar
+from .workdays import ORDINAL_EPOCH, workday_ordinals
+
+ORDINAL_YEARS_AHEAD = 5
 
 
 def worker_heartbeat(name: str | None = None) -> None:
@@ -53,6 +59,7 @@ def calendar_seed_from_package() -> int:
         [CalendarYear(year=y, confirmed=True, note="chinese-calendar 数据包") for y in years],
         ignore_conflicts=True,
     )
+    workday_ordinals_rebuild()
     return len(rows)
 
 
@@ -70,3 +77,42 @@ _HOLIDAY_NAMES = {
 
 def _holiday_name(name: str | None) -> str:
     return _HOLIDAY_NAMES.get(name or "", name or "")
+
+
+@transaction.atomic
+def workday_ordinals_rebuild(since: dt.date = ORDINAL_EPOCH, until: dt.date | None = None) -> int:
+    """Recompute the working-day ordinals from ``since`` on (after a holiday is entered or changed)."""
+    since = max(since, ORDINAL_EPOCH)
+    last_known = WorkdayOrdinal.objects.aggregate(last=Max("date"))["last"]
+    until = max(d for d in (until, last_known, _ordinal_horizon()) if d is not None)
+    before = since - dt.timedelta(days=1)
+    base = 0 if since == ORDINAL_EPOCH else _ordinal_on(before)
+    if base is None:  # a gap before ``since``: rebuild the whole table
+        return workday_ordinals_rebuild(ORDINAL_EPOCH, until)
+    WorkdayOrdinal.objects.filter(date__gte=since).delete()
+    rows = workday_ordinals(work_calendar(since, until), since, until, base)
+    WorkdayOrdinal.objects.bulk_create([WorkdayOrdinal(date=d, ordinal=n) for d, n in rows], batch_size=5000)
+    return len(rows)
+
+
+def workday_ordinals_ensure(until: dt.date) -> None:
+    """Make sure the ordinal table runs without gaps from 2000-01-01 to ``until`` (and some years beyond)."""
+    span = WorkdayOrdinal.objects.aggregate(first=Min("date"), last=Max("date"))
+    first, last = span["first"], span["last"]
+    complete = (
+        first == ORDINAL_EPOCH
+        and last is not None
+        and last >= until
+        and WorkdayOrdinal.objects.count() == (last - first).days + 1
+    )
+    if not complete:
+        workday_ordinals_rebuild(ORDINAL_EPOCH, max(until, _ordinal_horizon()))
+
+
+def _ordinal_on(day: dt.date) -> int | None:
+    return WorkdayOrdinal.objects.filter(date=day).values_list("ordinal", flat=True).first()
+
+
+def _ordinal_horizon() -> dt.date:
+    today = timezone.localdate()
+    return dt.date(today.year + ORDINAL_YEARS_AHEAD, 12, 31)

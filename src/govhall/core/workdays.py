@@ -47,3 +47,19 @@ class WorkCalendar:
         """Years in [start, end] counted as plain Monday–Friday for want of official data."""
         low, high = sorted((start.year, end.year))
         return [year for year in range(low, high + 1) if year not in self.confirmed_years]
+
+
+ORDINAL_EPOCH = dt.date(2000, 1, 1)
+
+
+def workday_ordinals(
+    calendar: WorkCalendar, first: dt.date, last: dt.date, base: int
+) -> list[tuple[dt.date, int]]:
+    """Each date in [first, last] with its running count of working days, continuing from ``base`` (the count
+    on the day before ``first``). Working days in (a, b] are then ``ordinal(b) - ordinal(a)``."""
+    rows, count, day = [], base, first
+    while day <= last:
+        count += calendar.is_workday(day)
+        rows.append((day, count))
+        day += dt.timedelta(days=1)
+    return rows
