@@ -179,6 +179,9 @@ TASKS = {
 SMS_GATEWAY = env("SMS_GATEWAY", "govhall.notices.gateways.LogGateway")
 SMS_SIGNATURE = env("SMS_SIGNATURE", "安吉政务服务")
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+# The worker runs the supervision scan and the rating sweep (reminders, default ratings) this often.
+SUPERVISION_SCAN_SECONDS = env_int("SUPERVISION_SCAN_SECONDS", 300)
+SUPERVISION_RED_SMS = env_bool("SUPERVISION_RED_SMS", True)
 
 # The portal's public address, printed in QR codes on documents people carry away.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")

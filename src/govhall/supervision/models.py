@@ -152,3 +152,23 @@ class ScanRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Candidate(models.Model):
+    """Scratch rows of one scan: what each rule finds now. Opening and resolving warnings are then two
+    set-based statements against this table; a scan deletes its rows when it ends."""
+
+    scan = models.BigIntegerField()
+    rule = models.CharField(max_length=30)
+    subject = models.CharField(max_length=40)
+    case_id = models.BigIntegerField(null=True)
+    department_id = models.BigIntegerField(null=True)
+    responsible_id = models.BigIntegerField(null=True)
+    reason = models.CharField(max_length=300)
+    keep = models.BooleanField(default=False)  # frozen (clock stopped): neither open nor resolve
+
+    class Meta:
+        indexes = [models.Index(fields=["scan", "rule", "subject"], name="candidate_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scan} {self.rule} {self.subject}"

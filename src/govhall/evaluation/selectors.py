@@ -1,0 +1,134 @@
+"""Reads of 好差评: published figures per department and per item, rectifications a user may see, and the
+export rows a provincial 好差评 system takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from govhall.identity.models import AccountKind, StaffRole
+from govhall.identity.selectors import region_subtree_codes
+
+from .models import BAD_LEVELS, GOOD_LEVELS, Rating, Rectification
+
+FIGURES = {
+    "count": Count("pk"),
+    "good": Count("pk", filter=Q(level__in=GOOD_LEVELS)),
+    "bad": Count("pk", filter=Q(level__in=BAD_LEVELS)),
+    "default": Count("pk", filter=Q(is_default=True)),
+    "rectified": Count("pk", filter=Q(rectification__state=Rectification.State.CLOSED)),
+    "rectified_on_time": Count(
+        "pk",
+        filter=Q(
+            rectification__state=Rectification.State.CLOSED,
+            rectification__closed_at__date__lte=F("rectification__due_on"),
+        ),
+    ),
+}
+
+
+def ratings_in(
+    *, start: dt.date | None = None, end: dt.date | None = None, department: str | None = None,
+    item: str | None = None,
+) -> QuerySet[Rating]:  # fmt: skip
+    """Ratings given in [start, end] (local dates), of one department (code) and one item (implementation
+    code, every version) when asked."""
+    rows = Rating.objects.all()
+    if start:
+        rows = rows.filter(created_at__gte=_day_start(start))
+    if end:
+        rows = rows.filter(created_at__lt=_day_start(end + dt.timedelta(days=1)))
+    if department:
+        rows = rows.filter(department__code=department)
+    if item:
+        rows = rows.filter(item__implementation_code=item)
+    return rows
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    count = row["count"]
+    row["satisfaction_rate"] = round(row["good"] / count, 4) if count else None
+    row["rectified_on_time_rate"] = round(row["rectified_on_time"] / row["bad"], 4) if row["bad"] else None
+    return row
+
+
+def rating_figures(ratings: QuerySet[Rating]) -> dict[str, Any]:
+    return with_rates(ratings.aggregate(**FIGURES))
+
+
+def rating_figures_by(ratings: QuerySet[Rating], by: str) -> list[dict[str, Any]]:
+    """Figures per department (``by="department"``) or per item, most ratings first."""
+    keys = (
+        ["department__code", "department__name"]
+        if by == "department"
+        else ["item__implementation_code", "item__name", "department__name"]
+    )
+    rows = ratings.order_by().values(*keys).annotate(**FIGURES).order_by("-count", keys[0])
+    return [with_rates(dict(row)) for row in rows]
+
+
+def rectifications_for(user: Any, *, state: str | None = None) -> QuerySet[Rectification]:
+    """Staff see their department's rectifications; supervisors those of their region; others none."""
+    rows = Rectification.objects.select_related("case", "case__item", "department", "rating").order_by(
+        "state", "due_on", "pk"
+    )
+    if state:
+        rows = rows.filter(state=state)
+    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.STAFF:
+        return rows.none()
+    if user.has_role(StaffRole.SUPERVISOR):
+        region = user.region_id or (user.department.region_id if user.department else None)
+        return rows.filter(case__region_id__in=region_subtree_codes(region)) if region else rows.none()
+    if user.department_id and user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER):
+        return rows.filter(department_id=user.department_id)
+    return rows.none()
+
+
+EXPORT_COLUMNS = [
+    ("case_number", "办件编号"),
+    ("basic_code", "事项基本编码"),
+    ("implementation_code", "事项实施编码"),
+    ("item_name", "事项名称"),
+    ("department_code", "部门统一社会信用代码"),
+    ("department_name", "部门名称"),
+    ("stage", "评价环节"),
+    ("channel", "评价渠道"),
+    ("applicant_type", "申请人类型"),
+    ("level", "评价等级"),
+    ("level_label", "评价等级名称"),
+    ("tags", "评价标签"),
+    ("text", "评价内容"),
+    ("is_default", "是否默认评价"),
+    ("rated_at", "评价时间"),
+]
+
+
+def rating_export_rows(ratings: QuerySet[Rating]) -> Iterator[dict[str, Any]]:
+    """One row per rating in the fields a provincial 好差评 system expects, read in chunks."""
+    rows = ratings.select_related("case", "item", "department").order_by("created_at", "pk")
+    for r in rows.iterator(chunk_size=2000):
+        yield {
+            "case_number": r.case.number,
+            "basic_code": r.item.basic_code,
+            "implementation_code": r.item.implementation_code,
+            "item_name": r.item.name,
+            "department_code": r.department.uscc,
+            "department_name": r.department.name,
+            "stage": r.stage,
+            "channel": r.channel,
+            "applicant_type": "2" if r.case.enterprise_id else "1",  # 1 自然人, 2 法人
+            "level": r.level,
+            "level_label": r.get_level_display(),
+            "tags": "、".join(r.tags),
+            "text": r.text,
+            "is_default": "是" if r.is_default else "否",
+            "rated_at": timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+        }

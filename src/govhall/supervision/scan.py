@@ -1,0 +1,346 @@
+"""The supervision scan: each rule is a query over all cases that stages what it finds now; two set-based
+statements then open the warnings that are new and resolve those whose cause went away. No Python loop runs
+over cases, so time and memory depend on the database, not on the number of cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as Switch
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
+
+from govhall.cases.models import Case, CaseTask
+from govhall.cases.transitions import Status
+from govhall.catalogue.models import ServiceItem
+from govhall.core.selectors import work_calendar
+from govhall.evaluation.models import Rectification
+from govhall.identity.models import StaffRole, User
+from govhall.notices.outbox import notify_users
+
+from .models import Candidate, Rule, RuleCode, ScanLease, ScanRun, Warning, WarningLevel
+from .rules import RULE_DEFAULTS, near_due_before
+
+RUNNING = [Status.ACCEPTED]  # the clock runs
+FROZEN = [Status.SUSPENDED, Status.CORRECTION]  # the clock stopped: warnings stay as they are
+ACTIVE = [
+    Status.SUBMITTED,
+    Status.CORRECTION,
+    Status.ACCEPTED,
+    Status.SUSPENDED,
+    Status.DECIDED,
+    Status.ISSUED,
+]
+LIVE_TASK = [CaseTask.State.OPEN, CaseTask.State.CLAIMED]
+LEASE_NAME = "supervision"
+LEASE_SECONDS = 600
+
+
+@dataclass
+class ScanResult:
+    scan: int
+    opened: int
+    resolved: int
+    seconds: float
+    skipped: bool = False
+
+
+def rules_current() -> dict[str, Rule]:
+    """Every rule with its settings; a rule missing from the table (a fresh database) has its defaults."""
+    found = {rule.code: rule for rule in Rule.objects.all()}
+    for code, level, threshold, window in RULE_DEFAULTS:
+        found.setdefault(code, Rule(code=code, level=level, threshold=threshold, window_days=window))
+    return found
+
+
+def supervision_scan(*, trigger: str = "worker", now: dt.datetime | None = None) -> ScanResult:
+    """Run every rule once. A second scan started while one runs returns at once (``skipped``)."""
+    now = now or timezone.now()
+    started = time.perf_counter()
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    if not _lease_take(holder, now):
+        return ScanResult(scan=0, opened=0, resolved=0, seconds=0.0, skipped=True)
+    try:
+        run = ScanRun.objects.create(started_at=now, trigger=trigger)
+        opened = resolved = 0
+        for code, rule in rules_current().items():
+            with transaction.atomic():
+                if rule.enabled:
+                    FINDERS[RuleCode(code)](rule, run.pk, now)
+                new, gone = _sync(rule, run.pk, now)
+                Candidate.objects.filter(scan=run.pk).delete()
+            opened, resolved = opened + new, resolved + gone
+        if opened:
+            _notify_red(run.pk)
+        run.finished_at, run.opened, run.resolved = timezone.now(), opened, resolved
+        run.save(update_fields=["finished_at", "opened", "resolved"])
+    finally:
+        _lease_release(holder)
+    return ScanResult(scan=run.pk, opened=opened, resolved=resolved, seconds=time.perf_counter() - started)
+
+
+# --- the rules: each stages (subject, case, department, responsible, reason) rows for what it finds now ---
+
+
+def _stage(rows: QuerySet, scan: int, rule: str, *, keep: bool = False) -> None:
+    """INSERT … SELECT: the rule's query runs inside the database and its rows never reach Python."""
+    select = rows.values_list(
+        Value(scan), Value(rule), "w_subject", "w_case", "w_department", "w_responsible", "w_reason",
+        Value(keep, output_field=BooleanField()),
+    )  # fmt: skip
+    sql, params = select.query.sql_with_params()
+    table = Candidate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scan, rule, subject, case_id, department_id, responsible_id, reason, keep) {sql}",
+            params,
+        )
+
+
+def _claimant() -> Subquery:
+    """Who holds the case's live step, if someone claimed it."""
+    return Subquery(
+        CaseTask.objects.filter(case=OuterRef("pk"), state__in=LIVE_TASK, claimed_by__isnull=False)
+        .order_by("due_on", "pk")
+        .values("claimed_by")[:1]
+    )
+
+
+def _as_case(rows: QuerySet[Case], reason: Concat | Value) -> QuerySet[Case]:
+    return rows.annotate(
+        w_subject=Concat(Value("case:"), Cast("pk", CharField())),
+        w_case=F("pk"),
+        w_department=F("department_id"),
+        w_responsible=_claimant(),
+        w_reason=reason,
+    )
+
+
+def _text(*parts: str | F | Cast) -> Concat:
+    return Concat(*[Value(p) if isinstance(p, str) else p for p in parts], output_field=CharField())
+
+
+def _day(field: str) -> Cast:
+    return Cast(field, CharField())
+
+
+def _promised_near(rule: Rule, scan: int, now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    limits = sorted(
+        set(
+            ServiceItem.objects.filter(promised_time_limit__gt=0).values_list(
+                "promised_time_limit", flat=True
+            )
+        )
+    )
+    if not limits:
+        return
+    calendar = work_calendar(today, today + dt.timedelta(days=max(limits) * 2 + 60))
+    cut = Switch(
+        *[
+            When(item__promised_time_limit=limit, then=Value(near_due_before(calendar, today=today, limit=limit,
+                                                                             percent=rule.threshold)))
+            for limit in limits
+        ]
+    )  # fmt: skip
+    running = Case.objects.filter(
+        status__in=RUNNING, promised_due__gte=today, item__promised_time_limit__gt=0
+    )
+    rows = running.annotate(w_cut=cut).filter(promised_due__lt=F("w_cut"))
+    reason = _text(f"承诺时限已使用{rule.threshold}%以上，", _day("promised_due"), "到期")
+    _stage(_as_case(rows, reason), scan, rule.code)
+    _stage_frozen(scan, rule.code)
+
+
+def _promised_over(rule: Rule, scan: int, now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    rows = Case.objects.filter(status__in=RUNNING, promised_due__lt=today)
+    _stage(_as_case(rows, _text("超过承诺办结期限（", _day("promised_due"), "）仍未办结")), scan, rule.code)
+    _stage_frozen(scan, rule.code)
+
+
+def _legal_over(rule: Rule, scan: int, now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    rows = Case.objects.filter(status__in=RUNNING, legal_due__lt=today)
+    _stage(_as_case(rows, _text("超过法定办结期限（", _day("legal_due"), "）仍未办结")), scan, rule.code)
+    _stage_frozen(scan, rule.code)
+
+
+def _stage_frozen(scan: int, rule: str) -> None:
+    """Cases whose clock stopped keep the time warnings they had: stage them as kept."""
+    rows = Case.objects.filter(status__in=FROZEN, accepted_at__isnull=False)
+    _stage(_as_case(rows, Value("")), scan, rule, keep=True)
+
+
+def _step_over(rule: Rule, scan: int, now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    tasks = CaseTask.objects.filter(state__in=LIVE_TASK, due_on__lt=today)
+    for statuses, keep in ((RUNNING, False), (FROZEN, True)):
+        rows = tasks.filter(case__status__in=statuses).annotate(
+            w_subject=Concat(Value("task:"), Cast("pk", CharField())),
+            w_case=F("case_id"),
+            w_department=F("department_id"),
+            w_responsible=F("claimed_by_id"),
+            w_reason=_text("环节“", F("name"), "”超过环节时限（", _day("due_on"), "）"),
+        )
+        _stage(rows, scan, rule.code, keep=keep)
+
+
+def _repeated_correction(rule: Rule, scan: int, now: dt.datetime) -> None:
+    rows = Case.objects.filter(status__in=ACTIVE, corrections__gte=max(rule.threshold, 2))
+    reason = _text("同一办件已", Cast("corrections", CharField()), "次要求补正，未做到一次性告知")
+    _stage(_as_case(rows, reason), scan, rule.code)
+
+
+def _repeated_visit(rule: Rule, scan: int, now: dt.datetime) -> None:
+    """The same applicant applying for the same item again within the window: the later case is flagged
+    while it is recent."""
+    window = dt.timedelta(days=max(rule.window_days, 1))
+    earlier = (
+        Case.objects.filter(
+            applicant=OuterRef("applicant"),
+            item__implementation_code=OuterRef("item__implementation_code"),
+            submitted_at__lt=OuterRef("submitted_at"),
+            submitted_at__gte=OuterRef("submitted_at") - window,
+        )
+        .order_by()
+        .values("applicant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Case.objects.filter(submitted_at__gte=now - window)
+        .annotate(w_earlier=Coalesce(Subquery(earlier, output_field=IntegerField()), 0))
+        .filter(w_earlier__gte=max(rule.threshold, 2) - 1)
+    )
+    reason = _text(
+        f"同一申请人{window.days}日内第", Cast(F("w_earlier") + 1, CharField()), "次申请本事项（多次跑）"
+    )
+    _stage(_as_case(rows, reason), scan, rule.code)
+
+
+def _owed_overdue(rule: Rule, scan: int, now: dt.datetime) -> None:
+    today = timezone.localdate(now).isoformat()
+    table = Case._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = f"EXISTS (SELECT 1 FROM jsonb_array_elements({table}.owed_materials) g WHERE g->>'due' < %s)"
+    else:
+        sql = f"EXISTS (SELECT 1 FROM json_each({table}.owed_materials) g WHERE json_extract(g.value, '$.due') < %s)"
+    overdue = RawSQL(sql, (today,), output_field=BooleanField())
+    rows = Case.objects.filter(status__in=ACTIVE).exclude(owed_materials=[]).filter(overdue)
+    _stage(_as_case(rows, Value("容缺受理的材料已超过补交期限仍未补交")), scan, rule.code)
+
+
+def _rectification_overdue(rule: Rule, scan: int, now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    rows = Rectification.objects.filter(state=Rectification.State.OPEN, due_on__lt=today).annotate(
+        w_subject=Concat(Value("rectification:"), Cast("pk", CharField())),
+        w_case=F("case_id"),
+        w_department=F("department_id"),
+        w_responsible=Value(None, output_field=IntegerField()),
+        w_reason=_text("差评整改超过期限（", _day("due_on"), "）仍未完成"),
+    )
+    _stage(rows, scan, rule.code)
+
+
+FINDERS: dict[RuleCode, Callable[[Rule, int, dt.datetime], None]] = {
+    RuleCode.PROMISED_NEAR: _promised_near,
+    RuleCode.PROMISED_OVER: _promised_over,
+    RuleCode.LEGAL_OVER: _legal_over,
+    RuleCode.STEP_OVER: _step_over,
+    RuleCode.REPEATED_CORRECTION: _repeated_correction,
+    RuleCode.REPEATED_VISIT: _repeated_visit,
+    RuleCode.OWED_OVERDUE: _owed_overdue,
+    RuleCode.RECTIFICATION_OVERDUE: _rectification_overdue,
+}
+
+
+# --- opening and resolving: two statements per rule ---
+
+
+def _sync(rule: Rule, scan: int, now: dt.datetime) -> tuple[int, int]:
+    warnings, candidates = Warning._meta.db_table, Candidate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {warnings}
+                    (rule, level, subject, case_id, department_id, responsible_id, reason, opened_at, resolution, scan)
+                SELECT c.rule, %s, c.subject, c.case_id, c.department_id, c.responsible_id, c.reason, %s, '', c.scan
+                FROM {candidates} c
+                WHERE c.scan = %s AND c.rule = %s AND NOT c.keep AND c.department_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM {warnings} w
+                                  WHERE w.rule = c.rule AND w.subject = c.subject AND w.resolved_at IS NULL)
+                ON CONFLICT DO NOTHING""",
+            [rule.level, now, scan, rule.code],
+        )
+        opened = max(cursor.rowcount, 0)
+        cursor.execute(
+            f"""UPDATE {warnings} SET resolved_at = %s, resolution = %s
+                WHERE rule = %s AND resolved_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM {candidates} c
+                                  WHERE c.scan = %s AND c.rule = {warnings}.rule AND c.subject = {warnings}.subject)""",
+            [now, "预警原因已消除" if rule.enabled else "规则已停用", rule.code, scan],
+        )
+        resolved = max(cursor.rowcount, 0)
+    return opened, resolved
+
+
+def _notify_red(scan: int) -> None:
+    """Red warnings reach the responsible person, or the department's heads, by SMS and in-site message."""
+    if not settings.SUPERVISION_RED_SMS:
+        return
+    new_red = Warning.objects.filter(scan=scan, level=WarningLevel.RED).select_related("case", "responsible")
+    heads: dict[int, list[User]] = {}
+    for warning in new_red.iterator(chunk_size=500):
+        if warning.responsible is not None:
+            recipients = [warning.responsible]
+        else:
+            if warning.department_id not in heads:
+                heads[warning.department_id] = list(
+                    User.objects.filter(department_id=warning.department_id, is_active=True,
+                                        roles__role=StaffRole.DEPARTMENT_HEAD)
+                )  # fmt: skip
+            recipients = heads[warning.department_id]
+        number = warning.case.number or "" if warning.case else ""
+        notify_users(
+            recipients, title="红牌警告", body=f"{warning.get_rule_display()}：{warning.reason}（{number}）",
+            case_number=number,
+        )  # fmt: skip
+
+
+# --- the lease: one scan at a time, across processes and machines ---
+
+
+def _lease_take(holder: str, now: dt.datetime) -> bool:
+    ScanLease.objects.bulk_create([ScanLease(name=LEASE_NAME)], ignore_conflicts=True)
+    return bool(
+        ScanLease.objects.filter(name=LEASE_NAME)
+        .filter(Q(held_until__isnull=True) | Q(held_until__lt=now))
+        .update(holder=holder, held_until=now + dt.timedelta(seconds=LEASE_SECONDS))
+    )
+
+
+def _lease_release(holder: str) -> None:
+    ScanLease.objects.filter(name=LEASE_NAME, holder=holder).update(held_until=None)
