@@ -17,7 +17,11 @@ from govhall.catalogue.api import router as catalogue_router
 from govhall.core.api import router as core_router
 from govhall.core.errors import DomainError
 from govhall.core.validation_messages import describe_validation_errors
+from govhall.evaluation.api import public as evaluation_public_router
+from govhall.evaluation.api import router as evaluation_router
 from govhall.identity.api import router as identity_router
+from govhall.stats.api import router as stats_router
+from govhall.supervision.api import router as supervision_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -38,6 +42,10 @@ api.add_router("", catalogue_router)
 api.add_router("", core_router)
 api.add_router("", cases_router)
 api.add_router("", progress_router)
+api.add_router("", evaluation_router)
+api.add_router("", evaluation_public_router)
+api.add_router("", supervision_router)
+api.add_router("", stats_router)
 
 
 def _error(

@@ -14,5 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/catalogue/exchange/", include(catalogue_exchange_urls)),
     path("admin/", admin.site.urls),
+    path("stats/", include("govhall.stats.urls")),
+    path("supervision/", include("govhall.supervision.urls")),
+    path("", include("govhall.evaluation.urls")),
     path("", include("govhall.web.urls")),
 ]
