@@ -34,7 +34,6 @@ from govhall.identity.selectors import region_subtree_codes
 
 from .models import Order, Warning
 
-
 # --- who sees what ---
 
 
