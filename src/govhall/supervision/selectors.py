@@ -82,7 +82,7 @@ def warning_board(user: Any) -> list[dict[str, Any]]:
         )
         .order_by("-red", "-total", "department__code")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def orders_for(user: Any, *, state: str | None = None) -> QuerySet[Order]:
