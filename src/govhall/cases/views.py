@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from govhall.catalogue.selectors import item_get_published
 from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.evaluation.selectors import rating_panel
 from govhall.identity.models import AccountKind, StaffRole
 
 from . import selectors, services
@@ -248,6 +249,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "legal_level": due_level(timezone.localdate(), case.legal_due),
         "documents": document_links(case),
         "is_staff_view": staff,
+        "rating": rating_panel(case, user),
         "crumbs": [
             ("工作台", reverse("web:tasks")) if staff else ("我的办件", reverse("web:my_cases")),
             (case.number, None),

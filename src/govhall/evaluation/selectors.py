@@ -13,7 +13,7 @@ from django.utils import timezone
 from govhall.identity.models import AccountKind, StaffRole
 from govhall.identity.selectors import region_subtree_codes
 
-from .models import BAD_LEVELS, GOOD_LEVELS, Rating, Rectification
+from .models import BAD_LEVELS, GOOD_LEVELS, Level, Rating, Rectification, Stage
 
 FIGURES = {
     "count": Count("pk"),
@@ -132,3 +132,26 @@ def rating_export_rows(ratings: QuerySet[Rating]) -> Iterator[dict[str, Any]]:
             "is_default": "是" if r.is_default else "否",
             "rated_at": timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
         }
+
+
+def rating_panel(case: Any, user: Any) -> dict[str, Any]:
+    """What the case page shows about ratings: given ratings and rectifications, the stages the applicant
+    may still rate, and for a window clerk the stages the applicant can rate on the hall's tablet."""
+    from .services import is_applicant, stage_open
+
+    ratings = list(Rating.objects.filter(case=case).select_related("rectification").order_by("created_at"))
+    rated = {r.stage for r in ratings}
+    open_stages = [s for s in Stage if s.value not in rated and stage_open(case, s.value)]
+    clerk = (
+        getattr(user, "is_authenticated", False)
+        and user.kind == AccountKind.STAFF
+        and user.has_role(StaffRole.WINDOW_CLERK)
+    )
+    applicant = is_applicant(case, user)
+    return {
+        "ratings": ratings,
+        "is_applicant": applicant,
+        "levels": [(lv.value, lv.label) for lv in Level],
+        "to_rate": open_stages if applicant else [],
+        "tablet": open_stages if clerk else [],
+    }

@@ -1,7 +1,9 @@
-"""`govhall worker`: the background worker (django-tasks database backend) with a heartbeat for /healthz."""
+"""`govhall worker`: the background worker (django-tasks database backend) with a heartbeat for /healthz,
+and the periodic jobs: the supervision scan and the rating sweep every SUPERVISION_SCAN_SECONDS."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -12,6 +14,8 @@ from django.db import connection
 
 from govhall.core.services import worker_heartbeat, worker_stopped
 
+logger = logging.getLogger(__name__)
+
 
 class Command(BaseCommand):
     help = "运行后台任务工作进程（处理消息发送等后台任务），并定时上报心跳"
@@ -21,13 +25,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
-        beat = threading.Thread(target=self._beat, args=(stop,), daemon=True, name="heartbeat")
-        beat.start()
+        threads = [
+            threading.Thread(target=self._beat, args=(stop,), daemon=True, name="heartbeat"),
+            threading.Thread(target=self._periodic, args=(stop,), daemon=True, name="periodic"),
+        ]
+        for thread in threads:
+            thread.start()
         try:
             call_command("db_worker", interval=options["interval"], verbosity=options["verbosity"])
         finally:
             stop.set()
-            beat.join(timeout=5)
+            for thread in threads:
+                thread.join(timeout=5)
             worker_stopped()
 
     @staticmethod
@@ -36,5 +45,24 @@ class Command(BaseCommand):
             while not stop.is_set():
                 worker_heartbeat()
                 stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _periodic(stop: threading.Event) -> None:
+        """Supervision scan and rating sweep; a failure is logged and the next round tries again. Several
+        workers may run this: the scan's lease lets one through at a time, the sweep is idempotent."""
+        from govhall.evaluation.services import ratings_sweep
+        from govhall.supervision.scan import supervision_scan
+
+        try:
+            while True:
+                try:
+                    ratings_sweep()
+                    supervision_scan(trigger="worker")
+                except Exception:  # keep the worker alive; the error is in the log
+                    logger.exception("periodic supervision round failed")
+                if stop.wait(settings.SUPERVISION_SCAN_SECONDS):
+                    break
         finally:
             connection.close()

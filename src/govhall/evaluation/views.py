@@ -1,0 +1,177 @@
+"""Pages of 好差评: rating a case (signed in, through a single-use link, or on the hall's tablet), the public
+figures, and the department's rectification list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from govhall.cases.models import Case
+from govhall.cases.permissions import can_view
+from govhall.core.errors import DomainError, NotFound
+from govhall.identity.models import AccountKind, StaffRole
+
+from . import selectors, services
+from .models import BAD_TAGS, GOOD_TAGS, Level, RatingChannel, Rectification, Stage
+
+LEVELS = [(lv.value, lv.label) for lv in Level]
+
+
+def _form_context(
+    case: Case, stage: str, post: Any = None, error: DomainError | None = None
+) -> dict[str, Any]:
+    return {
+        "case": case, "stage": stage, "stage_label": Stage(stage).label, "levels": LEVELS,
+        "good_tags": GOOD_TAGS, "bad_tags": BAD_TAGS, "error": error,
+        "chosen_level": (post or {}).get("level", ""), "chosen_tags": (post.getlist("tags") if post else []),
+        "text": (post or {}).get("text", ""),
+    }  # fmt: skip
+
+
+def _submit(request: HttpRequest, case: Case, stage: str, channel: str, user: Any) -> DomainError | None:
+    try:
+        services.rating_submit(
+            number=case.number or "", user=user, case=case, stage=stage, level=request.POST.get("level"),
+            tags=request.POST.getlist("tags"), text=request.POST.get("text", ""), channel=channel,
+        )  # fmt: skip
+    except DomainError as exc:
+        return exc
+    return None
+
+
+@login_required
+def rate_case(request: HttpRequest, number: str, stage: str) -> HttpResponse:
+    """The signed-in applicant rates one stage of their case."""
+    case = Case.objects.select_related("item", "department").filter(number=number).first()
+    if case is None or not services.is_applicant(case, request.user) or stage not in Stage.values:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        error = _submit(request, case, stage, RatingChannel.WEB, request.user)
+        if error is None:
+            messages.success(request, "感谢您的评价！")
+            return redirect("web:case", number=number)
+    context = _form_context(case, stage, request.POST if error else None, error)
+    context["crumbs"] = [("我的办件", reverse("web:my_cases")), (number, reverse("web:case", args=[number])),
+                         ("评价", None)]  # fmt: skip
+    return render(request, "evaluation/rate.html", context, status=_status(error))
+
+
+def _status(error: DomainError | None) -> int:
+    return error.status if error else 200
+
+
+def rate_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A single-use link (from an SMS, or opened on the hall's tablet): no login needed."""
+    try:
+        case, stage, channel = services.rating_link_open(token)
+    except NotFound:
+        return render(request, "web/not_found.html", {"crumbs": [("评价链接无效", None)]}, status=404)
+    done = case.ratings.filter(stage=stage).exists()
+    error = None
+    if request.method == "POST" and not done:
+        error = _submit(request, case, stage, channel, None)
+        done = error is None
+    context = _form_context(case, stage, request.POST if error else None, error)
+    context.update(
+        done=done, via_link=True, tablet=channel == RatingChannel.WINDOW, crumbs=[("服务评价", None)]
+    )
+    return render(request, "evaluation/rate.html", context, status=_status(error))
+
+
+@login_required
+def rate_tablet(request: HttpRequest, number: str, stage: str) -> HttpResponse:
+    """A window clerk opens the rating tablet for the applicant in front of them; the clerk does not rate."""
+    user = request.user
+    case = Case.objects.filter(number=number).first()
+    if (
+        case is None
+        or stage not in Stage.values
+        or getattr(user, "kind", None) != AccountKind.STAFF
+        or not user.has_role(StaffRole.WINDOW_CLERK)  # type: ignore[union-attr]
+        or not can_view(case, user)
+    ):
+        raise Http404
+    return redirect(
+        "evaluation:rate_link", token=services.rating_link_token(case, stage, RatingChannel.WINDOW)
+    )
+
+
+def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None, str | None]:
+    values = []
+    for name in ("from", "to"):
+        raw = request.GET.get(name, "").strip()
+        try:
+            values.append(dt.date.fromisoformat(raw) if raw else None)
+        except ValueError:
+            return None, None, f"日期格式应为 YYYY-MM-DD（{'起始' if name == 'from' else '截止'}日期）"
+    return values[0], values[1], None
+
+
+def public_figures(request: HttpRequest) -> HttpResponse:
+    """好差评公示: satisfaction per department and per item, for everyone."""
+    start, end, error = _period(request)
+    ratings = selectors.ratings_in(start=start, end=end)
+    context = {
+        "overall": selectors.rating_figures(ratings),
+        "departments": selectors.rating_figures_by(ratings, "department"),
+        "items": selectors.rating_figures_by(ratings, "item")[:30],
+        "start": start, "end": end, "error": error, "crumbs": [("好差评公示", None)],
+    }  # fmt: skip
+    return render(request, "evaluation/public.html", context, status=422 if error else 200)
+
+
+@login_required
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if getattr(user, "kind", None) != AccountKind.STAFF:
+        raise Http404
+    state = request.GET.get("state") if request.GET.get("state") in ("open", "closed") else None
+    rows = selectors.rectifications_for(user, state=state)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "state": state, "crumbs": [("工作台", reverse("web:tasks")), ("差评整改", None)],
+        "can_close": user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER),  # type: ignore[union-attr]
+        "today": timezone.localdate(),
+    }  # fmt: skip
+    return render(request, "evaluation/rectifications.html", context)
+
+
+@login_required
+@require_POST
+def rectification_close(request: HttpRequest, rectification_id: int) -> HttpResponse:
+    try:
+        services.rectification_close(
+            rectification_id=rectification_id, user=request.user,  # type: ignore[arg-type]
+            action=request.POST.get("action"), follow_up=request.POST.get("follow_up"),
+        )  # fmt: skip
+        messages.success(request, "整改已办结，回访记录已保存。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("evaluation:rectifications") + f"#r{rectification_id}")
+
+
+@login_required
+@require_POST
+def rectification_rate(request: HttpRequest, rectification_id: int) -> HttpResponse:
+    rectification = Rectification.objects.select_related("case").filter(pk=rectification_id).first()
+    try:
+        services.rectification_rate(
+            rectification_id=rectification_id, user=request.user,  # type: ignore[arg-type]
+            level=request.POST.get("level"), text=request.POST.get("text", ""),
+        )  # fmt: skip
+        messages.success(request, "感谢您对整改情况的评价。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if rectification is None:
+        raise Http404
+    return redirect("web:case", number=rectification.case.number)

@@ -1,0 +1,98 @@
+"""The 好差评 pages: rating from the case page, the single-use link and the hall's tablet, the public
+figures, and the department's rectification list."""
+
+import pytest
+from django.test import Client
+
+from govhall.cases.services import case_act
+from govhall.cases.transitions import Action
+from govhall.evaluation.models import Rating, Rectification
+from govhall.evaluation.services import rating_link_token
+from tests.cases.conftest import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def completed(media, items, staff, applicant):
+    case = submit(items["instant"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    return case
+
+
+def test_applicant_rates_from_the_case_page(completed, applicant, staff):
+    client = logged_in(applicant)
+    page = client.get(f"/cases/{completed.number}/").content.decode()
+    assert "评价办结环节" in page and "评价受理环节" in page
+    url = f"/cases/{completed.number}/rate/complete/"
+    assert "满意程度" in client.get(url).content.decode()
+    bad = client.post(url, {"level": "1"})
+    assert bad.status_code == 422 and "差评请选择原因标签" in bad.content.decode()
+    done = client.post(url, {"level": "2", "tags": ["办理时间长"], "text": "排队太久"})
+    assert done.status_code == 302
+    rating = Rating.objects.get(case=completed, stage="complete")
+    assert (rating.level, rating.channel, rating.rater) == (2, "web", applicant)
+    assert Rectification.objects.filter(rating=rating).exists()
+    assert "办理时间长" in client.get(f"/cases/{completed.number}/").content.decode()
+    assert client.post(url, {"level": "5"}).status_code == 409
+    assert logged_in(staff["clerk"]).get(url).status_code == 404
+
+
+def test_single_use_link_without_login(completed):
+    token = rating_link_token(completed, "complete")
+    client = Client()
+    assert "提交评价" in client.get(f"/rate/{token}/").content.decode()
+    assert client.post(f"/rate/{token}/", {"level": "5"}).status_code == 200
+    assert Rating.objects.get(case=completed).channel == "sms"
+    again = client.get(f"/rate/{token}/").content.decode()
+    assert "感谢您的评价" in again and "提交评价" not in again
+    client.post(f"/rate/{token}/", {"level": "1", "text": "改"})
+    assert Rating.objects.get(case=completed).level == 5
+    assert client.get("/rate/forged-token/").status_code == 404
+
+
+def test_window_tablet_is_for_the_applicant(completed, staff, applicant):
+    clerk = logged_in(staff["clerk"])
+    assert "打开窗口评价器" in clerk.get(f"/cases/{completed.number}/").content.decode()
+    opened = clerk.get(f"/cases/{completed.number}/rate/accept/tablet/")
+    assert opened.status_code == 302 and opened.url.startswith("/rate/")
+    page = Client().get(opened.url).content.decode()
+    assert "工作人员不代为评价" in page
+    Client().post(opened.url, {"level": "4"})
+    assert Rating.objects.get(case=completed, stage="accept").channel == "window"
+    assert logged_in(applicant).get(f"/cases/{completed.number}/rate/accept/tablet/").status_code == 404
+
+
+def test_public_figures_page(completed, applicant):
+    logged_in(applicant).post(f"/cases/{completed.number}/rate/complete/", {"level": "5"})
+    page = Client().get("/ratings/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert completed.department.name in html and "100%" in html
+    assert Client().get("/ratings/?from=2026-02-31").status_code == 422
+
+
+def test_department_closes_a_rectification_on_its_page(completed, applicant, staff):
+    logged_in(applicant).post(f"/cases/{completed.number}/rate/complete/", {"level": "1", "text": "态度差"})
+    rectification = Rectification.objects.get()
+    head = logged_in(staff["head"])
+    assert "态度差" in head.get("/rectifications/?state=open").content.decode()
+    assert "态度差" not in logged_in(staff["other"]).get("/rectifications/").content.decode()
+    head.post(f"/rectifications/{rectification.pk}/close/", {"action": "批评教育", "follow_up": ""})
+    rectification.refresh_from_db()
+    assert rectification.state == "open"
+    head.post(f"/rectifications/{rectification.pk}/close/", {"action": "批评教育", "follow_up": "电话回访，认可"})
+    rectification.refresh_from_db()
+    assert rectification.state == "closed"
+    client = logged_in(applicant)
+    assert "对整改情况的评价" in client.get(f"/cases/{completed.number}/").content.decode()
+    client.post(f"/rectifications/{rectification.pk}/rating/", {"level": "4"})
+    rectification.refresh_from_db()
+    assert rectification.applicant_level == 4
+    assert logged_in(applicant).get("/rectifications/").status_code == 404
