@@ -112,3 +112,25 @@ def test_public_stats_filters(completed, applicant):
     assert by_item["count"] == 1
     bad = Client().get("/api/v1/ratings/stats?from=2026-13-01")
     assert bad.status_code == 422 and bad.json()["field"] == "from"
+
+
+def test_export_for_the_provincial_system(completed, applicant, staff, platform):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.factories import make_staff
+
+    rate(client_for(applicant), completed.number, stage="complete", level=5, text="好")
+    supervisor = client_for(make_staff(username="jc2", department=platform, roles=["supervisor"]))
+    answer = supervisor.get("/api/v1/ratings/export")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["case_number", "basic_code", "implementation_code"]
+    assert rows[1][0] == "办件编号"
+    assert rows[2][0] == completed.number and rows[2][rows[0].index("level")] == "5"
+    assert rows[2][rows[0].index("department_code")] == completed.department.uscc
+    book = load_workbook(io.BytesIO(supervisor.get("/api/v1/ratings/export?format=xlsx").content))
+    assert book.active.max_row == 2
+    assert client_for(staff["head"]).get("/api/v1/ratings/export").status_code == 403

@@ -87,7 +87,9 @@ def test_department_closes_a_rectification_on_its_page(completed, applicant, sta
     head.post(f"/rectifications/{rectification.pk}/close/", {"action": "批评教育", "follow_up": ""})
     rectification.refresh_from_db()
     assert rectification.state == "open"
-    head.post(f"/rectifications/{rectification.pk}/close/", {"action": "批评教育", "follow_up": "电话回访，认可"})
+    head.post(
+        f"/rectifications/{rectification.pk}/close/", {"action": "批评教育", "follow_up": "电话回访，认可"}
+    )
     rectification.refresh_from_db()
     assert rectification.state == "closed"
     client = logged_in(applicant)

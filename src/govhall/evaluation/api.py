@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -15,11 +15,13 @@ from govhall.identity.auth import api_auth
 from govhall.identity.models import StaffRole, User
 
 from . import selectors, services
+from .export import XLSX_TYPE, ratings_csv, ratings_xlsx
 from .models import Rating, RatingChannel, Rectification
 
 router = Router(tags=["好差评"], auth=api_auth)
 FROM_DATE = Query(None, alias="from", description="起始日期 YYYY-MM-DD")
 TO_DATE = Query(None, alias="to", description="截止日期 YYYY-MM-DD（含）")
+FORMAT = Query("csv", pattern="^(csv|xlsx)$", description="csv 或 xlsx")
 public = Router(tags=["好差评"])
 
 
@@ -86,6 +88,28 @@ def rating_stats(
     if not department and not item:
         answer["departments"] = selectors.rating_figures_by(ratings, "department")
     return answer
+
+
+@router.get("/ratings/export", summary="导出好差评数据（CSV 或 Excel，监察人员）")
+def export(
+    request: HttpRequest,
+    department: str | None = None,
+    start: dt.date | None = FROM_DATE,
+    end: dt.date | None = TO_DATE,
+    format: str = FORMAT,
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_role(StaffRole.SUPERVISOR, StaffRole.SYSTEM_ADMIN):
+        raise PermissionDenied("只有电子监察人员和系统管理员可以导出评价数据")
+    ratings = selectors.ratings_in(start=start, end=end, department=department)
+    name = f"haochaping-{start or 'all'}-{end or 'now'}"
+    if format == "xlsx":
+        response = HttpResponse(ratings_xlsx(ratings), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    streamed = StreamingHttpResponse(ratings_csv(ratings), content_type="text/csv; charset=utf-8")
+    streamed["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return streamed  # type: ignore[return-value]
 
 
 def _staff_or_supervisor(user: User) -> None:
