@@ -1,0 +1,76 @@
+"""The statistics page (统计分析): four charts with their data tables, filtered by period, region and
+department. Thin: ``scope`` checks who asks and what, ``selectors`` read the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from govhall.core.errors import PermissionDenied, ValidationFailed
+
+from . import selectors
+from .scope import WHO_MAY, StatsFilter, is_department_bound, may_view, stats_filter
+
+CRUMBS = [("统计分析", None)]
+QUICK_PERIODS = [("近7天", 7), ("近30天", 30), ("近90天", 90), ("近一年", 365)]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not may_view(user):
+        return _forbidden(request, WHO_MAY)
+    asked = {key: request.GET.get(key, "").strip()[:20] for key in ("from", "to", "region", "department")}
+    bound = is_department_bound(user)
+    context: dict[str, Any] = {
+        "crumbs": CRUMBS,
+        "asked": asked,
+        "regions": selectors.region_choices(),
+        "departments": selectors.department_choices(user.department if bound else None),
+        "department_locked": bound,
+        "quick_periods": _quick_periods(timezone.localdate()),
+    }
+    try:
+        f = stats_filter(
+            user, start=asked["from"], end=asked["to"], region=asked["region"], department=asked["department"]
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    except ValidationFailed as exc:
+        context.update(error=exc.message, error_field=exc.field)
+        return render(request, "stats/dashboard.html", context, status=422)
+    context.update(_figures(f))
+    return render(request, "stats/dashboard.html", context)
+
+
+def _figures(f: StatsFilter) -> dict[str, Any]:
+    start, end, region, department = f.start, f.end, f.region_code, f.department_code
+    daily = selectors.cases_per_day(start=start, end=end, region=region, department=department)
+    performance = selectors.department_performance(start=start, end=end, region=region, department=department)
+    warnings = selectors.warnings_by_level(start=start, end=end, region=region, department=department)
+    items = selectors.busiest_items(start=start, end=end, region=region, department=department)
+    return {
+        "filter": f,
+        "daily": daily,
+        "performance": performance,
+        "warnings": warnings,
+        "items": items,
+        "summary": selectors.summary(performance, warnings),
+        "chart_data": {"daily": daily, "performance": performance, "warnings": warnings, "items": items},
+    }
+
+
+def _quick_periods(today: dt.date) -> list[tuple[str, str, str]]:
+    return [
+        (label, (today - dt.timedelta(days=days - 1)).isoformat(), today.isoformat())
+        for label, days in QUICK_PERIODS
+    ]
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "stats/forbidden.html", {"crumbs": CRUMBS, "message": message}, status=403)

@@ -1,0 +1,86 @@
+import json
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_citizen
+
+from .conftest import TOWN, client_for
+
+URL = "/stats/"
+MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
+
+
+def chart_data(response):
+    html = response.content.decode()
+    start = html.index('<script id="stats-data" type="application/json">') + len(
+        '<script id="stats-data" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_login_required(db):
+    response = Client().get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=/stats/")
+
+
+def test_supervisor_sees_charts_and_tables(month, supervisor):
+    response = client_for(supervisor).get(URL, MARCH)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for chart in ("chart-daily", "chart-performance", "chart-warnings", "chart-items"):
+        assert f'id="{chart}"' in html
+    assert html.count("<table") == 4 and html.count("<caption") == 4
+    assert "vendor/echarts.min.js" in html and "stats/dashboard.js" in html
+    assert "2026-03-01 至 2026-03-31" in html
+    assert "66.7%" in html and "50.0%" in html  # rsj: on time 2 of 3, satisfaction 1 of 2
+    data = chart_data(response)
+    assert set(data) == {"daily", "performance", "warnings", "items"}
+    assert len(data["daily"]) == 31 and data["daily"][1]["total"] == 2
+    assert [r["department"] for r in data["performance"]] == ["rsj", "scjgj"]
+    assert response.context["summary"]["submitted"] == 4
+
+
+def test_filters(month, sysadmin):
+    response = client_for(sysadmin).get(URL, MARCH | {"region": TOWN, "department": "scjgj"})
+    assert response.status_code == 200
+    data = chart_data(response)
+    assert [r["department"] for r in data["performance"]] == ["scjgj"]
+    html = response.content.decode()
+    assert f'<option value="{TOWN}" selected>' in html
+    assert '<option value="scjgj" selected>' in html
+
+
+def test_department_head_sees_their_department_only(month, staff):
+    client = client_for(staff["head"])
+    response = client.get(URL, MARCH)
+    assert response.status_code == 200
+    assert [r["department"] for r in chart_data(response)["performance"]] == ["rsj"]
+    assert response.context["departments"] == [("rsj", month["rsj"].name)]
+    assert "部门负责人只能查看本部门的统计" in response.content.decode()
+    refused = client.get(URL, MARCH | {"department": "scjgj"})
+    assert refused.status_code == 403 and "部门负责人只能查看本部门的统计" in refused.content.decode()
+
+
+@pytest.mark.parametrize("who", ["approver", "citizen"])
+def test_others_are_refused(month, staff, who):
+    user = make_citizen(name="李四") if who == "citizen" else staff[who]
+    response = client_for(user).get(URL)
+    assert response.status_code == 403
+    assert "只有电子监察人员、部门负责人和系统管理员可以查看统计分析" in response.content.decode()
+
+
+def test_bad_period_is_explained_on_the_page(month, supervisor):
+    response = client_for(supervisor).get(URL, {"from": "2026-03-31", "to": "2026-03-01"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "起始日期（from）不能晚于截止日期（to）" in html and 'role="alert"' in html
+    assert 'aria-invalid="true"' in html and "stats-data" not in html
+    assert 'value="2026-03-31"' in html  # what was typed is kept
+
+
+def test_empty_period(month, supervisor):
+    response = client_for(supervisor).get(URL, {"from": "2025-01-01", "to": "2025-01-31"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "该期间没有办件和评价" in html and "该期间没有申请" in html
