@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
+from govhall.core.errors import PermissionDenied
 from govhall.identity.auth import api_auth
 from govhall.identity.models import StaffRole, User
 
 from . import selectors, services
-from .models import Order, Rule, Warning, WarningLevel
+from .models import Order, Rule, Warning
 from .scan import rules_current, supervision_scan
 
 router = Router(tags=["电子监察"], auth=api_auth)
@@ -102,20 +102,10 @@ def rules(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.put("/supervision/rules/{code}", response=dict, summary="修改监察规则（监察人员）")
 def rule_update(request: HttpRequest, code: str, payload: RuleIn) -> dict[str, Any]:
-    _supervisor(request.user)  # type: ignore[arg-type]
-    rule = rules_current().get(code)
-    if rule is None:
-        raise NotFound("没有该监察规则", field="code")
-    if code == "promised_near" and not 1 <= payload.threshold <= 100:
-        raise ValidationFailed("承诺时限预警阈值应为1到100（百分比）", field="threshold")
-    if code in ("repeated_correction", "repeated_visit") and payload.threshold < 2:
-        raise ValidationFailed("次数阈值至少为2", field="threshold")
-    if code == "repeated_visit" and payload.window_days < 1:
-        raise ValidationFailed("统计天数至少为1天", field="window_days")
-    rule.enabled, rule.level, rule.threshold, rule.window_days = (
-        payload.enabled, WarningLevel(payload.level), payload.threshold, payload.window_days,
+    rule = services.rule_update(
+        user=request.user, code=code, enabled=payload.enabled, level=payload.level,  # type: ignore[arg-type]
+        threshold=payload.threshold, window_days=payload.window_days,
     )  # fmt: skip
-    rule.save()
     return rule_out(rule)
 
 

@@ -13,7 +13,8 @@ from govhall.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from govhall.identity.models import AccountKind, Department, StaffRole, User
 from govhall.notices.outbox import notify_users
 
-from .models import Order, Warning
+from .models import Order, Rule, RuleCode, Warning, WarningLevel
+from .scan import rules_current
 from .selectors import scope_departments
 
 
@@ -103,3 +104,41 @@ def order_answer(*, user: User, order_id: int, answer: Any) -> Order:
             [order.issued_by], title="督办已答复", body=f"{order.department.name}已答复督办：{answer[:60]}"
         )
     return order
+
+
+def _whole(value: Any, field: str, label: str, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        value = int(value)
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        raise ValidationFailed(f"{label}应为整数", field=field) from None
+    if not low <= number <= high:
+        raise ValidationFailed(f"{label}应在{low}到{high}之间", field=field)
+    return number
+
+
+def rule_update(
+    *, user: User, code: str, enabled: bool, level: Any, threshold: Any, window_days: Any
+) -> Rule:
+    """A supervisor changes a rule's settings; the next scan uses them."""
+    if not (user.kind == AccountKind.STAFF and user.has_role(StaffRole.SUPERVISOR)):
+        raise PermissionDenied("只有电子监察人员可以修改监察规则")
+    rule = rules_current().get(code)
+    if rule is None:
+        raise NotFound("没有该监察规则", field="code")
+    if level not in WarningLevel.values:
+        raise ValidationFailed("预警级别应为黄牌预警或红牌警告", field="level")
+    threshold = _whole(threshold, "threshold", "阈值", 0, 1000)
+    window_days = _whole(window_days, "window_days", "统计天数", 0, 365)
+    if code == RuleCode.PROMISED_NEAR and not 1 <= threshold <= 100:
+        raise ValidationFailed("承诺时限预警阈值应为1到100（百分比）", field="threshold")
+    if code in (RuleCode.REPEATED_CORRECTION, RuleCode.REPEATED_VISIT) and threshold < 2:
+        raise ValidationFailed("次数阈值至少为2", field="threshold")
+    if code == RuleCode.REPEATED_VISIT and window_days < 1:
+        raise ValidationFailed("统计天数至少为1天", field="window_days")
+    rule.enabled, rule.level, rule.threshold, rule.window_days = (
+        bool(enabled), WarningLevel(level), threshold, window_days,
+    )  # fmt: skip
+    rule.save()
+    return rule
