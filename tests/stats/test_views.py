@@ -84,3 +84,10 @@ def test_empty_period(month, supervisor):
     assert response.status_code == 200
     html = response.content.decode()
     assert "该期间没有办件和评价" in html and "该期间没有申请" in html
+
+
+def test_nav_link_for_those_who_may_see(month, supervisor, staff):
+    assert 'href="/stats/"' in client_for(supervisor).get("/").content.decode()
+    assert 'href="/stats/"' in client_for(staff["head"]).get("/").content.decode()
+    assert 'href="/stats/"' not in client_for(staff["approver"]).get("/").content.decode()
+    assert 'href="/stats/"' not in Client().get("/").content.decode()
