@@ -245,6 +245,11 @@ def ratings_sweep(now: dt.datetime | None = None) -> SweepResult:
     return SweepResult(reminded=reminded, defaulted=defaulted)
 
 
+def _db(moment: dt.datetime) -> Any:
+    """A datetime as the ORM would store it (SQLite keeps naive UTC text), for raw statements."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
 def _unrated(alias: str) -> str:
     ratings = Rating._meta.db_table
     return f"NOT EXISTS (SELECT 1 FROM {ratings} r WHERE r.case_id = {alias}.id AND r.stage = 'complete')"
@@ -259,7 +264,7 @@ def _insert_reminders(now: dt.datetime, remind_before: dt.datetime, default_befo
                 WHERE c.status = 'completed' AND c.completed_at <= %s AND c.completed_at > %s AND {_unrated("c")}
                   AND NOT EXISTS (SELECT 1 FROM {reminders} m WHERE m.case_id = c.id)
                 ON CONFLICT DO NOTHING""",
-            [now, remind_before, default_before],
+            [_db(now), _db(remind_before), _db(default_before)],
         )
         return max(cursor.rowcount, 0)
 
@@ -288,6 +293,6 @@ def _insert_defaults(now: dt.datetime, default_before: dt.datetime, level: int) 
                 FROM {cases} c
                 WHERE c.status = 'completed' AND c.completed_at <= %s AND {_unrated("c")}
                 ON CONFLICT DO NOTHING""",
-            [level, True, now, default_before],
+            [level, True, _db(now), _db(default_before)],
         )
         return max(cursor.rowcount, 0)

@@ -283,6 +283,7 @@ FINDERS: dict[RuleCode, Callable[[Rule, int, dt.datetime], None]] = {
 
 def _sync(rule: Rule, scan: int, now: dt.datetime) -> tuple[int, int]:
     warnings, candidates = Warning._meta.db_table, Candidate._meta.db_table
+    moment = connection.ops.adapt_datetimefield_value(now)  # as the ORM stores it (SQLite: naive UTC text)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {warnings}
@@ -293,7 +294,7 @@ def _sync(rule: Rule, scan: int, now: dt.datetime) -> tuple[int, int]:
                   AND NOT EXISTS (SELECT 1 FROM {warnings} w
                                   WHERE w.rule = c.rule AND w.subject = c.subject AND w.resolved_at IS NULL)
                 ON CONFLICT DO NOTHING""",
-            [rule.level, now, scan, rule.code],
+            [rule.level, moment, scan, rule.code],
         )
         opened = max(cursor.rowcount, 0)
         cursor.execute(
@@ -301,7 +302,7 @@ def _sync(rule: Rule, scan: int, now: dt.datetime) -> tuple[int, int]:
                 WHERE rule = %s AND resolved_at IS NULL
                   AND NOT EXISTS (SELECT 1 FROM {candidates} c
                                   WHERE c.scan = %s AND c.rule = {warnings}.rule AND c.subject = {warnings}.subject)""",
-            [now, "预警原因已消除" if rule.enabled else "规则已停用", rule.code, scan],
+            [moment, "预警原因已消除" if rule.enabled else "规则已停用", rule.code, scan],
         )
         resolved = max(cursor.rowcount, 0)
     return opened, resolved
