@@ -107,3 +107,40 @@ def test_export_and_import_pages(platform_client, item):
         "/admin/catalogue/exchange/", {"file": SimpleUploadedFile("c.json", b"{broken")}, follow=True
     )
     assert "导入失败" in response.content.decode()
+
+
+def _form_data(item):
+    import json as _json
+
+    from django.forms.models import model_to_dict
+
+    data = model_to_dict(item)
+    for key, value in list(data.items()):
+        if isinstance(value, list | dict) and key != "themes":
+            data[key] = _json.dumps(value, ensure_ascii=False)
+        if value is None:
+            data[key] = ""
+    data["themes"] = [t.pk for t in data.get("themes", [])]
+    return data
+
+
+def test_custom_bpmn_upload_is_checked(item):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govhall.cases import workflow
+    from govhall.catalogue.admin import ServiceItemForm
+
+    good = workflow.template("promised").encode()
+    form = ServiceItemForm(
+        _form_data(item), {"process_file": SimpleUploadedFile("p.bpmn", good)}, instance=item
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["process"] == good.decode()
+    broken = SimpleUploadedFile("p.bpmn", b"<not-bpmn")
+    form = ServiceItemForm(_form_data(item), {"process_file": broken}, instance=item)
+    assert not form.is_valid() and "BPMN" in form.errors["process_file"][0]
+    unrouted = good.replace(b'name="department"', b'name="dept"')
+    form = ServiceItemForm(
+        _form_data(item), {"process_file": SimpleUploadedFile("p.bpmn", unrouted)}, instance=item
+    )
+    assert not form.is_valid() and "办理部门" in form.errors["process_file"][0]

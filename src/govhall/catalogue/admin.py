@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as PermissionDeniedError
 from django.http import HttpRequest
@@ -61,9 +62,51 @@ class MaterialInline(admin.StackedInline):
         return True
 
 
+PROCESS_FILE_LIMIT = 1024 * 1024
+
+
+class ServiceItemForm(forms.ModelForm):
+    """The item form, with an upload for a custom BPMN process: parsed and checked before it is saved."""
+
+    process_file = forms.FileField(
+        label="上传BPMN流程文件", required=False,
+        help_text="BPMN 2.0 XML（.bpmn），不超过1MB；每个用户任务须指定办理部门和角色。上传后替换上方的流程内容。",
+    )  # fmt: skip
+
+    class Meta:
+        model = ServiceItem
+        exclude: list[str] = []  # the admin's fieldsets choose what is shown
+
+    def clean_process_file(self) -> str | None:
+        upload = self.cleaned_data.get("process_file")
+        if not upload:
+            return None
+        if upload.size > PROCESS_FILE_LIMIT:
+            raise forms.ValidationError("BPMN文件不能超过1MB")
+        try:
+            return str(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise forms.ValidationError("BPMN文件应为UTF-8编码的XML") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("process_file"):
+            data["process"] = data["process_file"]
+        if data.get("process"):
+            from govhall.cases.workflow import ProcessInvalid, validate_process
+
+            try:
+                validate_process(data["process"])
+            except ProcessInvalid as exc:
+                field = "process_file" if self.cleaned_data.get("process_file") else "process"
+                self.add_error(field, str(exc))
+        return data
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(RoleAdminMixin, admin.ModelAdmin):
     admin_roles = CATALOGUE_ROLES
+    form = ServiceItemForm
     change_list_template = "admin/catalogue/serviceitem/change_list.html"
     list_display = [
         "name",
@@ -88,6 +131,8 @@ class ServiceItemAdmin(RoleAdminMixin, admin.ModelAdmin):
         ("办理方式", {"fields": ("visits", "online_depth", ("tag_immediate", "tag_online", "tag_one_visit", "tag_nearby"),
                              "regionwide", "place", "office_hours", "consult_phone", "complaint_phone")}),
         ("指南内容", {"fields": ("legal_basis", "conditions", "process_steps", "keywords", "faqs", "popularity")}),
+        ("申请表与审批流程", {"fields": ("form_fields", "process", "process_file", "joint_departments",
+                                 "escalation_department", "commitment_allowed")}),
     )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -99,12 +144,22 @@ class ServiceItemAdmin(RoleAdminMixin, admin.ModelAdmin):
             return [f.name for f in ServiceItem._meta.concrete_fields if f.name != "id"] + ["themes"]
         return base
 
+    def get_fieldsets(self, request: HttpRequest, obj: ServiceItem | None = None) -> Any:
+        if obj is None or obj.status == ItemStatus.DRAFT:
+            return self.fieldsets
+        return [(name, {"fields": tuple(f for f in opts["fields"] if f != "process_file")})
+                for name, opts in self.fieldsets]  # fmt: skip
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or obj.status == ItemStatus.DRAFT)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "department":
             kwargs["queryset"] = selectors.departments_manageable_by(request.user)
+        if db_field.name == "escalation_department":  # 上报件: decided at a higher level
+            from govhall.identity.models import Department, RegionLevel
+
+            kwargs["queryset"] = Department.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY])
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
