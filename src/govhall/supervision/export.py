@@ -18,26 +18,31 @@ class Column(NamedTuple):
     header: str
     kind: str  # int, pct (a share 0..1), num (two decimals), text
     width: int = 10
+    short: str = ""  # the page's narrower header, when it differs
+
+    @property
+    def label(self) -> str:
+        return self.short or self.header
 
 
 REPORT_COLUMNS = [
     Column("rank", "排名", "int", 6),
     Column("department_name", "部门", "text", 28),
-    Column("accepted", "受理件数", "int"),
-    Column("completed", "办结件数", "int"),
+    Column("accepted", "受理件数", "int", 10, "受理"),
+    Column("completed", "办结件数", "int", 10, "办结"),
     Column("on_time_rate", "按时办结率", "pct", 11),
-    Column("avg_used_workdays", "平均用时（工作日）", "num", 12),
-    Column("avg_promised_workdays", "平均承诺时限（工作日）", "num", 14),
-    Column("instant_share", "即办件占比", "pct", 11),
+    Column("avg_used_workdays", "平均用时（工作日）", "num", 12, "平均用时"),
+    Column("avg_promised_workdays", "平均承诺时限（工作日）", "num", 14, "平均承诺时限"),
+    Column("instant_share", "即办件占比", "pct", 11, "即办占比"),
     Column("online_rate", "网办率", "pct"),
-    Column("one_visit_share", "最多跑一次率", "pct", 12),
+    Column("one_visit_share", "最多跑一次率", "pct", 12, "一次办率"),
     Column("satisfaction_rate", "满意率", "pct"),
-    Column("ratings", "评价数", "int", 8),
-    Column("bad_ratings", "差评数", "int", 8),
-    Column("yellow_warnings", "黄牌预警", "int", 9),
-    Column("red_warnings", "红牌警告", "int", 9),
-    Column("orders", "督办单", "int", 8),
-    Column("orders_answered", "已答复督办", "int", 10),
+    Column("ratings", "评价数", "int", 8, "评价"),
+    Column("bad_ratings", "差评数", "int", 8, "差评"),
+    Column("yellow_warnings", "黄牌预警", "int", 9, "黄牌"),
+    Column("red_warnings", "红牌警告", "int", 9, "红牌"),
+    Column("orders", "督办单", "int", 8, "督办"),
+    Column("orders_answered", "已答复督办", "int", 10, "已答复"),
 ]
 XLSX_COLUMNS = [REPORT_COLUMNS[0], Column("department", "部门编码", "text", 12), *REPORT_COLUMNS[1:]]
 
@@ -57,8 +62,7 @@ def report_cells(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "department": row["department"],
         "cells": [
-            {"label": c.header, "kind": c.kind, "text": _shown(c.kind, row.get(c.key))}
-            for c in REPORT_COLUMNS
+            {"label": c.label, "kind": c.kind, "text": _shown(c.kind, row.get(c.key))} for c in REPORT_COLUMNS
         ],
     }
 

@@ -284,6 +284,7 @@ def report(request: HttpRequest) -> HttpResponse:
     regions = Region.objects.filter(code__in=departments.values("region_id")).order_by("code")
     context: dict[str, Any] = {
         **_page_context(request, "report"),
+        "wide": True,
         "crumbs": _crumbs(("月度报表", None)),
         "month": month,
         "region": region,
