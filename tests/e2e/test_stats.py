@@ -1,0 +1,135 @@
+"""The statistics page in a browser: a supervisor opens it with a month of cases, ratings and warnings, the four
+charts draw (a canvas each), filters by department, and the page works on a phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from govhall.cases.models import Case
+from govhall.catalogue.models import ServiceItem
+from govhall.core.demo import DEMO_PASSWORD
+from govhall.evaluation.models import Rating
+from govhall.identity.models import User
+from govhall.supervision.models import Warning
+from tests.e2e.conftest import DESKTOP, PHONE, shot
+
+CHANNELS = ["web", "web", "window", "web", "api", "window"]
+DEPARTMENT = "scjgj"  # 安吉县市场监督管理局
+
+
+def _month_of_cases() -> None:
+    """About 300 cases over the last 30 days for a dozen demo items, most completed (some late), ratings
+    on the completed ones, and warnings on a few: written directly, as a month of work would leave them."""
+    today = timezone.localdate()
+    published = ServiceItem.objects.filter(status="published").order_by("department__code", "pk")
+    items = list(published.filter(department__code=DEPARTMENT)[:3])
+    items += list(published.exclude(department__code=DEPARTMENT)[::3][:9])
+    applicant = User.objects.get(username="citizen")
+    cases = []
+    for n in range(300):
+        item = items[(n * n + n // 7) % len(items)]
+        day = today - dt.timedelta(days=(n * 7 + n // 45) % 30)
+        submitted = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + n % 8, n % 60)))
+        done = n % 5 != 0 and day < today - dt.timedelta(days=2)
+        finished = submitted + dt.timedelta(days=1 + n % 4)
+        cases.append(
+            Case(
+                number=f"330523-{day:%Y%m%d}-9{n:04d}", item=item, department_id=item.department_id,
+                region_id="330523" if n % 4 else "330523101000", applicant=applicant, applicant_name="张晓明",
+                submitted_by=applicant, channel=CHANNELS[(n // 30 + n % 5) % len(CHANNELS)],
+                status="completed" if done else "accepted", submitted_at=submitted, accepted_at=submitted,
+                accepted_on=day, decided_at=finished if done else None, completed_at=finished if done else None,
+                promised_due=day + dt.timedelta(days=3 if n % 9 else 1),
+            )
+        )  # fmt: skip
+    Case.objects.bulk_create(cases)
+    saved = list(Case.objects.filter(number__contains="-9").order_by("number"))
+    Rating.objects.bulk_create(
+        Rating(
+            case=c, stage="complete", level=[5, 5, 4, 3, 5, 2, 4, 5, 1][i % 9], channel="web", rater=applicant,
+            department_id=c.department_id, item_id=c.item_id, created_at=c.completed_at,
+        )
+        for i, c in enumerate(saved)
+        if c.completed_at
+    )  # fmt: skip
+    Warning.objects.bulk_create(
+        Warning(
+            rule="promised_over" if i % 3 else "promised_near", level="red" if i % 3 else "yellow",
+            subject=f"case:{c.pk}", case=c, department_id=c.department_id, reason="超过承诺时限",
+            opened_at=c.submitted_at + dt.timedelta(days=2),
+            resolved_at=c.completed_at if i % 2 else None,
+        )
+        for i, c in enumerate(saved[::11])
+    )  # fmt: skip
+
+
+@contextmanager
+def _supervisor(browser: Any, portal: str, options: dict[str, Any]) -> Iterator[Page]:
+    context = browser.new_context(**options)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto(portal + "/login/?next=/stats/")
+        page.get_by_label("账号").fill("supervisor")
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(re.compile(r"/stats/"))
+        yield page
+    finally:
+        context.close()
+
+
+def _charts_drawn(page: Page) -> None:
+    for chart in ("chart-daily", "chart-performance", "chart-warnings", "chart-items"):
+        expect(page.locator(f"#{chart} canvas")).to_have_count(1)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page scrolls sideways: {width}px"
+
+
+def test_supervisor_dashboard(browser: Any, portal: str) -> None:
+    _month_of_cases()
+    with _supervisor(browser, portal, DESKTOP) as page:
+        expect(page.get_by_role("heading", level=1, name=re.compile("^统计分析"))).to_be_visible()
+        expect(
+            page.get_by_role("navigation", name="主导航").get_by_role("link", name="统计分析")
+        ).to_have_attribute("aria-current", "page")
+        _charts_drawn(page)
+        rows = page.get_by_role("region", name="各部门按时办结率与满意率数据表").locator("tbody tr")
+        assert rows.count() > 3
+        page.get_by_label("部门", exact=True).select_option(DEPARTMENT)
+        page.get_by_role("button", name="查询").click()
+        page.wait_for_url(re.compile(rf"department={DEPARTMENT}"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("安吉县市场监督管理局")
+        expect(rows).to_have_count(1)
+        expect(rows.first.get_by_role("rowheader")).to_have_text("安吉县市场监督管理局")
+        _charts_drawn(page)
+        page.get_by_role("link", name="近30天").click()
+        expect(page.get_by_label("部门", exact=True)).to_have_value(DEPARTMENT)
+        page.get_by_role("link", name="重置").click()
+        page.wait_for_url(re.compile(r"/stats/$"))
+        _charts_drawn(page)
+        page.wait_for_timeout(600)  # the charts' entry animation
+        shot(page, "stats-dashboard")
+
+        width = "document.querySelector('#chart-daily canvas').clientWidth"
+        wide = page.evaluate(width)
+        page.set_viewport_size({"width": 800, "height": 768})  # one column: the chart grows to the card
+        page.wait_for_function(f"w => {width} > w + 100", arg=wide)
+        page.set_viewport_size(DESKTOP["viewport"])
+
+        page.get_by_label("起始日期").fill("2026-03-31")
+        page.get_by_label("截止日期").fill("2026-03-01")
+        page.get_by_role("button", name="查询").click()
+        expect(page.get_by_role("alert")).to_have_text("起始日期（from）不能晚于截止日期（to）")
+
+    with _supervisor(browser, portal, PHONE) as phone:
+        _charts_drawn(phone)
+        phone.wait_for_timeout(600)
+        shot(phone, "stats-dashboard-phone")
