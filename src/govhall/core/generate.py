@@ -1,0 +1,1071 @@
+"""Synthetic cases on top of the demo catalogue, for benchmarks and demonstrations (`govhall generate`).
+
+What it makes, over the last two years up to now:
+- applicants: about one per twenty cases, most citizens, some enterprises with an operating citizen; ID numbers
+  and phone numbers go through the same setters (SM4 ciphertext, HMAC-SM3 look-up hash) as real accounts, and
+  each applicant's application form is encrypted once and shared by their cases; passwords are unusable;
+- cases with the real mix: items weighted by popularity, channels web ~60 % / window ~35 % / api ~5 %, most
+  completed, a few refused or withdrawn, corrections (a few repeated), tolerated gaps (容缺) with owed materials,
+  special procedures with Suspension rows, a few decided late and a few stuck; the newest still open in every
+  status, some overdue and some near their due date; a few repeat applications for the same item;
+- deadlines from the working-day calendar (the same arithmetic as WorkCalendar.add_workdays), numbers in the
+  real format region-date-sequence taken from CaseNumberCounter (ranges claimed atomically, so real
+  submissions later never collide);
+- live CaseTask rows for open accepted cases (the current step of the platform's process templates);
+- ratings for about two thirds of completed cases, some for both stages, ~3 % bad with a Rectification (most
+  closed on time, some late, some open), default ratings and reminders for part of the rest.
+
+Each case gets one timeline event (its submission); generated cases carry no process state (workflow_state is
+empty), so they are data for lists, supervision and statistics rather than cases to work through the engine.
+
+Rows are written batch by batch (COPY on PostgreSQL, executemany on SQLite): memory does not grow with the
+number of cases. The same seed and the same `now` give the same data (ciphertexts aside).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import queue
+import random
+import threading
+import time
+from bisect import bisect
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from govhall.cases.models import Case, CaseEvent, CaseTask, Suspension
+from govhall.cases.numbering import format_case_number
+from govhall.cases.transitions import STATUS_LABELS, Status
+from govhall.catalogue.models import CaseKind, ItemStatus, Material, Requirement, ServiceItem
+from govhall.core import crypto
+from govhall.core.ids import id_number_check_char, uscc_check_char
+from govhall.core.selectors import work_calendar
+from govhall.core.workdays import WorkCalendar
+from govhall.evaluation.models import (
+    BAD_TAGS,
+    GOOD_TAGS,
+    Rating,
+    RatingPolicy,
+    RatingReminder,
+    Rectification,
+)
+from govhall.identity.models import (
+    AccountKind,
+    Department,
+    Enterprise,
+    EnterpriseMember,
+    StaffRole,
+    StaffRoleGrant,
+    User,
+    Window,
+)
+
+USERNAME_PREFIX = "gen"
+USCC_PREFIX = "91330523G"
+CASES_PER_APPLICANT = 20
+MAX_APPLICANTS = 200_000
+ENTERPRISE_SHARE = 0.15
+
+# the mix (shares of cases, or of the cases a step applies to)
+WEB, WINDOW, API = "web", "window", "api"
+CHANNEL_WEIGHTS = {WEB: 0.60, WINDOW: 0.35, API: 0.05}
+OFF_DAY_WEIGHT = 0.15  # weekends and holidays: online only
+CORRECTION_SHARE = 0.07  # asked to correct before acceptance (online cases)
+HANDLING_CORRECTION_SHARE = 0.015  # asked to correct after acceptance: the clock stops
+REFUSED_SHARE = 0.025
+WITHDRAWN_SHARE = 0.012
+LATE_SHARE = 0.04  # decided after the promised date
+BEYOND_LEGAL_SHARE = 0.15  # of the late ones: after the legal date too
+STUCK_SHARE = 0.0015  # accepted, never decided (long overdue)
+SUSPENSION_SHARE = 0.02  # special procedure, 0.15 for items that list one
+GAP_SHARE = 0.05  # accepted with a tolerated gap (容缺)
+DENY_SHARE = 0.02
+REPEAT_SHARE = 0.006  # the same applicant applies again for the same item within days
+RATED_SHARE = 0.66
+BOTH_STAGES_SHARE = 0.35
+DEFAULTED_SHARE = 0.8  # of unrated completed cases old enough for the sweep
+LEVELS = [5, 4, 3, 2, 1]
+LEVEL_CUM = list(accumulate([0.72, 0.20, 0.05, 0.02, 0.01]))
+RATING_CHANNELS = {WEB: (["web", "sms"], [0.7, 0.3]), WINDOW: (["window", "sms"], [0.65, 0.35]),
+                   API: (["api", "sms"], [0.6, 0.4])}  # fmt: skip
+
+# local hour of online submissions (share per hour, 0-23)
+WEB_HOURS = [1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.8, 2, 4, 6, 7, 6, 4, 5, 6, 6, 5, 4, 4, 5, 5, 4, 3, 2]
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国文辉玲晓红鹏飞斌宇浩凯琳雪梅婷峰波宁欣怡佳鑫博瑞轩子涵梓睿一诺思雨嘉俊晨阳志林"
+BRANDS = "竹乡安吉天荒坪递铺孝丰梅溪鄣吴杭垓溪龙昌硕灵峰山川章村报福上墅天子湖白茶翠竹云鸿丰源恒泰盛达远景瑞宏晟华鑫创新"
+TRADES = ["茶业", "竹木制品", "椅业", "家具", "农业开发", "旅游开发", "建材", "餐饮管理", "民宿管理", "电子商务", "物流",
+          "机械制造", "食品", "文化传媒", "建筑工程", "商贸", "科技", "生态农业"]  # fmt: skip
+GOOD_TAG_SETS = ["[]", "[]"] + [
+    json.dumps(s, ensure_ascii=False)
+    for s in [[t] for t in GOOD_TAGS] + [list(p) for p in pairwise(GOOD_TAGS)]
+]
+BAD_TAG_SETS = [
+    json.dumps(s, ensure_ascii=False) for s in [[t] for t in BAD_TAGS] + [list(p) for p in pairwise(BAD_TAGS)]
+]
+GOOD_TEXTS = [
+    "",
+    "",
+    "",
+    "",
+    "办事很快，工作人员很热情",
+    "网上就办好了，很方便",
+    "一次就办成了",
+    "指引很清楚，谢谢",
+]
+BAD_TEXTS = ["等了很久才办好", "材料要求前后不一致，跑了好几趟", "窗口人员态度不好", "网上系统老是提交失败"]
+WINDOW_PICKUP = '{"method": "window"}'
+EXPRESS = '{"method": "express", "carrier": "中国邮政EMS", "tracking_number": "1%012d"}'
+RECTIFY_ACTIONS = ["已约谈经办人员并加强业务培训，优化办理流程", "已梳理材料清单并在办事指南中补充说明",
+                   "已修复系统问题，并安排专人跟踪办理进度"]  # fmt: skip
+FOLLOW_UPS = [
+    "电话回访申请人，申请人对整改情况表示认可",
+    "上门回访，申请人表示满意",
+    "短信回访，申请人表示基本满意",
+]
+
+
+@dataclass
+class GenerateSummary:
+    cases: int = 0
+    applicants: int = 0
+    enterprises: int = 0
+    events: int = 0
+    tasks: int = 0
+    suspensions: int = 0
+    ratings: int = 0
+    default_ratings: int = 0
+    rectifications: int = 0
+    reminders: int = 0
+    repeats: int = 0
+    seconds: float = 0.0
+    statuses: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        mix = "，".join(f"{STATUS_LABELS[Status(s)]} {n:,}" for s, n in self.statuses.most_common())
+        return [
+            f"办件 {self.cases:,}（{mix}），用时 {self.seconds:.1f} 秒（{self.cases / max(self.seconds, 1e-9):,.0f} 件/秒）",
+            f"申请人 {self.applicants:,}（其中法人 {self.enterprises:,}），过程记录 {self.events:,}，"
+            f"审批任务 {self.tasks:,}，暂停计时 {self.suspensions:,}，重复申请 {self.repeats:,}",
+            f"评价 {self.ratings:,}（默认评价 {self.default_ratings:,}），差评整改 {self.rectifications:,}，"
+            f"评价提醒 {self.reminders:,}",
+        ]
+
+
+class FastCalendar:
+    """WorkCalendar.add_workdays by table look-up over a fixed span of dates (same results, O(1))."""
+
+    def __init__(self, calendar: WorkCalendar, first: dt.date, last: dt.date) -> None:
+        self.first, self.last = first, last
+        self._count: list[int] = []  # working days in [first, day]
+        self._workdays: list[dt.date] = []
+        day, count = first, 0
+        while day <= last:
+            if calendar.is_workday(day):
+                count += 1
+                self._workdays.append(day)
+            self._count.append(count)
+            day += dt.timedelta(days=1)
+
+    def is_workday(self, day: dt.date) -> bool:
+        i = (day - self.first).days
+        return self._count[i] != (self._count[i - 1] if i else 0)
+
+    def add(self, start: dt.date, days: int) -> dt.date:
+        if days <= 0:
+            return start
+        i = (start - self.first).days
+        if i < 0:
+            raise ValueError(f"{start} is before the calendar's first day {self.first}")
+        return self._workdays[self._count[i] + days - 1]
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]."""
+        if end <= start:
+            return 0
+        return self._count[(end - self.first).days] - self._count[(start - self.first).days]
+
+
+@dataclass
+class _Item:
+    id: int
+    name: str
+    department_id: int
+    region_id: str
+    kind: str
+    promised: int
+    legal: int
+    online: bool
+    for_person: bool
+    for_enterprise: bool
+    joint: list[int]
+    escalation: int | None
+    procedures: list[tuple[str, str]]  # (suspension kind, reason)
+    gaps: list[tuple[int, str]]  # materials that may be owed
+
+
+@dataclass
+class _Applicant:
+    user_id: int
+    name: str
+    form: bytes
+    enterprise_id: int | None = None
+
+
+class _Table:
+    """A table written in bulk: the columns we fill, plus every other column with its model default."""
+
+    def __init__(self, model: type[models.Model], columns: list[str], now: dt.datetime) -> None:
+        fields: dict[str, Any] = {str(f.column): f for f in model._meta.concrete_fields}
+        unknown = [c for c in columns if c not in fields]
+        if unknown:
+            raise RuntimeError(f"{model._meta.db_table} has no column {unknown}")
+        tail: list[tuple[str, Any]] = []
+        for column, f in fields.items():
+            if column in columns or f.primary_key:
+                continue
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                value: Any = now.astimezone(dt.UTC).replace(tzinfo=None)
+            else:
+                value = f.get_default()  # the declared default, "" for text, None otherwise
+                if value is None and not f.null:
+                    raise RuntimeError(f"govhall.core.generate does not fill {model._meta.db_table}.{column}")
+                if isinstance(f, models.JSONField):
+                    value = json.dumps(value, ensure_ascii=False)
+            tail.append((column, value))
+        self.name = model._meta.db_table
+        self.columns = columns + [c for c, _ in tail]
+        self.tail = tuple(v for _, v in tail)
+        self.datetimes = [
+            i for i, c in enumerate(self.columns) if isinstance(fields[c], models.DateTimeField)
+        ]
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, *row: Any) -> None:
+        self.rows.append(row)
+
+
+def _write(table: _Table, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    columns = ", ".join(table.columns)
+    tail = table.tail
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        raw = connection.connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row + tail)
+    else:
+        stamps = table.datetimes
+
+        def adapt(row: tuple[Any, ...]) -> tuple[Any, ...]:
+            values = list(row + tail)
+            for i in stamps:
+                value = values[i]
+                if value is not None:
+                    values[i] = value.isoformat(" ")
+            return tuple(values)
+
+        marks = ", ".join(["%s"] * len(table.columns))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", [adapt(r) for r in rows]
+            )
+
+
+Unnumbered = list[tuple[dt.date, list[tuple[str, list[Any]]]]]
+
+
+def _store(tables: list[_Table], unnumbered: Unnumbered, rows: list[list[tuple[Any, ...]]]) -> None:
+    """Write one batch in one transaction: number its cases (claiming the sequences), then every table."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # generated data: a crash may lose the last batch, no more
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        wanted: Counter[tuple[str, dt.date]] = Counter()
+        for day, day_cases in unnumbered:
+            for region, _ in day_cases:
+                wanted[(region, day)] += 1
+        following = _claim_numbers(wanted) if wanted else {}
+        cases = rows[0]
+        for day, day_cases in unnumbered:
+            for region, row in day_cases:
+                row[1] = format_case_number(region, day, following[(region, day)])
+                following[(region, day)] += 1
+                cases.append(tuple(row))
+        for table, table_rows in zip(tables, rows, strict=True):
+            _write(table, table_rows)
+
+
+class _Writer:
+    """Writes batches, on PostgreSQL in a thread with its own connection so the database works on one batch
+    while the next is generated (at most one batch waits: memory stays flat)."""
+
+    def __init__(self, threaded: bool) -> None:
+        self.threaded = threaded
+        self.error: BaseException | None = None
+        if threaded:
+            self.queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=1)
+            self.thread = threading.Thread(target=self._loop, name="generate-writer", daemon=True)
+            self.thread.start()
+
+    def put(self, job: Callable[[], None]) -> None:
+        if not self.threaded:
+            job()
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put(job)
+
+    def close(self) -> None:
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+            if self.error is not None:
+                raise self.error
+
+    def _loop(self) -> None:
+        try:
+            while (job := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        job()
+                    except BaseException as exc:  # handed to the generating thread
+                        self.error = exc
+        finally:
+            connection.close()
+
+
+class _Ids:
+    """Primary keys handed out ahead of the rows, so related rows can point at them before anything is written."""
+
+    def __init__(self, model: type[models.Model], block: int) -> None:
+        self.table, self.block = model._meta.db_table, block
+        self.free: deque[int] = deque()
+        self.next_sqlite = 0
+
+    def take(self) -> int:
+        if not self.free:
+            self._reserve()
+        return self.free.popleft()
+
+    def _reserve(self) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT nextval(pg_get_serial_sequence('{self.table}', 'id')) FROM generate_series(1, %s)",
+                    [self.block],
+                )
+                self.free.extend(r[0] for r in cursor.fetchall())
+                return
+            if not self.next_sqlite:
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")
+                self.next_sqlite = cursor.fetchone()[0] + 1
+        self.free.extend(range(self.next_sqlite, self.next_sqlite + self.block))
+        self.next_sqlite += self.block
+
+
+def _claim_numbers(wanted: Counter[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], int]:
+    """Take sequence numbers for many (region, day) pairs in one atomic upsert (the statement of numbering.py,
+    adding ``count`` instead of 1); returns the first number taken for each pair."""
+    pairs = sorted(wanted.items())
+    values = ", ".join(["(%s, %s, %s)"] * len(pairs))
+    params: list[Any] = []
+    for (region, day), count in pairs:
+        params += [region, day.isoformat(), count]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO cases_casenumbercounter (region_code, day, last) VALUES {values} "
+            "ON CONFLICT (region_code, day) DO UPDATE SET last = cases_casenumbercounter.last + excluded.last "
+            "RETURNING region_code, day, last",
+            params,
+        )
+        rows = cursor.fetchall()
+    last = {
+        (region, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)): n
+        for region, day, n in rows
+    }
+    return {pair: last[pair] - count + 1 for pair, count in pairs}
+
+
+def _procedure_kind(name: str) -> str:
+    if "听证" in name:
+        return Suspension.Kind.HEARING
+    if "专家" in name or "评审" in name:
+        return Suspension.Kind.EXPERT
+    if any(w in name for w in ("核查", "检查", "审核", "勘")):
+        return Suspension.Kind.INSPECTION
+    return Suspension.Kind.OTHER
+
+
+def _load_items() -> list[_Item]:
+    departments = dict(Department.objects.values_list("code", "pk"))
+    published = list(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).order_by("pk"))
+    gaps: dict[int, list[tuple[int, str]]] = {}
+    for pk, item_id, name, requirement, position in Material.objects.filter(
+        item__status=ItemStatus.PUBLISHED
+    ).values_list("pk", "item_id", "name", "requirement", "position"):
+        if not (requirement == Requirement.REQUIRED and position == 0):
+            gaps.setdefault(item_id, []).append((pk, name))
+    items = []
+    for item in published:
+        procedures = [
+            (_procedure_kind(str(p.get("name", ""))), str(p.get("name") or "特别程序"))
+            for p in item.special_procedures or []
+            if isinstance(p, dict)
+        ]
+        items.append(
+            _Item(
+                id=item.pk, name=item.name, department_id=item.department_id, region_id=item.region_id,
+                kind=item.case_kind, promised=item.promised_time_limit, legal=item.legal_time_limit,
+                online=item.online_depth >= 3, for_person=item.for_person or not item.for_enterprise,
+                for_enterprise=item.for_enterprise,
+                joint=[departments[c] for c in item.joint_departments or [] if c in departments],
+                escalation=item.escalation_department_id, procedures=procedures, gaps=gaps.get(item.pk, []),
+            )
+        )  # fmt: skip
+    return items
+
+
+def _staff_by_department(role: str) -> dict[int, int]:
+    """One staff member per department holding ``role`` (the first by id)."""
+    found: dict[int, int] = {}
+    for user_id, department_id in (
+        StaffRoleGrant.objects.filter(role=role, user__is_active=True, user__department__isnull=False)
+        .order_by("user_id")
+        .values_list("user_id", "user__department_id")
+    ):
+        found.setdefault(department_id, user_id)
+    return found
+
+
+def _person_name(rng: random.Random) -> str:
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
+    return rng.choice(SURNAMES) + given
+
+
+_ID_PREFIXES = ["330523", "330521", "330522", "330502", "330503", "330106", "330110", "340823"]
+_BIRTH_FIRST = dt.date(1950, 1, 1)
+_BIRTH_DAYS = (dt.date(2006, 12, 31) - _BIRTH_FIRST).days + 1
+_BIRTH_STEP = 7919  # prime, not a factor of _BIRTH_DAYS: (r * step) % days runs through every day once
+_PHONE_PREFIXES = ["135", "158", "188", "177", "199", "150", "186", "131"]
+
+
+def synthetic_id_number(index: int) -> str:
+    """A valid, distinct citizen ID number for each index (sequence codes 600-999, unused by the demo)."""
+    prefix = _ID_PREFIXES[index % len(_ID_PREFIXES)]
+    r = index // len(_ID_PREFIXES)
+    birth = _BIRTH_FIRST + dt.timedelta(days=(r * _BIRTH_STEP) % _BIRTH_DAYS)
+    first17 = f"{prefix}{birth:%Y%m%d}{600 + (r // _BIRTH_DAYS) % 400:03d}"
+    return first17 + id_number_check_char(first17)
+
+
+def synthetic_phone(index: int) -> str:
+    return f"{_PHONE_PREFIXES[index % len(_PHONE_PREFIXES)]}{index // len(_PHONE_PREFIXES):08d}"
+
+
+def synthetic_uscc(index: int) -> str:
+    first17 = f"{USCC_PREFIX}{index:08d}"
+    return first17 + uscc_check_char(first17)
+
+
+def _next_index(values: Sequence[str], prefix: str, width: int) -> int:
+    numbers = [
+        int(v[len(prefix) : len(prefix) + width]) for v in values if v[len(prefix) :][:width].isdigit()
+    ]
+    return max(numbers, default=-1) + 1
+
+
+def _make_applicants(
+    count: int, rng: random.Random, since: dt.datetime, batch: int
+) -> tuple[list[_Applicant], list[_Applicant]]:
+    """Citizens and enterprises (each with an operating citizen), written through the identity setters."""
+    enterprises_wanted = round(count * ENTERPRISE_SHARE)
+    citizens_wanted = count - enterprises_wanted
+    last_user = (
+        User.objects.filter(username__regex=rf"^{USERNAME_PREFIX}[0-9]{{8}}$")
+        .order_by("-username")
+        .values_list("username", flat=True)[:1]
+    )
+    start = _next_index(list(last_user), USERNAME_PREFIX, 8)
+    last_uscc = (
+        Enterprise.objects.filter(uscc__startswith=USCC_PREFIX)
+        .order_by("-uscc")
+        .values_list("uscc", flat=True)[:1]
+    )
+    enterprise_start = _next_index(list(last_uscc), USCC_PREFIX, 8)
+    persons: list[_Applicant] = []
+    companies: list[_Applicant] = []
+    index = start
+    total = citizens_wanted + enterprises_wanted
+    while len(persons) + len(companies) < total:
+        users, forms = [], []
+        for _ in range(min(batch, total - len(persons) - len(companies))):
+            name = _person_name(rng)
+            id_number, phone = synthetic_id_number(index), synthetic_phone(index)
+            user = User(
+                username=f"{USERNAME_PREFIX}{index:08d}", kind=AccountKind.CITIZEN, real_name=name,
+                birth_date=dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])),
+                password=make_password(None), date_joined=since - dt.timedelta(days=rng.randint(0, 400)),
+            )  # fmt: skip
+            user.set_id_number(id_number)
+            user.set_phone(phone)
+            users.append(user)
+            forms.append({"applicant_name": name, "id_number": id_number, "phone": phone,
+                          "address": f"浙江省湖州市安吉县{rng.choice(['递铺', '孝丰', '天子湖', '梅溪', '昌硕'])}"
+                                     f"{rng.randint(1, 300)}号", "reason": "申请办理本事项"})  # fmt: skip
+            index += 1
+        taken = set(
+            User.objects.filter(id_number_hash__in=[u.id_number_hash for u in users]).values_list(
+                "id_number_hash", flat=True
+            )
+        ) | set(
+            User.objects.filter(phone_hash__in=[u.phone_hash for u in users]).values_list(
+                "phone_hash", flat=True
+            )
+        )
+        pairs = [(u, f) for u, f in zip(users, forms, strict=True)
+                 if u.id_number_hash not in taken and u.phone_hash not in taken]  # fmt: skip
+        User.objects.bulk_create([u for u, _ in pairs], batch_size=batch)
+        members: list[EnterpriseMember] = []
+        new_enterprises: list[tuple[Enterprise, User, dict[str, str]]] = []
+        for user, form in pairs:
+            if len(persons) < citizens_wanted:
+                persons.append(
+                    _Applicant(user.pk, user.real_name, crypto.encrypt(json.dumps(form, ensure_ascii=False)))
+                )
+                continue
+            number = enterprise_start + len(companies) + len(new_enterprises)
+            name = f"安吉{rng.choice(BRANDS)}{rng.choice(BRANDS)}{rng.choice(TRADES)}有限公司"
+            new_enterprises.append((Enterprise(name=name, uscc=synthetic_uscc(number),
+                                               legal_representative=user.real_name), user, form))  # fmt: skip
+        Enterprise.objects.bulk_create([e for e, _, _ in new_enterprises], batch_size=batch)
+        for enterprise, user, form in new_enterprises:
+            members.append(
+                EnterpriseMember(enterprise=enterprise, user=user, role=EnterpriseMember.Role.ADMIN)
+            )
+            form = {**form, "enterprise_name": enterprise.name, "uscc": enterprise.uscc,
+                    "legal_representative": user.real_name}  # fmt: skip
+            form.pop("id_number")
+            companies.append(
+                _Applicant(
+                    user.pk,
+                    enterprise.name,
+                    crypto.encrypt(json.dumps(form, ensure_ascii=False)),
+                    enterprise.pk,
+                )
+            )
+        EnterpriseMember.objects.bulk_create(members, batch_size=batch)
+    return persons, companies
+
+
+class _Generator:
+    def __init__(self, total: int, seed: int, now: dt.datetime, years: float, batch: int,
+                 progress: Callable[[str], None]) -> None:  # fmt: skip
+        self.total, self.batch, self.progress = total, batch, progress
+        self.rng = random.Random(seed)
+        local_now = timezone.localtime(now)
+        # Moments are naive local times while simulated and naive UTC when written (the database session of
+        # both backends is in UTC): the zone's offset now is used throughout, exact for China Standard Time.
+        self.off = local_now.utcoffset() or dt.timedelta(0)
+        self.tz = dt.timezone(self.off)
+        self.now = local_now.replace(tzinfo=None)
+        self.today = self.now.date()
+        self.first_day = self.today - dt.timedelta(days=round(365 * years) - 1)
+        self.calendar = FastCalendar(
+            work_calendar(self.first_day, self.today + dt.timedelta(days=730)),
+            self.first_day - dt.timedelta(days=30),
+            self.today + dt.timedelta(days=730),
+        )
+        self.summary = GenerateSummary()
+        policy = RatingPolicy.current()
+        self.remind_days, self.default_days = policy.reminder_days, policy.default_after_days
+        self.default_level, self.rectify_days = policy.default_level, policy.rectification_workdays
+        self.cases = _Table(Case, ["id", "number", "item_id", "department_id", "region_id", "applicant_id",
+                                   "enterprise_id", "applicant_name", "submitted_by_id", "window_id", "channel",
+                                   "status", "form_encrypted", "created_at", "updated_at", "submitted_at",
+                                   "accepted_at", "accepted_on", "decided_at", "completed_at", "promised_due",
+                                   "legal_due", "suspended_workdays", "corrections", "decision", "owed_materials",
+                                   "delivery"], now)  # fmt: skip
+        self.events = _Table(CaseEvent, ["case_id", "at", "actor_id", "actor_label", "channel", "action",
+                                         "from_status", "to_status", "note"], now)  # fmt: skip
+        self.tasks = _Table(CaseTask, ["case_id", "task_id", "step", "name", "department_id", "role", "state",
+                                       "claimed_by_id", "created_at", "due_on"], now)  # fmt: skip
+        self.suspensions = _Table(
+            Suspension, ["case_id", "kind", "reason", "started_on", "ended_on", "workdays"], now
+        )
+        self.ratings = _Table(Rating, ["id", "case_id", "stage", "level", "tags", "text", "channel", "rater_id",
+                                       "is_default", "department_id", "item_id", "created_at"], now)  # fmt: skip
+        self.rectifications = _Table(Rectification, ["rating_id", "case_id", "department_id", "state",
+                                                     "created_at", "due_on", "action", "follow_up", "closed_at",
+                                                     "closed_by_id", "applicant_level", "applicant_text",
+                                                     "applicant_rated_at"], now)  # fmt: skip
+        self.reminders = _Table(RatingReminder, ["case_id", "sent_at"], now)
+        self.tables = [self.cases, self.events, self.tasks, self.suspensions, self.ratings, self.rectifications,
+                       self.reminders]  # fmt: skip
+        self.case_ids, self.rating_ids = _Ids(Case, batch), _Ids(Rating, max(batch // 2, 100))
+        self.recent: deque[tuple[_Applicant, _Item, dt.date]] = deque(maxlen=5000)
+        self.unnumbered: list[tuple[dt.date, list[tuple[str, list[Any]]]]] = []
+        self.pending = 0
+
+    # --- set-up ---
+
+    def prepare(self) -> None:
+        rng = self.rng
+        self.items = _load_items()
+        if not self.items:
+            raise RuntimeError("no published items: run `govhall seed --demo` first")
+        # popular items get more cases; the rest a random, skewed share
+        popularity = dict(
+            ServiceItem.objects.filter(pk__in=[i.id for i in self.items]).values_list("pk", "popularity")
+        )
+        weights = [1 + popularity.get(i.id, 0) / 40 + rng.paretovariate(1.5) for i in self.items]
+        online = [(i, w) for i, w in zip(self.items, weights, strict=True) if i.online]
+        self.all_items, self.all_cum = self.items, list(accumulate(weights))
+        self.online_items = [i for i, _ in online] or self.items
+        self.online_cum = list(accumulate(w for _, w in online)) or self.all_cum
+        self.approvers = _staff_by_department(StaffRole.APPROVER)
+        self.heads = _staff_by_department(StaffRole.DEPARTMENT_HEAD)
+        self.clerks = list(
+            User.objects.filter(kind=AccountKind.STAFF, is_active=True, roles__role=StaffRole.WINDOW_CLERK)
+            .order_by("pk")
+            .values_list("pk", "real_name", "department__short_name")
+        )
+        self.windows = list(
+            Window.objects.filter(comprehensive=True).order_by("pk").values_list("pk", "hall__region_id")
+        )
+        applicants = min(max(self.total // CASES_PER_APPLICANT, 20), MAX_APPLICANTS)
+        started = time.perf_counter()
+        since = dt.datetime.combine(self.first_day, dt.time(9), tzinfo=self.tz)
+        self.persons, self.companies = _make_applicants(applicants, rng, since, self.batch)
+        self.summary.applicants = len(self.persons) + len(self.companies)
+        self.summary.enterprises = len(self.companies)
+        self.progress(f"申请人 {self.summary.applicants:,}（法人 {len(self.companies):,}）已创建，"
+                      f"用时 {time.perf_counter() - started:.1f} 秒")  # fmt: skip
+
+    def day_counts(self) -> list[tuple[dt.date, int]]:
+        """Cases per day: working days busier than weekends, the volume growing over the period; exact total."""
+        days = (self.today - self.first_day).days + 1
+        weights = []
+        for i in range(days):
+            day = self.first_day + dt.timedelta(days=i)
+            w = (1.0 if self.calendar.is_workday(day) else OFF_DAY_WEIGHT) * (0.8 + 0.4 * i / days)
+            if day == self.today:
+                w *= max(self.now.hour * 3600 + self.now.minute * 60, 600) / 86400
+            weights.append(w)
+        total_weight, running, given, counts = sum(weights), 0.0, 0, []
+        for i, w in enumerate(weights):
+            running += w
+            share = round(running * self.total / total_weight)
+            counts.append((self.first_day + dt.timedelta(days=i), share - given))
+            given = share
+        return counts
+
+    # --- the run ---
+
+    def run(self) -> GenerateSummary:
+        started = time.perf_counter()
+        self.prepare()
+        self.writer = _Writer(connection.vendor == "postgresql" and not connection.in_atomic_block)
+        try:
+            for day, count in self.day_counts():
+                if count:
+                    self.make_day(day, count)
+                if self.pending >= self.batch:
+                    self.flush()
+                    elapsed = time.perf_counter() - started
+                    self.progress(f"{self.summary.cases:,}/{self.total:,} 件（{day:%Y-%m-%d}），"
+                                  f"{self.summary.cases / elapsed:,.0f} 件/秒")  # fmt: skip
+            self.flush()
+        finally:
+            self.writer.close()
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
+
+    def flush(self) -> None:
+        rows = []
+        for table in self.tables:
+            rows.append(table.rows)
+            table.rows = []
+        unnumbered, self.unnumbered = self.unnumbered, []
+        s = self.summary
+        s.cases += sum(len(day_cases) for _, day_cases in unnumbered)
+        s.events += len(rows[1])
+        s.tasks += len(rows[2])
+        s.suspensions += len(rows[3])
+        s.ratings += len(rows[4])
+        s.rectifications += len(rows[5])
+        s.reminders += len(rows[6])
+        tables = self.tables
+        self.writer.put(lambda: _store(tables, unnumbered, rows))
+        self.pending = 0
+
+    def office_time(self, day: dt.date) -> dt.datetime:
+        """A moment in office hours (8:30-12:00, 13:30-17:00) of ``day``."""
+        x = self.rng.randrange(25200)
+        return dt.datetime.combine(day, dt.time()) + dt.timedelta(
+            seconds=30600 + x if x < 12600 else 36000 + x
+        )
+
+    def after(self, t: dt.datetime, workdays: int) -> dt.datetime:
+        """An office-hours moment ``workdays`` working days after ``t`` (0: later the same day if t is in office
+        hours of a working day, else the next working day)."""
+        day = t.date()
+        if workdays == 0:
+            if self.calendar.is_workday(day) and 8.5 <= t.hour + t.minute / 60 < 16.5:
+                return t + dt.timedelta(minutes=self.rng.randint(10, 30))
+            workdays = 1
+        return self.office_time(self.calendar.add(day, workdays))
+
+    def make_day(self, day: dt.date, count: int) -> None:
+        rng, cal = self.rng, self.calendar
+        workday = cal.is_workday(day)
+        midnight = dt.datetime.combine(day, dt.time())
+        limit = (self.now - midnight).total_seconds() if day == self.today else 86400
+        hours_cum = list(accumulate(WEB_HOURS))
+        channels = list(CHANNEL_WEIGHTS)
+        channel_cum = list(accumulate(CHANNEL_WEIGHTS.values()))
+        arrivals: list[tuple[float, str]] = []
+        for _ in range(count):
+            channel = (
+                channels[bisect(channel_cum, rng.random() * channel_cum[-1])]
+                if workday
+                else rng.choice([WEB, WEB, API])
+            )
+            seconds: float
+            if channel == WINDOW:
+                x = rng.randrange(25200)
+                seconds = 30600 + x if x < 12600 else 36000 + x
+            else:
+                seconds = bisect(hours_cum, rng.random() * hours_cum[-1]) * 3600 + rng.random() * 3600
+            if seconds >= limit:
+                seconds = rng.uniform(0, max(limit - 1, 0))
+            arrivals.append((seconds, channel))
+        arrivals.sort()
+        day_cases: list[tuple[str, list[Any]]] = []
+        for seconds, channel in arrivals:
+            day_cases.append(self.make_case(midnight + dt.timedelta(seconds=seconds), channel))
+        self.unnumbered.append((day, day_cases))
+        self.pending += count
+
+    def pick_item(self, channel: str) -> _Item:
+        if channel == WINDOW:
+            return self.all_items[bisect(self.all_cum, self.rng.random() * self.all_cum[-1])]
+        return self.online_items[bisect(self.online_cum, self.rng.random() * self.online_cum[-1])]
+
+    def pick_applicant(self, item: _Item) -> _Applicant:
+        rng = self.rng
+        enterprise = (
+            bool(self.companies)
+            and item.for_enterprise
+            and (not item.for_person or rng.random() < 0.3 or not self.persons)
+        )
+        return rng.choice(self.companies) if enterprise else rng.choice(self.persons)
+
+    def make_case(self, t_sub: dt.datetime, channel: str) -> tuple[str, list[Any]]:
+        rng, cal, now, off = self.rng, self.calendar, self.now, self.off
+        item = applicant = None
+        if self.recent and rng.random() < REPEAT_SHARE:
+            applicant, item, last = self.recent[rng.randrange(len(self.recent))]
+            if (t_sub.date() - last).days > 25 or (channel != WINDOW and not item.online):
+                item = applicant = None
+            else:
+                self.summary.repeats += 1
+        if item is None or applicant is None:
+            item = self.pick_item(channel)
+            applicant = self.pick_applicant(item)
+        self.recent.append((applicant, item, t_sub.date()))
+        case_id = self.case_ids.take()
+        window_id = None
+        region = item.region_id
+        submitted_by, actor_label = applicant.user_id, applicant.name
+        if channel == WINDOW and self.windows and self.clerks:
+            window_id, region = self.windows[rng.randrange(len(self.windows))]
+            clerk = self.clerks[rng.randrange(len(self.clerks))]
+            submitted_by, actor_label = clerk[0], f"{clerk[2] or ''} {clerk[1]}".strip()
+
+        # the timeline: (moment, status) in order; the case's state is where it stands at `now`
+        steps: list[tuple[dt.datetime, Status]] = [(t_sub, Status.SUBMITTED)]
+        correction_times: list[dt.datetime] = []
+        t = t_sub
+        final = False
+        instant = item.kind == CaseKind.INSTANT
+        if channel != WINDOW and not instant and rng.random() < CORRECTION_SHARE:
+            r = rng.random()
+            rounds = 1 if r < 0.85 else 2 if r < 0.97 else 3
+            for _ in range(rounds):
+                t_req = self.after(t, rng.choice([0, 1, 1, 2]))
+                steps.append((t_req, Status.CORRECTION))
+                correction_times.append(t_req)
+                if rng.random() < 0.08:
+                    steps.append((t_req + dt.timedelta(hours=rng.uniform(2, 120)), Status.WITHDRAWN))
+                    final = True
+                    break
+                t = t_req + dt.timedelta(hours=rng.uniform(3, 140))
+                steps.append((t, Status.SUBMITTED))
+        t_acc = None
+        if not final:
+            t_acc = (t + dt.timedelta(minutes=rng.randint(3, 30)) if channel == WINDOW
+                     else self.after(t, rng.choice([0, 0, 1, 1, 1, 2])))  # fmt: skip
+            r = rng.random()
+            if r < REFUSED_SHARE:
+                steps.append((t_acc, Status.REFUSED))
+                final, t_acc = True, None
+            elif r < REFUSED_SHARE + WITHDRAWN_SHARE:
+                steps.append((t + (t_acc - t) * rng.random(), Status.WITHDRAWN))
+                final, t_acc = True, None
+            else:
+                steps.append((t_acc, Status.ACCEPTED))
+
+        promised_due = legal_due = acc_day = None
+        decided_at = completed_at = None
+        decision = ""
+        delivery = "{}"
+        suspended_workdays = 0
+        suspension: tuple[str, str, dt.datetime, dt.datetime, int] | None = (
+            None  # kind, reason, start, end, days
+        )
+        owed = "[]"
+        h = 0
+        if t_acc is not None:
+            acc_day = t_acc.date()
+            limit, legal = item.promised, item.legal
+            stuck = False
+            if instant:
+                h = 0
+            elif limit and rng.random() < STUCK_SHARE and t_acc < now - dt.timedelta(days=40):
+                stuck = True
+            elif rng.random() < LATE_SHARE:
+                h = limit + rng.randint(1, limit // 2 + 3)
+                if rng.random() < BEYOND_LEGAL_SHARE:
+                    h = max(h, legal + rng.randint(1, 10))
+            else:
+                h = rng.randint(min(limit, max(1, limit * 3 // 10)), limit) if limit else 0
+            if not instant and limit:
+                r, special = rng.random(), 0.15 if item.procedures else SUSPENSION_SHARE
+                kind, reason, workdays = "", "", 0
+                if r < special:
+                    kind, reason = rng.choice(item.procedures) if item.procedures else (
+                        rng.choice([Suspension.Kind.HEARING, Suspension.Kind.EXPERT, Suspension.Kind.INSPECTION]),
+                        "特别程序",
+                    )  # fmt: skip
+                    workdays = rng.randint(3, 15)
+                elif r < special + HANDLING_CORRECTION_SHARE:
+                    kind, reason, workdays = (
+                        Suspension.Kind.CORRECTION,
+                        "补正材料：请补充相关证明材料",
+                        rng.randint(1, 5),
+                    )
+                if kind:
+                    start_day = cal.add(acc_day, rng.randint(0, max(min(h, limit) - 1, 0)))
+                    t_start = self.after(t_acc, 0) if start_day == acc_day else self.office_time(start_day)
+                    t_end = self.office_time(cal.add(start_day, workdays))
+                    suspension = (kind, reason, t_start, t_end, workdays)
+                    if kind == Suspension.Kind.CORRECTION:
+                        correction_times.append(t_start)
+                    steps.append(
+                        (
+                            t_start,
+                            Status.CORRECTION if kind == Suspension.Kind.CORRECTION else Status.SUSPENDED,
+                        )
+                    )
+                    steps.append((t_end, Status.ACCEPTED))
+            pause = suspension[4] if suspension else 0
+            if not stuck:
+                if instant:
+                    t_dec = t_acc + dt.timedelta(minutes=rng.randint(5, 40))
+                    t_iss = t_dec + dt.timedelta(minutes=rng.randint(1, 10))
+                    t_done = t_iss + dt.timedelta(minutes=rng.randint(0, 5))
+                    delivery = WINDOW_PICKUP
+                else:
+                    decide_day = cal.add(acc_day, h + pause)
+                    t_dec = self.office_time(decide_day)
+                    floor = suspension[3] if suspension else t_acc
+                    if t_dec <= floor:
+                        t_dec = floor + dt.timedelta(minutes=rng.randint(10, 120))
+                    t_iss = self.after(t_dec, rng.choice([0, 0, 1, 1, 2]))
+                    if rng.random() < 0.3:
+                        delivery = EXPRESS % rng.randrange(10**12)
+                        t_done = t_iss + dt.timedelta(hours=rng.uniform(20, 72))
+                    else:
+                        delivery = WINDOW_PICKUP
+                        t_done = t_iss + dt.timedelta(hours=rng.choice([0, 0, 2, 26, 50, 74]) + rng.random())
+                steps += [(t_dec, Status.DECIDED), (t_iss, Status.ISSUED), (t_done, Status.COMPLETED)]
+        steps.sort(key=lambda s: s[0])
+        status, updated = Status.SUBMITTED, t_sub
+        for moment, state in steps:
+            if moment > now:
+                break
+            status, updated = state, moment
+        final = status in (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN)
+        corrections = sum(1 for c in correction_times if c <= now)
+        accepted = t_acc is not None and t_acc <= now
+        if t_acc is not None and acc_day is not None and accepted:
+            suspension_row = None
+            if suspension and suspension[2] <= now:
+                kind, reason, t_start, t_end, workdays = suspension
+                ended = t_end <= now
+                suspended_workdays = workdays if ended else 0
+                suspension_row = (case_id, kind, reason, t_start.date(), t_end.date() if ended else None,
+                                  workdays if ended else 0)  # fmt: skip
+                self.suspensions.add(*suspension_row)
+            promised_due = cal.add(acc_day, item.promised + suspended_workdays)
+            legal_due = cal.add(acc_day, item.legal + suspended_workdays)
+            for moment, state in steps:
+                if moment > now:
+                    break
+                if state == Status.DECIDED:
+                    decided_at = moment - off
+                    decision = "deny" if rng.random() < DENY_SHARE else "approve"
+                elif state == Status.COMPLETED:
+                    completed_at = moment
+            if item.gaps and not instant and rng.random() < GAP_SHARE:
+                material, name = rng.choice(item.gaps)
+                due = cal.add(acc_day, rng.choice([5, 5, 10]))
+                r = rng.random()
+                supplied = (None if r < 0.05 else
+                            dt.datetime.combine(due + dt.timedelta(days=rng.randint(1, 10)), dt.time(10)) if r < 0.2
+                            else t_acc + (dt.datetime.combine(due, dt.time(10)) - t_acc) * rng.random())  # fmt: skip
+                if not final and (supplied is None or supplied > now):
+                    owed = json.dumps([{"material": material, "name": name, "due": due.isoformat()}],
+                                      ensure_ascii=False)  # fmt: skip
+            if status in (Status.ACCEPTED, Status.SUSPENDED, Status.CORRECTION) and not instant:
+                self.make_tasks(case_id, item, t_acc, h, promised_due)
+        delivered = delivery if status in (Status.ISSUED, Status.COMPLETED) else "{}"
+        utc = t_sub - off
+        acc_utc = t_acc - off if accepted and t_acc is not None else None
+        row = [case_id, None, item.id, item.department_id, region, applicant.user_id, applicant.enterprise_id,
+               applicant.name, submitted_by, window_id, channel, status.value, applicant.form, utc,
+               updated - off, utc, acc_utc, acc_day if accepted else None, decided_at,
+               completed_at - off if completed_at else None, promised_due, legal_due, suspended_workdays,
+               corrections, decision, owed, delivered]  # fmt: skip
+        self.events.add(case_id, utc, submitted_by, actor_label[:100], channel, "submit", Status.DRAFT.value,
+                        Status.SUBMITTED.value, "")  # fmt: skip
+        self.summary.statuses[status.value] += 1
+        if completed_at is not None:
+            self.make_ratings(case_id, item, applicant, channel, t_acc if accepted else None, completed_at)
+        return region[:6], row
+
+    def make_tasks(
+        self, case_id: int, item: _Item, t_acc: dt.datetime, h: int, promised_due: dt.date | None
+    ) -> None:
+        """The live step at `now`: review (or the joint reviews) first, the decision after about 60 % of the
+        handling time."""
+        rng, cal = self.rng, self.calendar
+        acc_day = t_acc.date()
+        review_days = max((max(h, 1) * 3) // 5, 1)
+        review_end = cal.add(acc_day, review_days)
+        if self.today <= review_end:
+            created, step, name, budget = t_acc, "review", "审查", 3
+            departments = [item.department_id]
+            role = StaffRole.APPROVER
+            if item.kind == CaseKind.JOINT:
+                step, name, departments = "joint_review", "并联审查", [item.department_id, *item.joint]
+            elif item.kind == CaseKind.ESCALATED:
+                name = "本级初审"
+        else:
+            created = self.office_time(review_end)
+            step, name, budget = "decide", "决定", 2
+            departments = [item.department_id]
+            role = StaffRole.DEPARTMENT_HEAD
+            if item.kind == CaseKind.ESCALATED and item.escalation:
+                name, budget, departments = "上级决定", 5, [item.escalation]
+        due = cal.add(created.date(), budget)
+        if promised_due is not None and due > promised_due:
+            due = promised_due
+        staff = self.approvers if role == StaffRole.APPROVER else self.heads
+        for department in departments:
+            claimer = staff.get(department) if rng.random() < 0.5 else None
+            self.tasks.add(case_id, f"gen-{case_id}-{step}-{department}", step, name, department, role.value,
+                           CaseTask.State.CLAIMED if claimer else CaseTask.State.OPEN, claimer,
+                           created - self.off, due)  # fmt: skip
+
+    def make_ratings(self, case_id: int, item: _Item, applicant: _Applicant, channel: str,
+                     t_acc: dt.datetime | None, completed_at: dt.datetime) -> None:  # fmt: skip
+        rng, now = self.rng, self.now
+        if rng.random() < RATED_SHARE:
+            names, weights = RATING_CHANNELS[channel]
+            rating_channel = names[0] if rng.random() < weights[0] else names[1]
+            delay = (dt.timedelta(minutes=rng.uniform(1, 15)) if rating_channel == "window"
+                     else dt.timedelta(hours=rng.expovariate(1 / 20)))  # fmt: skip
+            rated_at = completed_at + delay
+            if rated_at <= now:
+                self.make_rating(case_id, item, applicant, "complete", rating_channel, rated_at)
+                if t_acc is not None and rng.random() < BOTH_STAGES_SHARE:
+                    accept_at = t_acc + dt.timedelta(minutes=rng.uniform(1, 60))
+                    self.make_rating(
+                        case_id, item, applicant, "accept", rating_channel, min(accept_at, rated_at)
+                    )
+                return
+        age = now - completed_at
+        remind = dt.timedelta(days=self.remind_days)
+        if age >= remind + dt.timedelta(days=self.default_days) and rng.random() < DEFAULTED_SHARE:
+            self.reminders.add(case_id, completed_at + remind - self.off)
+            at = completed_at + remind + dt.timedelta(days=self.default_days, hours=rng.uniform(0, 6))
+            self.ratings.add(self.rating_ids.take(), case_id, "complete", self.default_level, "[]", "", "default",
+                             None, True, item.department_id, item.id, min(at, now) - self.off)  # fmt: skip
+            self.summary.default_ratings += 1
+        elif age >= remind and rng.random() < 0.5:
+            self.reminders.add(case_id, completed_at + remind - self.off)
+
+    def make_rating(self, case_id: int, item: _Item, applicant: _Applicant, stage: str, channel: str,
+                    at: dt.datetime) -> None:  # fmt: skip
+        rng, cal, off = self.rng, self.calendar, self.off
+        level = LEVELS[bisect(LEVEL_CUM, rng.random())]
+        rating_id = self.rating_ids.take()
+        if level <= 2:
+            tags, text = rng.choice(BAD_TAG_SETS), rng.choice(BAD_TEXTS)
+        else:
+            tags, text = rng.choice(GOOD_TAG_SETS), rng.choice(GOOD_TEXTS)
+        self.ratings.add(rating_id, case_id, stage, level, tags, text, channel, applicant.user_id, False,
+                         item.department_id, item.id, at - off)  # fmt: skip
+        if level > 2:
+            return
+        local = at
+        due = cal.add(local.date(), self.rectify_days)
+        r = rng.random()
+        closed = (None if r < 0.05 else
+                  self.office_time(cal.add(due, rng.randint(1, 8))) if r < 0.15
+                  else local + (dt.datetime.combine(due, dt.time(16)) - local) * rng.uniform(0.2, 1.0))  # fmt: skip
+        if closed is not None and closed > self.now:
+            closed = None
+        head = self.heads.get(item.department_id) or self.approvers.get(item.department_id)
+        if closed is None or head is None:
+            self.rectifications.add(rating_id, case_id, item.department_id, Rectification.State.OPEN, at - off, due,
+                                    "", "", None, None, None, "", None)  # fmt: skip
+            return
+        rated = closed + dt.timedelta(days=rng.uniform(0.5, 5))
+        applicant_level = rng.choice([5, 4, 4, 3]) if rng.random() < 0.4 and rated <= self.now else None
+        self.rectifications.add(rating_id, case_id, item.department_id, Rectification.State.CLOSED, at - off, due,
+                                rng.choice(RECTIFY_ACTIONS), rng.choice(FOLLOW_UPS), closed - off, head,
+                                applicant_level, "" if applicant_level is None else "整改及时，态度诚恳",
+                                rated - off if applicant_level is not None else None)  # fmt: skip
+
+
+def generate_cases(
+    cases: int,
+    *,
+    seed: int = 1,
+    now: dt.datetime | None = None,
+    years: float = 2.0,
+    batch_size: int = 5000,
+    progress: Callable[[str], None] | None = None,
+) -> GenerateSummary:
+    """Add ``cases`` synthetic cases (with applicants, tasks, ratings...) over the last ``years`` years.
+    The published catalogue must exist (``govhall seed --demo``)."""
+    if cases <= 0:
+        raise ValueError("cases must be positive")
+    generator = _Generator(
+        cases, seed, now or timezone.now(), years, max(batch_size, 100), progress or (lambda _: None)
+    )
+    return generator.run()
