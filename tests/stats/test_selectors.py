@@ -1,4 +1,7 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from govhall.cases.models import Case
 from govhall.catalogue.services import item_draft_create_from, item_publish
@@ -24,6 +27,18 @@ def test_cases_per_day_by_channel_on_local_dates(month, django_assert_num_querie
     assert busy[d(4)]["api"] == 1 and busy[d(4)]["total"] == 1
     assert busy[d(10)]["web"] == 1
     assert sum(row["total"] for row in days) == 4  # c4 came in February
+
+
+def test_local_dates_where_the_offset_changes(month):
+    """Asia/Shanghai keeps +08:00 (SQLite then uses its own date()); a zone with summer time falls back to
+    Django's per-row conversion, with the same answer."""
+    assert selectors._fixed_offset_minutes(START, END) == 480
+    with timezone.override(ZoneInfo("Europe/Berlin")):  # summer time from 29 March 2026
+        assert selectors._fixed_offset_minutes(d(1), d(20)) == 60
+        assert selectors._fixed_offset_minutes(START, END) is None
+        busy = by_date(selectors.cases_per_day(**PERIOD))
+    # in Berlin, 00:30 on 4 March in Shanghai is still 3 March
+    assert busy[d(3)]["api"] == 1 and d(4) not in busy and busy[d(2)]["total"] == 2
 
 
 def test_cases_per_day_by_region_and_department(month):
@@ -97,7 +112,7 @@ def test_warnings_by_region_and_department(month):
 
 
 def test_busiest_items(month, items, other_item, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # counts per item version, then the versions found
         rows = selectors.busiest_items(**PERIOD)
     assert rows[0] == {
         "implementation_code": items["instant"].implementation_code,
