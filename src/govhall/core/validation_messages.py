@@ -19,6 +19,24 @@ FIELD_LABELS = {
     "audience": "服务对象",
     "start": "起始日期",
     "days": "工作日天数",
+    "limit": "条数",
+    "from": "起始日期",
+    "to": "截止日期",
+    "month": "月份",
+    "level": "评价等级",
+    "stage": "评价环节",
+    "tags": "评价标签",
+    "text": "评价内容",
+    "state": "状态",
+    "open": "是否只看未解除",
+    "format": "导出格式",
+    "requirement": "督办要求",
+    "respond_by": "答复期限",
+    "answer": "答复内容",
+    "action": "整改措施",
+    "follow_up": "回访记录",
+    "threshold": "阈值",
+    "window_days": "统计天数",
 }
 
 _TYPE_MESSAGES = {
@@ -36,6 +54,9 @@ _TYPE_MESSAGES = {
     "date_from_datetime_parsing": "{label}应为 YYYY-MM-DD 格式的日期",
     "date_parsing": "{label}应为 YYYY-MM-DD 格式的日期",
     "date_type": "{label}应为 YYYY-MM-DD 格式的日期",
+    "string_pattern_mismatch": "{label}的格式或取值不正确",
+    "bool_parsing": "{label}应为 true 或 false",
+    "list_type": "{label}应为列表",
 }
 
 
