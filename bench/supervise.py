@@ -8,13 +8,15 @@ On a fresh database (PostgreSQL: dropped and created; SQLite: a new file) it mig
 and generates cases with `govhall generate` (1,000,000 on PostgreSQL, 100,000 on SQLite; BENCH_CASES
 overrides). It does this in two steps, first a tenth of the cases, then the rest, and after each step runs
 ANALYZE, then times:
-1. a full supervision scan (every warning is new), and a second, incremental scan right after;
+1. a full supervision scan (every warning is new), a second, incremental scan right after, and a third
+   after ANALYZE (the statistics autovacuum would soon give the planner: the warnings table was empty);
 2. the rating sweep (reminders and default ratings);
 3. the monthly report for the latest complete month.
 Each operation runs in a forked child process, so its figures are its own: wall time, the tracemalloc peak
 of the Python heap, and the growth of the process's peak RSS (ru_maxrss) over what it had at the fork. The
 two steps side by side show whether time and memory grow with the number of cases. Each scan also prints
-the time of each rule (staging its candidates, then opening/resolving warnings) and how many rows it staged.
+the time of each rule (staging its candidates, then opening/resolving warnings) and how many rows it staged,
+and the time spent notifying new red warnings.
 BENCH_SMALL=0 skips the first step.
 """
 
@@ -172,8 +174,9 @@ def op_scan(explain: bool = False) -> Callable[[], dict]:
 
         for code, finder in list(scan.FINDERS.items()):
             scan.FINDERS[code] = timed(str(code), "find", finder)
-        sync = scan._sync
+        sync, notify = scan._sync, scan._notify_red
         scan._sync = lambda rule, *a: timed(rule.code, "sync", sync)(rule, *a)
+        scan._notify_red = timed("(notify red)", "find", notify)
         staging = f"INSERT INTO {Candidate._meta.db_table}"
         plans: list[str] = []
 
@@ -271,7 +274,13 @@ def run_step(label: str, count: int, total: int, explain: bool) -> dict[str, Any
 
     print(f"  cases in the database: {Case.objects.count():,}; database size {database_size()}")
     figures: dict[str, Any] = {}
-    for name, op in (("scan (first, full)", op_scan()), ("scan (second, incremental)", op_scan())):
+    for name, op in (
+        ("scan (first, full)", op_scan()),
+        ("scan (second, incremental)", op_scan()),
+        ("scan (third, after ANALYZE)", op_scan()),
+    ):
+        if name.startswith("scan (third"):  # what autovacuum does soon after the first scan's inserts
+            measure("analyze", op_analyze, trace=False)
         answer = measure(name, op)
         for line in answer["result"]["rules"]:
             print(line)
