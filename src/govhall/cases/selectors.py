@@ -15,6 +15,7 @@ PROGRESS_FIELDS = [
     "number", "status", "applicant_name", "submitted_at", "accepted_at", "promised_due", "completed_at",
     "item__name", "department__name",
 ]  # fmt: skip
+PROGRESS_HIDDEN_ACTIONS = ["claim", "task"]  # internal steps of the approval process
 # Guide texts a case page never shows: not loaded with the case's item.
 ITEM_GUIDE_FIELDS = [
     f"item__{name}"
@@ -69,15 +70,29 @@ def tasks_for(user: User, *, include_done: bool = False) -> QuerySet[CaseTask]:
 
 
 def progress_get(number: str, name: str) -> Case:
-    """The public progress query: the number and the applicant's name must both match, else 404."""
+    """The public progress query: the number and the applicant's name must both match, else 404.
+
+    One query: the case's shown steps (``case.steps``, oldest first), each joined with the case, its
+    item and department; only a case without any shown step needs a second query for the case alone."""
+    number, name = number.strip(), name.strip()
+    steps = list(
+        CaseEvent.objects.select_related("case__item", "case__department")
+        .only("at", "action", "case_id", *(f"case__{f}" for f in PROGRESS_FIELDS))
+        .filter(case__number=number)
+        .exclude(action__in=PROGRESS_HIDDEN_ACTIONS)
+        .order_by("at", "id")
+    )
     case = (
-        Case.objects.select_related("item", "department")
+        steps[0].case
+        if steps
+        else Case.objects.select_related("item", "department")
         .only(*PROGRESS_FIELDS)
-        .filter(number=number.strip())
+        .filter(number=number)
         .first()
     )
-    if case is None or not name.strip() or case.applicant_name != name.strip():
+    if case is None or not name or case.applicant_name != name:
         raise NotFound("未查询到该办件，请核对办件编号和申请人名称", field="number")
+    case.steps = steps  # type: ignore[attr-defined]
     return case
 
 

@@ -159,7 +159,12 @@ def case_submit(
     idempotency_key: str | None = None,
     digest: str = "",
 ) -> tuple[Case, bool]:
-    """Submit an application; returns the case and whether it was created (False: an idempotent retry)."""
+    """Submit an application; returns the case and whether it was created (False: an idempotent retry).
+
+    The case number is drawn before the submission's transaction, in a statement of its own: every
+    submission of a region and day takes the same counter row, and its lock is then held for that one
+    statement, not for the whole submission. A submission failing after that leaves a gap in the day's
+    numbers (an idempotent retry is recognised before, and takes none)."""
     if idempotency_key:
         existing = Case.objects.filter(submitted_by=user, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -174,11 +179,15 @@ def case_submit(
     if missing:
         names = "、".join(m.name for m in missing)
         raise ValidationFailed(f"缺少必要材料：{names}", field="materials")
+    now = timezone.now()
+    region = window.hall.region_id if window else item.region_id
+    number = next_case_number(region, timezone.localdate(now))
     try:
         with transaction.atomic():
             case = _create_submitted(
-                item, user, applicant, enterprise, cleaned, chosen, channel, window, (idempotency_key, digest)
-            )
+                item, user, applicant, enterprise, cleaned, chosen, channel, window, (now, region, number),
+                (idempotency_key, digest),
+            )  # fmt: skip
     except IntegrityError:
         existing = Case.objects.filter(submitted_by=user, idempotency_key=idempotency_key).first()
         if existing is None:
@@ -204,10 +213,10 @@ def _create_submitted(
     chosen: list[tuple[Material, Upload]],
     channel: str,
     window: Window | None,
+    numbered: tuple[dt.datetime, str, str],
     idempotency: tuple[str | None, str] = (None, ""),
 ) -> Case:
-    now = timezone.now()
-    region = window.hall.region_id if window else item.region_id
+    now, region, number = numbered
     case = Case(
         item=item,
         department=item.department,
@@ -220,7 +229,7 @@ def _create_submitted(
         channel=channel,
         status=Status.SUBMITTED,
         submitted_at=now,
-        number=next_case_number(region, timezone.localdate(now)),
+        number=number,
         idempotency_key=idempotency[0],
         request_digest=idempotency[1],
     )

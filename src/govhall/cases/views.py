@@ -337,7 +337,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             case = selectors.progress_get(number, name)
         except NotFound as exc:
             error = exc.message
-    steps = case.events.exclude(action__in=["claim", "task"]).order_by("at", "id") if case else []
+    steps = case.steps if case else []  # type: ignore[attr-defined]
     context = {
         "number": number,
         "name": name,

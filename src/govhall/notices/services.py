@@ -32,8 +32,9 @@ BACKOFF_MINUTES = [1, 5, 30, 120, 720]
 def notify_milestone(
     *, recipient: User, event_id: int, action: str, number: str, item: str, due: str = "", delivery: str = ""
 ) -> list[Notice]:
-    """Write an in-site message and an SMS for a case milestone; call inside the event's transaction.
-    The SMS is delivered by the worker; the in-site message is there as soon as the transaction commits."""
+    """Write an in-site message and an SMS for a case milestone; call once per event, inside the event's
+    transaction. The SMS is delivered by the worker; the in-site message is there as soon as the
+    transaction commits."""
     if action not in MILESTONES:
         return []
     title, template = MILESTONES[action]
@@ -56,13 +57,12 @@ def notify_milestone(
                 body=body,
             )
         )
-    created = Notice.objects.bulk_create(notices, ignore_conflicts=True)
+    created = Notice.objects.bulk_create(notices)  # the ids come back with the insert (RETURNING)
     from .tasks import deliver_notice
 
-    for notice in Notice.objects.filter(
-        event_id=event_id, channel=Notice.Channel.SMS, state=Notice.State.PENDING
-    ):
-        deliver_notice.enqueue(notice.pk)
+    for notice in created:
+        if notice.channel == Notice.Channel.SMS:
+            deliver_notice.enqueue(notice.pk)
     return created
 
 
