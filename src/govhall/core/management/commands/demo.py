@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2, help="网站进程数")
+        parser.add_argument("--workers", type=int, default=None, help="网站进程数（默认：CPU核数+1）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -35,12 +35,20 @@ class Command(BaseCommand):
         env = dict(os.environ)
         hosts = {h for h in settings.ALLOWED_HOSTS} | {host, "127.0.0.1", "localhost"}
         env["ALLOWED_HOSTS"] = ",".join(sorted(hosts)) if host not in ("0.0.0.0", "::") else "*"
+        env["WEB_BIND"] = f"{host}:{port}"
+        if options["workers"]:
+            env["WEB_WORKERS"] = str(options["workers"])
         bin_dir = os.path.dirname(sys.executable)
+        # The production server configuration (govhall/config/gunicorn.py), as docs/operations.md runs it.
         web = subprocess.Popen(
-            [os.path.join(bin_dir, "gunicorn"), "govhall.config.wsgi", "-b", f"{host}:{port}",
-             "-w", str(options["workers"]), "--timeout", "60", "--limit-request-line", "0"],
+            [
+                os.path.join(bin_dir, "gunicorn"),
+                "-c",
+                "python:govhall.config.gunicorn",
+                "govhall.config.wsgi",
+            ],
             env=env,
-        )  # fmt: skip
+        )
         worker = subprocess.Popen([os.path.join(bin_dir, "govhall"), "worker"], env=env)
         self.stdout.write(self.style.SUCCESS(f"\nGovHall 已启动：http://{host}:{port}/  （按 Ctrl+C 停止）"))
         self.stdout.write(

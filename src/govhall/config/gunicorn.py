@@ -1,0 +1,18 @@
+"""gunicorn's settings for GovHall: `gunicorn -c python:govhall.config.gunicorn govhall.config.wsgi`.
+
+`govhall demo` and bench/submit.py start the server with these; docs/operations.md explains the choice.
+Threaded workers keep connections alive (a reverse proxy or an API client reuses them) and overlap a
+request's database waits with another request's Python work; a few processes use the cores.
+"""
+
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_WORKERS", "") or (os.cpu_count() or 1) + 1)
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "") or 4)
+keepalive = 30  # seconds an idle keep-alive connection stays open
+timeout = 60
+limit_request_line = 0  # long search and filter query strings
