@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -154,19 +154,30 @@ def token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+# Every API request runs this: one statement, written out, because composing it with the ORM cost about
+# four times the CPU of running it. ``token_stale``: last used more than five minutes ago (or never).
+_TOKEN_USER = (
+    "SELECT u.*, t.id AS token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale"
+    f" FROM {User._meta.db_table} u JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id"
+    " WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active"
+)
+
+
 def token_authenticate(plain: str) -> User | None:
     """The active account behind a bearer token, or None when it is unknown, expired or revoked."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=crypto.token_hash(plain), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
+    adapt = connection.ops.adapt_datetimefield_value
+    found = list(
+        User.objects.raw(
+            _TOKEN_USER, [adapt(now - dt.timedelta(minutes=5)), crypto.token_hash(plain), adapt(now)]
+        )
     )
-    if token is None or not token.user.is_active:
+    if not found:
         return None
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = found[0]
+    if user.token_stale:  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
+    return user
 
 
 def staff_create(
