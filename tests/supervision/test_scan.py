@@ -70,6 +70,10 @@ def test_red_once_the_promised_time_is_exceeded_and_yellow_resolves(media, items
     assert open_rules(case) == {"promised_over", "step_over"}
     yellow = Warning.objects.get(case=case, rule="promised_near")
     assert yellow.resolved_at is not None and yellow.level == "yellow"
+    from govhall.notices.models import Notice
+
+    [digest] = Notice.objects.filter(title="红牌警告", channel="site")  # one per person per scan
+    assert digest.recipient == staff["head"] and "1条红牌警告" in digest.body
 
 
 def test_holiday_inside_the_period_does_not_count(media, items, staff, applicant):

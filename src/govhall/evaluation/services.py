@@ -18,7 +18,7 @@ from govhall.cases.transitions import Status
 from govhall.core.errors import Conflict, NotFound, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import AccountKind, StaffRole, User
-from govhall.notices.outbox import notify_users
+from govhall.notices.outbox import notify_many, notify_users
 
 from .models import (
     BAD_LEVELS,
@@ -34,6 +34,8 @@ from .models import (
 )
 
 LINK_SALT = "govhall.evaluation.rating-link"
+# The default rating looks back this far, so each sweep reads a year of completed cases, not all of them.
+DEFAULT_LOOKBACK = dt.timedelta(days=366)
 TEXT_LIMIT = 500
 
 
@@ -270,15 +272,13 @@ def _insert_reminders(now: dt.datetime, remind_before: dt.datetime, default_befo
 
 
 def _send_reminders(now: dt.datetime) -> None:
-    for reminder in RatingReminder.objects.filter(sent_at=now).select_related(
-        "case__applicant", "case__item"
-    ):
-        case = reminder.case
-        notify_users(
-            [case.applicant], title="请对办件服务进行评价",
-            body=f"您的办件{case.number}（{case.item.name}）已办结，欢迎评价：{rating_link_url(case, Stage.COMPLETE)}",
-            case_number=case.number or "",
-        )  # fmt: skip
+    reminders = RatingReminder.objects.filter(sent_at=now).select_related("case__applicant", "case__item")
+    notify_many(
+        (r.case.applicant, "请对办件服务进行评价",
+         f"您的办件{r.case.number}（{r.case.item.name}）已办结，欢迎评价：{rating_link_url(r.case, Stage.COMPLETE)}",
+         r.case.number or "")
+        for r in reminders.iterator(chunk_size=1000)
+    )  # fmt: skip
 
 
 def _insert_defaults(now: dt.datetime, default_before: dt.datetime, level: int) -> int:
@@ -291,8 +291,8 @@ def _insert_defaults(now: dt.datetime, default_before: dt.datetime, level: int) 
                      created_at)
                 SELECT c.id, 'complete', %s, {empty_list}, '', 'default', NULL, %s, c.department_id, c.item_id, %s
                 FROM {cases} c
-                WHERE c.status = 'completed' AND c.completed_at <= %s AND {_unrated("c")}
+                WHERE c.status = 'completed' AND c.completed_at <= %s AND c.completed_at > %s AND {_unrated("c")}
                 ON CONFLICT DO NOTHING""",
-            [level, True, _db(now), _db(default_before)],
+            [level, True, _db(now), _db(default_before), _db(default_before - DEFAULT_LOOKBACK)],
         )
         return max(cursor.rowcount, 0)

@@ -13,9 +13,16 @@ from .models import Notice
 
 
 def notify_users(recipients: Iterable[User], *, title: str, body: str, case_number: str = "") -> int:
-    """Write the notices, and the SMS delivery tasks, in the caller's transaction (the outbox)."""
+    """The same message to several people, in the caller's transaction (the outbox)."""
+    unique = {u.pk: u for u in recipients}.values()
+    return notify_many([(user, title, body, case_number) for user in unique])
+
+
+def notify_many(messages: Iterable[tuple[User, str, str, str]]) -> int:
+    """(recipient, title, body, case number) each: one bulk insert of the in-site messages and SMS, and the
+    SMS delivery tasks, in the caller's transaction."""
     now, notices = timezone.now(), []
-    for user in {u.pk: u for u in recipients}.values():
+    for user, title, body, case_number in messages:
         notices.append(
             Notice(recipient=user, channel=Notice.Channel.SITE, case_number=case_number, title=title, body=body,
                    state=Notice.State.SENT, sent_at=now)
@@ -30,10 +37,10 @@ def notify_users(recipients: Iterable[User], *, title: str, body: str, case_numb
                     body=body,
                 )
             )
-    created = Notice.objects.bulk_create(notices)
-    sms_ids = [n.pk for n in created if n.channel == Notice.Channel.SMS and n.pk]
+    created = Notice.objects.bulk_create(notices, batch_size=1000)
     from .tasks import deliver_notice
 
-    for notice_id in sms_ids:
-        deliver_notice.enqueue(notice_id)
+    for notice in created:
+        if notice.channel == Notice.Channel.SMS and notice.pk:
+            deliver_notice.enqueue(notice.pk)
     return len(created)
