@@ -1,9 +1,12 @@
 """The cases API contract, through HTTP with bearer tokens."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from govhall.cases.models import Case
 from govhall.identity.services import token_issue
 from tests.cases.conftest import PDF
 
@@ -193,6 +196,16 @@ def test_public_progress(media, items, citizen_api, applicant):
     number = citizen_api.post("/api/v1/cases", payload, content_type="application/json").json()["number"]
     response = Client().get("/api/v1/progress", {"number": number, "name": "王小红"})
     assert response.status_code == 200 and response.json()["status"] == "submitted"
+    case = Case.objects.get(number=number)
+    event = case.events.get()
+    data = response.json()
+    assert [step["action_label"] for step in data["steps"]] == [event.action_label]
+    millisecond = dt.timedelta(
+        milliseconds=1
+    )  # JSON carries milliseconds; the same instant on both databases
+    assert abs(dt.datetime.fromisoformat(data["steps"][0]["at"]) - event.at) < millisecond
+    assert abs(dt.datetime.fromisoformat(data["submitted_at"]) - case.submitted_at) < millisecond
+    assert data["item"] == case.item.name and data["department"] == case.department.name
     assert "13905720011" not in response.content.decode()
     wrong = Client().get("/api/v1/progress", {"number": number, "name": "李四"})
     assert wrong.status_code == 404

@@ -3,18 +3,21 @@ progress query, and a file behind a case."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+import functools
+from typing import Any
 
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from govhall.catalogue.models import ServiceItem
 from govhall.core.errors import NotFound
-from govhall.identity.models import AccountKind, User
+from govhall.identity.models import AccountKind, Department, User
 
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
 from .permissions import can_view
 
-PROGRESS_FIELDS = [
-    "number", "status", "applicant_name", "submitted_at", "accepted_at", "promised_due", "completed_at",
-    "item__name", "department__name",
-]  # fmt: skip
 PROGRESS_HIDDEN_ACTIONS = ["claim", "task"]  # internal steps of the approval process
 # Guide texts a case page never shows: not loaded with the case's item.
 ITEM_GUIDE_FIELDS = [
@@ -69,30 +72,55 @@ def tasks_for(user: User, *, include_done: bool = False) -> QuerySet[CaseTask]:
     )
 
 
+@functools.cache
+def _progress_sql() -> str:
+    case, event = Case._meta.db_table, CaseEvent._meta.db_table
+    item, department = ServiceItem._meta.db_table, Department._meta.db_table
+    hidden = ", ".join(f"'{action}'" for action in PROGRESS_HIDDEN_ACTIONS)
+    return (
+        "SELECT c.number, c.status, c.applicant_name, c.submitted_at, c.accepted_at, c.promised_due,"
+        " c.completed_at, i.name, d.name, e.at, e.action"
+        f" FROM {case} c JOIN {item} i ON i.id = c.item_id JOIN {department} d ON d.id = c.department_id"
+        f" LEFT JOIN {event} e ON e.case_id = c.id AND e.action NOT IN ({hidden})"
+        " WHERE c.number = %s ORDER BY e.at, e.id"
+    )
+
+
+def _aware(value: Any) -> Any:
+    """SQLite hands a written-out query's timestamps back naive (in UTC); PostgreSQL already aware."""
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, dt.UTC)
+    return value
+
+
 def progress_get(number: str, name: str) -> Case:
     """The public progress query: the number and the applicant's name must both match, else 404.
 
-    One query: the case's shown steps (``case.steps``, oldest first), each joined with the case, its
-    item and department; only a case without any shown step needs a second query for the case alone."""
-    number, name = number.strip(), name.strip()
-    steps = list(
-        CaseEvent.objects.select_related("case__item", "case__department")
-        .only("at", "action", "case_id", *(f"case__{f}" for f in PROGRESS_FIELDS))
-        .filter(case__number=number)
-        .exclude(action__in=PROGRESS_HIDDEN_ACTIONS)
-        .order_by("at", "id")
-    )
-    case = (
-        steps[0].case
-        if steps
-        else Case.objects.select_related("item", "department")
-        .only(*PROGRESS_FIELDS)
-        .filter(number=number)
-        .first()
-    )
-    if case is None or not name or case.applicant_name != name:
+    The busiest public read, so one written-out statement (the ORM spent five times the query's own CPU
+    composing it): the case's shown columns with one row per shown step. The answer is built as unsaved
+    model objects, so pages and the API read it like a loaded case; its steps are ``case.steps``."""
+    with connection.cursor() as cursor:
+        cursor.execute(_progress_sql(), [number.strip()])
+        rows = cursor.fetchall()
+    if not rows or not name.strip() or rows[0][2] != name.strip():
         raise NotFound("未查询到该办件，请核对办件编号和申请人名称", field="number")
-    case.steps = steps  # type: ignore[attr-defined]
+    (
+        number,
+        status,
+        applicant_name,
+        submitted_at,
+        accepted_at,
+        promised_due,
+        completed_at,
+        item,
+        department,
+    ) = rows[0][:9]
+    case = Case(
+        number=number, status=status, applicant_name=applicant_name, submitted_at=_aware(submitted_at),
+        accepted_at=_aware(accepted_at), promised_due=promised_due, completed_at=_aware(completed_at),
+        item=ServiceItem(name=item), department=Department(name=department),
+    )  # fmt: skip
+    case.steps = [CaseEvent(at=_aware(at), action=action) for *_, at, action in rows if action is not None]  # type: ignore[attr-defined]
     return case
 
 
