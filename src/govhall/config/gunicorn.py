@@ -16,3 +16,13 @@ threads = int(os.environ.get("WEB_THREADS", "") or 4)
 keepalive = 30  # seconds an idle keep-alive connection stays open
 timeout = 60
 limit_request_line = 0  # long search and filter query strings
+# The application, and below every module a request reaches, is imported once in the master before the
+# workers fork: no request waits for imports (SpiffWorkflow alone loads its XML schemas at import), and
+# the workers share that memory. Nothing here opens a database connection, so none is shared.
+preload_app = True
+
+
+def when_ready(server: object) -> None:
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every API and page module
