@@ -166,7 +166,7 @@ def case_submit(
     statement, not for the whole submission. A submission failing after that leaves a gap in the day's
     numbers (an idempotent retry is recognised before, and takes none)."""
     if idempotency_key:
-        existing = Case.objects.filter(submitted_by=user, idempotency_key=idempotency_key).first()
+        existing = _submitted_with_key(user, idempotency_key)
         if existing is not None:
             return _idempotent(existing, digest)
     item = item_for_application(item_code)
@@ -189,11 +189,18 @@ def case_submit(
                 (idempotency_key, digest),
             )  # fmt: skip
     except IntegrityError:
-        existing = Case.objects.filter(submitted_by=user, idempotency_key=idempotency_key).first()
+        existing = _submitted_with_key(user, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
         return _idempotent(existing, digest)
     return case, True
+
+
+def _submitted_with_key(user: User, key: str) -> Case | None:
+    """The case this user submitted with this Idempotency-Key (at most one: a unique index), light: a
+    retry's answer loads the case again by its number."""
+    found = Case.objects.filter(submitted_by=user, idempotency_key=key).only("number", "request_digest")[:1]
+    return found[0] if found else None
 
 
 def _idempotent(existing: Case, digest: str) -> tuple[Case, bool]:
