@@ -3,20 +3,25 @@
     .venv/bin/python bench/submit.py                       # SQLite, a fresh file under /tmp
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/govhall_bench_submit .venv/bin/python bench/submit.py
 
-Starts gunicorn with several worker processes on a fresh database with the demo county, then:
+Starts gunicorn with the production settings (govhall/config/gunicorn.py; BENCH_WORKERS or WEB_WORKERS
+and WEB_THREADS override them) on a fresh database with the demo county, then:
 1. 2,000 case submissions (POST /api/v1/cases with an upload per material, bearer tokens, idempotency keys)
    at concurrency 8: submissions per second, p50 and p99 latency;
 2. public progress queries (GET /api/v1/progress) at concurrency 8: queries per second, p50 and p99;
 3. with 20,000 cases in the database: an applicant's case list (GET /api/v1/cases) and a department's
    task list (GET /api/v1/tasks), p50 and p95, one client;
 and prints a raw-database reference measured in the same run (pgbench for PostgreSQL, plain inserts for
-SQLite). The client runs on the same machine and takes CPU from the server: say so when quoting figures.
+SQLite). After each load it prints the CPU time gunicorn and the PostgreSQL backends spent per request,
+a figure that holds when other work shares the machine and the rates do not. The client runs on the same
+machine and takes CPU from the server: say so when quoting figures. BENCH_TOTAL_CASES=0 skips the lists,
+BENCH_RAW=0 the raw reference.
 
 The load comes from wrk (`apt-get install wrk` on Debian) driven by a generated Lua script: every request
 is prepared beforehand (a distinct Idempotency-Key per submission, the progress queries' number and name),
 wrk's C client takes far less CPU from the server than Python threads would, and its Lua `done` hook
 prints the latency percentiles. Without wrk on the PATH the script falls back to a client of Python
-threads, which takes a good part of the 2 cores (the line says which client ran).
+threads, which takes a good part of the 2 cores (the first line says which client ran). wrk is not part
+of `make install`: the bench is not run in CI.
 """
 
 from __future__ import annotations
