@@ -1,57 +1,27 @@
-"""Synthetic cases on top of the demo catalogue, for benchmarks and demonstrations (`govhall generate`).
-
-What it makes, over the last two years up to now:
-- applicants: about one per twenty cases, most citizens, some enterprises with an operating citizen; ID numbers
-  and phone numbers go through the same setters (SM4 ciphertext, HMAC-SM3 look-up hash) as real accounts, and
-  each applicant's application form is encrypted once and shared by their cases; passwords are unusable;
-- cases with the real mix: items weighted by popularity, channels web ~60 % / window ~35 % / api ~5 %, most
-  completed, a few refused or withdrawn, corrections (a few repeated), tolerated gaps (容缺) with owed materials,
-  special procedures with Suspension rows, a few decided late and a few stuck; the newest still open in every
-  status, some overdue and some near their due date; a few repeat applications for the same item;
-- deadlines from the working-day calendar (the same arithmetic as WorkCalendar.add_workdays), numbers in the
-  real format region-date-sequence taken from CaseNumberCounter (ranges claimed atomically, so real
-  submissions later never collide);
-- live CaseTask rows for open accepted cases (the current step of the platform's process templates);
-- ratings for about two thirds of completed cases, some for both stages, ~3 % bad with a Rectification (most
-  closed on time, some late, some open), default ratings and reminders for part of the rest.
-
-Each case gets one timeline event (its submission); generated cases carry no process state (workflow_state is
-empty), so they are data for lists, supervision and statistics rather than cases to work through the engine.
-
-Rows are written batch by batch (COPY on PostgreSQL, executemany on SQLite): memory does not grow with the
-number of cases. The same seed and the same `now` give the same data (ciphertexts aside).
-"""
+"""The generator proper: cases with the real mix of kinds, channels and outcomes, their tasks, ratings and
+rectifications, batch by batch."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import queue
 import random
-import threading
 import time
 from bisect import bisect
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate, pairwise
+from itertools import accumulate
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import connection
 from django.utils import timezone
 
 from govhall.cases.models import Case, CaseEvent, CaseTask, Suspension
-from govhall.cases.numbering import format_case_number
 from govhall.cases.transitions import STATUS_LABELS, Status
 from govhall.catalogue.models import CaseKind, ItemStatus, Material, Requirement, ServiceItem
-from govhall.core import crypto
-from govhall.core.ids import id_number_check_char, uscc_check_char
 from govhall.core.selectors import work_calendar
-from govhall.core.workdays import WorkCalendar
 from govhall.evaluation.models import (
-    BAD_TAGS,
-    GOOD_TAGS,
     Rating,
     RatingPolicy,
     RatingReminder,
@@ -60,78 +30,50 @@ from govhall.evaluation.models import (
 from govhall.identity.models import (
     AccountKind,
     Department,
-    Enterprise,
-    EnterpriseMember,
     StaffRole,
     StaffRoleGrant,
     User,
     Window,
 )
 
-USERNAME_PREFIX = "gen"
-USCC_PREFIX = "91330523G"
-CASES_PER_APPLICANT = 20
-MAX_APPLICANTS = 200_000
-ENTERPRISE_SHARE = 0.15
-
-# the mix (shares of cases, or of the cases a step applies to)
-WEB, WINDOW, API = "web", "window", "api"
-CHANNEL_WEIGHTS = {WEB: 0.60, WINDOW: 0.35, API: 0.05}
-OFF_DAY_WEIGHT = 0.15  # weekends and holidays: online only
-CORRECTION_SHARE = 0.07  # asked to correct before acceptance (online cases)
-HANDLING_CORRECTION_SHARE = 0.015  # asked to correct after acceptance: the clock stops
-REFUSED_SHARE = 0.025
-WITHDRAWN_SHARE = 0.012
-LATE_SHARE = 0.04  # decided after the promised date
-BEYOND_LEGAL_SHARE = 0.15  # of the late ones: after the legal date too
-STUCK_SHARE = 0.0015  # accepted, never decided (long overdue)
-SUSPENSION_SHARE = 0.02  # special procedure, 0.15 for items that list one
-GAP_SHARE = 0.05  # accepted with a tolerated gap (容缺)
-DENY_SHARE = 0.02
-REPEAT_SHARE = 0.006  # the same applicant applies again for the same item within days
-RATED_SHARE = 0.66
-BOTH_STAGES_SHARE = 0.35
-DEFAULTED_SHARE = 0.8  # of unrated completed cases old enough for the sweep
-LEVELS = [5, 4, 3, 2, 1]
-LEVEL_CUM = list(accumulate([0.72, 0.20, 0.05, 0.02, 0.01]))
-RATING_CHANNELS = {WEB: (["web", "sms"], [0.7, 0.3]), WINDOW: (["window", "sms"], [0.65, 0.35]),
-                   API: (["api", "sms"], [0.6, 0.4])}  # fmt: skip
-
-# local hour of online submissions (share per hour, 0-23)
-WEB_HOURS = [1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.8, 2, 4, 6, 7, 6, 4, 5, 6, 6, 5, 4, 4, 5, 5, 4, 3, 2]
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国文辉玲晓红鹏飞斌宇浩凯琳雪梅婷峰波宁欣怡佳鑫博瑞轩子涵梓睿一诺思雨嘉俊晨阳志林"
-BRANDS = "竹乡安吉天荒坪递铺孝丰梅溪鄣吴杭垓溪龙昌硕灵峰山川章村报福上墅天子湖白茶翠竹云鸿丰源恒泰盛达远景瑞宏晟华鑫创新"
-TRADES = ["茶业", "竹木制品", "椅业", "家具", "农业开发", "旅游开发", "建材", "餐饮管理", "民宿管理", "电子商务", "物流",
-          "机械制造", "食品", "文化传媒", "建筑工程", "商贸", "科技", "生态农业"]  # fmt: skip
-GOOD_TAG_SETS = ["[]", "[]"] + [
-    json.dumps(s, ensure_ascii=False)
-    for s in [[t] for t in GOOD_TAGS] + [list(p) for p in pairwise(GOOD_TAGS)]
-]
-BAD_TAG_SETS = [
-    json.dumps(s, ensure_ascii=False) for s in [[t] for t in BAD_TAGS] + [list(p) for p in pairwise(BAD_TAGS)]
-]
-GOOD_TEXTS = [
-    "",
-    "",
-    "",
-    "",
-    "办事很快，工作人员很热情",
-    "网上就办好了，很方便",
-    "一次就办成了",
-    "指引很清楚，谢谢",
-]
-BAD_TEXTS = ["等了很久才办好", "材料要求前后不一致，跑了好几趟", "窗口人员态度不好", "网上系统老是提交失败"]
-WINDOW_PICKUP = '{"method": "window"}'
-EXPRESS = '{"method": "express", "carrier": "中国邮政EMS", "tracking_number": "1%012d"}'
-RECTIFY_ACTIONS = ["已约谈经办人员并加强业务培训，优化办理流程", "已梳理材料清单并在办事指南中补充说明",
-                   "已修复系统问题，并安排专人跟踪办理进度"]  # fmt: skip
-FOLLOW_UPS = [
-    "电话回访申请人，申请人对整改情况表示认可",
-    "上门回访，申请人表示满意",
-    "短信回访，申请人表示基本满意",
-]
+from .calendar import FastCalendar
+from .mix import (
+    API,
+    BAD_TAG_SETS,
+    BAD_TEXTS,
+    BEYOND_LEGAL_SHARE,
+    BOTH_STAGES_SHARE,
+    CASES_PER_APPLICANT,
+    CHANNEL_WEIGHTS,
+    CORRECTION_SHARE,
+    DEFAULTED_SHARE,
+    DENY_SHARE,
+    EXPRESS,
+    FOLLOW_UPS,
+    GAP_SHARE,
+    GOOD_TAG_SETS,
+    GOOD_TEXTS,
+    HANDLING_CORRECTION_SHARE,
+    LATE_SHARE,
+    LEVEL_CUM,
+    LEVELS,
+    MAX_APPLICANTS,
+    OFF_DAY_WEIGHT,
+    RATED_SHARE,
+    RATING_CHANNELS,
+    RECTIFY_ACTIONS,
+    REFUSED_SHARE,
+    REPEAT_SHARE,
+    STUCK_SHARE,
+    SUSPENSION_SHARE,
+    WEB,
+    WEB_HOURS,
+    WINDOW,
+    WINDOW_PICKUP,
+    WITHDRAWN_SHARE,
+)
+from .people import _Applicant, _make_applicants
+from .storage import _Ids, _store, _Table, _Writer
 
 
 @dataclass
@@ -161,40 +103,6 @@ class GenerateSummary:
         ]
 
 
-class FastCalendar:
-    """WorkCalendar.add_workdays by table look-up over a fixed span of dates (same results, O(1))."""
-
-    def __init__(self, calendar: WorkCalendar, first: dt.date, last: dt.date) -> None:
-        self.first, self.last = first, last
-        self._count: list[int] = []  # working days in [first, day]
-        self._workdays: list[dt.date] = []
-        day, count = first, 0
-        while day <= last:
-            if calendar.is_workday(day):
-                count += 1
-                self._workdays.append(day)
-            self._count.append(count)
-            day += dt.timedelta(days=1)
-
-    def is_workday(self, day: dt.date) -> bool:
-        i = (day - self.first).days
-        return self._count[i] != (self._count[i - 1] if i else 0)
-
-    def add(self, start: dt.date, days: int) -> dt.date:
-        if days <= 0:
-            return start
-        i = (start - self.first).days
-        if i < 0:
-            raise ValueError(f"{start} is before the calendar's first day {self.first}")
-        return self._workdays[self._count[i] + days - 1]
-
-    def between(self, start: dt.date, end: dt.date) -> int:
-        """Working days in (start, end]."""
-        if end <= start:
-            return 0
-        return self._count[(end - self.first).days] - self._count[(start - self.first).days]
-
-
 @dataclass
 class _Item:
     id: int
@@ -211,191 +119,6 @@ class _Item:
     escalation: int | None
     procedures: list[tuple[str, str]]  # (suspension kind, reason)
     gaps: list[tuple[int, str]]  # materials that may be owed
-
-
-@dataclass
-class _Applicant:
-    user_id: int
-    name: str
-    form: bytes
-    enterprise_id: int | None = None
-
-
-class _Table:
-    """A table written in bulk: the columns we fill, plus every other column with its model default."""
-
-    def __init__(self, model: type[models.Model], columns: list[str], now: dt.datetime) -> None:
-        fields: dict[str, Any] = {str(f.column): f for f in model._meta.concrete_fields}
-        unknown = [c for c in columns if c not in fields]
-        if unknown:
-            raise RuntimeError(f"{model._meta.db_table} has no column {unknown}")
-        tail: list[tuple[str, Any]] = []
-        for column, f in fields.items():
-            if column in columns or f.primary_key:
-                continue
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value: Any = now.astimezone(dt.UTC).replace(tzinfo=None)
-            else:
-                value = f.get_default()  # the declared default, "" for text, None otherwise
-                if value is None and not f.null:
-                    raise RuntimeError(f"govhall.core.generate does not fill {model._meta.db_table}.{column}")
-                if isinstance(f, models.JSONField):
-                    value = json.dumps(value, ensure_ascii=False)
-            tail.append((column, value))
-        self.name = model._meta.db_table
-        self.columns = columns + [c for c, _ in tail]
-        self.tail = tuple(v for _, v in tail)
-        self.datetimes = [
-            i for i, c in enumerate(self.columns) if isinstance(fields[c], models.DateTimeField)
-        ]
-        self.rows: list[tuple[Any, ...]] = []
-
-    def add(self, *row: Any) -> None:
-        self.rows.append(row)
-
-
-def _write(table: _Table, rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    columns = ", ".join(table.columns)
-    tail = table.tail
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        raw = connection.connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row + tail)
-    else:
-        stamps = table.datetimes
-
-        def adapt(row: tuple[Any, ...]) -> tuple[Any, ...]:
-            values = list(row + tail)
-            for i in stamps:
-                value = values[i]
-                if value is not None:
-                    values[i] = value.isoformat(" ")
-            return tuple(values)
-
-        marks = ", ".join(["%s"] * len(table.columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", [adapt(r) for r in rows]
-            )
-
-
-Unnumbered = list[tuple[dt.date, list[tuple[str, list[Any]]]]]
-
-
-def _store(tables: list[_Table], unnumbered: Unnumbered, rows: list[list[tuple[Any, ...]]]) -> None:
-    """Write one batch in one transaction: number its cases (claiming the sequences), then every table."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":  # generated data: a crash may lose the last batch, no more
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        wanted: Counter[tuple[str, dt.date]] = Counter()
-        for day, day_cases in unnumbered:
-            for region, _ in day_cases:
-                wanted[(region, day)] += 1
-        following = _claim_numbers(wanted) if wanted else {}
-        cases = rows[0]
-        for day, day_cases in unnumbered:
-            for region, row in day_cases:
-                row[1] = format_case_number(region, day, following[(region, day)])
-                following[(region, day)] += 1
-                cases.append(tuple(row))
-        for table, table_rows in zip(tables, rows, strict=True):
-            _write(table, table_rows)
-
-
-class _Writer:
-    """Writes batches, on PostgreSQL in a thread with its own connection so the database works on one batch
-    while the next is generated (at most one batch waits: memory stays flat)."""
-
-    def __init__(self, threaded: bool) -> None:
-        self.threaded = threaded
-        self.error: BaseException | None = None
-        if threaded:
-            self.queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=1)
-            self.thread = threading.Thread(target=self._loop, name="generate-writer", daemon=True)
-            self.thread.start()
-
-    def put(self, job: Callable[[], None]) -> None:
-        if not self.threaded:
-            job()
-            return
-        if self.error is not None:
-            raise self.error
-        self.queue.put(job)
-
-    def close(self) -> None:
-        if self.threaded:
-            self.queue.put(None)
-            self.thread.join()
-            if self.error is not None:
-                raise self.error
-
-    def _loop(self) -> None:
-        try:
-            while (job := self.queue.get()) is not None:
-                if self.error is None:
-                    try:
-                        job()
-                    except BaseException as exc:  # handed to the generating thread
-                        self.error = exc
-        finally:
-            connection.close()
-
-
-class _Ids:
-    """Primary keys handed out ahead of the rows, so related rows can point at them before anything is written."""
-
-    def __init__(self, model: type[models.Model], block: int) -> None:
-        self.table, self.block = model._meta.db_table, block
-        self.free: deque[int] = deque()
-        self.next_sqlite = 0
-
-    def take(self) -> int:
-        if not self.free:
-            self._reserve()
-        return self.free.popleft()
-
-    def _reserve(self) -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"SELECT nextval(pg_get_serial_sequence('{self.table}', 'id')) FROM generate_series(1, %s)",
-                    [self.block],
-                )
-                self.free.extend(r[0] for r in cursor.fetchall())
-                return
-            if not self.next_sqlite:
-                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")
-                self.next_sqlite = cursor.fetchone()[0] + 1
-        self.free.extend(range(self.next_sqlite, self.next_sqlite + self.block))
-        self.next_sqlite += self.block
-
-
-def _claim_numbers(wanted: Counter[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], int]:
-    """Take sequence numbers for many (region, day) pairs in one atomic upsert (the statement of numbering.py,
-    adding ``count`` instead of 1); returns the first number taken for each pair."""
-    pairs = sorted(wanted.items())
-    values = ", ".join(["(%s, %s, %s)"] * len(pairs))
-    params: list[Any] = []
-    for (region, day), count in pairs:
-        params += [region, day.isoformat(), count]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO cases_casenumbercounter (region_code, day, last) VALUES {values} "
-            "ON CONFLICT (region_code, day) DO UPDATE SET last = cases_casenumbercounter.last + excluded.last "
-            "RETURNING region_code, day, last",
-            params,
-        )
-        rows = cursor.fetchall()
-    last = {
-        (region, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)): n
-        for region, day, n in rows
-    }
-    return {pair: last[pair] - count + 1 for pair, count in pairs}
 
 
 def _procedure_kind(name: str) -> str:
@@ -447,126 +170,6 @@ def _staff_by_department(role: str) -> dict[int, int]:
     ):
         found.setdefault(department_id, user_id)
     return found
-
-
-def _person_name(rng: random.Random) -> str:
-    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
-    return rng.choice(SURNAMES) + given
-
-
-_ID_PREFIXES = ["330523", "330521", "330522", "330502", "330503", "330106", "330110", "340823"]
-_BIRTH_FIRST = dt.date(1950, 1, 1)
-_BIRTH_DAYS = (dt.date(2006, 12, 31) - _BIRTH_FIRST).days + 1
-_BIRTH_STEP = 7919  # prime, not a factor of _BIRTH_DAYS: (r * step) % days runs through every day once
-_PHONE_PREFIXES = ["135", "158", "188", "177", "199", "150", "186", "131"]
-
-
-def synthetic_id_number(index: int) -> str:
-    """A valid, distinct citizen ID number for each index (sequence codes 600-999, unused by the demo)."""
-    prefix = _ID_PREFIXES[index % len(_ID_PREFIXES)]
-    r = index // len(_ID_PREFIXES)
-    birth = _BIRTH_FIRST + dt.timedelta(days=(r * _BIRTH_STEP) % _BIRTH_DAYS)
-    first17 = f"{prefix}{birth:%Y%m%d}{600 + (r // _BIRTH_DAYS) % 400:03d}"
-    return first17 + id_number_check_char(first17)
-
-
-def synthetic_phone(index: int) -> str:
-    return f"{_PHONE_PREFIXES[index % len(_PHONE_PREFIXES)]}{index // len(_PHONE_PREFIXES):08d}"
-
-
-def synthetic_uscc(index: int) -> str:
-    first17 = f"{USCC_PREFIX}{index:08d}"
-    return first17 + uscc_check_char(first17)
-
-
-def _next_index(values: Sequence[str], prefix: str, width: int) -> int:
-    numbers = [
-        int(v[len(prefix) : len(prefix) + width]) for v in values if v[len(prefix) :][:width].isdigit()
-    ]
-    return max(numbers, default=-1) + 1
-
-
-def _make_applicants(
-    count: int, rng: random.Random, since: dt.datetime, batch: int
-) -> tuple[list[_Applicant], list[_Applicant]]:
-    """Citizens and enterprises (each with an operating citizen), written through the identity setters."""
-    enterprises_wanted = round(count * ENTERPRISE_SHARE)
-    citizens_wanted = count - enterprises_wanted
-    last_user = (
-        User.objects.filter(username__regex=rf"^{USERNAME_PREFIX}[0-9]{{8}}$")
-        .order_by("-username")
-        .values_list("username", flat=True)[:1]
-    )
-    start = _next_index(list(last_user), USERNAME_PREFIX, 8)
-    last_uscc = (
-        Enterprise.objects.filter(uscc__startswith=USCC_PREFIX)
-        .order_by("-uscc")
-        .values_list("uscc", flat=True)[:1]
-    )
-    enterprise_start = _next_index(list(last_uscc), USCC_PREFIX, 8)
-    persons: list[_Applicant] = []
-    companies: list[_Applicant] = []
-    index = start
-    total = citizens_wanted + enterprises_wanted
-    while len(persons) + len(companies) < total:
-        users, forms = [], []
-        for _ in range(min(batch, total - len(persons) - len(companies))):
-            name = _person_name(rng)
-            id_number, phone = synthetic_id_number(index), synthetic_phone(index)
-            user = User(
-                username=f"{USERNAME_PREFIX}{index:08d}", kind=AccountKind.CITIZEN, real_name=name,
-                birth_date=dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])),
-                password=make_password(None), date_joined=since - dt.timedelta(days=rng.randint(0, 400)),
-            )  # fmt: skip
-            user.set_id_number(id_number)
-            user.set_phone(phone)
-            users.append(user)
-            forms.append({"applicant_name": name, "id_number": id_number, "phone": phone,
-                          "address": f"浙江省湖州市安吉县{rng.choice(['递铺', '孝丰', '天子湖', '梅溪', '昌硕'])}"
-                                     f"{rng.randint(1, 300)}号", "reason": "申请办理本事项"})  # fmt: skip
-            index += 1
-        taken = set(
-            User.objects.filter(id_number_hash__in=[u.id_number_hash for u in users]).values_list(
-                "id_number_hash", flat=True
-            )
-        ) | set(
-            User.objects.filter(phone_hash__in=[u.phone_hash for u in users]).values_list(
-                "phone_hash", flat=True
-            )
-        )
-        pairs = [(u, f) for u, f in zip(users, forms, strict=True)
-                 if u.id_number_hash not in taken and u.phone_hash not in taken]  # fmt: skip
-        User.objects.bulk_create([u for u, _ in pairs], batch_size=batch)
-        members: list[EnterpriseMember] = []
-        new_enterprises: list[tuple[Enterprise, User, dict[str, str]]] = []
-        for user, form in pairs:
-            if len(persons) < citizens_wanted:
-                persons.append(
-                    _Applicant(user.pk, user.real_name, crypto.encrypt(json.dumps(form, ensure_ascii=False)))
-                )
-                continue
-            number = enterprise_start + len(companies) + len(new_enterprises)
-            name = f"安吉{rng.choice(BRANDS)}{rng.choice(BRANDS)}{rng.choice(TRADES)}有限公司"
-            new_enterprises.append((Enterprise(name=name, uscc=synthetic_uscc(number),
-                                               legal_representative=user.real_name), user, form))  # fmt: skip
-        Enterprise.objects.bulk_create([e for e, _, _ in new_enterprises], batch_size=batch)
-        for enterprise, user, form in new_enterprises:
-            members.append(
-                EnterpriseMember(enterprise=enterprise, user=user, role=EnterpriseMember.Role.ADMIN)
-            )
-            form = {**form, "enterprise_name": enterprise.name, "uscc": enterprise.uscc,
-                    "legal_representative": user.real_name}  # fmt: skip
-            form.pop("id_number")
-            companies.append(
-                _Applicant(
-                    user.pk,
-                    enterprise.name,
-                    crypto.encrypt(json.dumps(form, ensure_ascii=False)),
-                    enterprise.pk,
-                )
-            )
-        EnterpriseMember.objects.bulk_create(members, batch_size=batch)
-    return persons, companies
 
 
 class _Generator:
