@@ -78,3 +78,19 @@ def test_admin_index_shows_the_warning(department):
 def test_calendar_load_is_two_queries(django_assert_num_queries):
     with django_assert_num_queries(2):
         work_calendar_for(dt.date(2026, 1, 1), 30)
+
+
+def test_entering_and_removing_a_day_moves_the_working_day_ordinals(db):
+    from govhall.core.models import WorkdayOrdinal
+    from govhall.core.services import calendar_day_save, calendar_days_delete
+
+    later = dt.date(2028, 6, 30)
+
+    def ordinal():
+        return WorkdayOrdinal.objects.get(date=later).ordinal
+
+    before = ordinal()
+    day = calendar_day_save(CalendarDay(date=dt.date(2028, 6, 5), is_workday=False, name="临时放假"))
+    assert day.source == "admin" and ordinal() == before - 1
+    assert calendar_days_delete([day]) == 1
+    assert ordinal() == before

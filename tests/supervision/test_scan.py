@@ -181,7 +181,9 @@ def test_entering_a_holiday_moves_the_ordinals(media, items, staff, applicant):
     from govhall.core.models import WorkdayOrdinal
 
     before = WorkdayOrdinal.objects.get(date=dt.date(2026, 3, 31)).ordinal
-    CalendarDay.objects.create(date=dt.date(2026, 3, 3), is_workday=False, name="临时放假")
+    from govhall.core.services import calendar_day_save
+
+    calendar_day_save(CalendarDay(date=dt.date(2026, 3, 3), is_workday=False, name="临时放假"))
     assert WorkdayOrdinal.objects.get(date=dt.date(2026, 3, 31)).ordinal == before - 1
 
 

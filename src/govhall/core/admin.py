@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .admin_access import RoleAdminMixin
 from .models import CalendarDay, CalendarYear, WorkerHeartbeat
+from .services import calendar_day_save, calendar_days_delete
 
 
 @admin.register(WorkerHeartbeat)
@@ -27,8 +28,13 @@ class CalendarDayAdmin(RoleAdminMixin, admin.ModelAdmin):
         return "一二三四五六日"[obj.date.weekday()]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        obj.source = CalendarDay.Source.ADMIN
-        super().save_model(request, obj, form, change)
+        calendar_day_save(obj)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        calendar_days_delete([obj])
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        calendar_days_delete(list(queryset))
 
 
 @admin.register(CalendarYear)

@@ -5,6 +5,3 @@ class CoreConfig(AppConfig):
     name = "govhall.core"
     label = "core"
     verbose_name = "平台公共"
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)

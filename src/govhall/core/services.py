@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max, Min
@@ -77,6 +78,26 @@ _HOLIDAY_NAMES = {
 
 def _holiday_name(name: str | None) -> str:
     return _HOLIDAY_NAMES.get(name or "", name or "")
+
+
+@transaction.atomic
+def calendar_day_save(day: CalendarDay) -> CalendarDay:
+    """An administrator enters or changes a holiday or adjusted working day; working days after it shift."""
+    day.source = CalendarDay.Source.ADMIN
+    day.save()
+    workday_ordinals_rebuild(since=day.date)
+    return day
+
+
+@transaction.atomic
+def calendar_days_delete(days: Iterable[CalendarDay]) -> int:
+    """Remove entered days (they count as plain Monday–Friday again)."""
+    dates = [day.date for day in days]
+    if not dates:
+        return 0
+    deleted, _ = CalendarDay.objects.filter(date__in=dates).delete()
+    workday_ordinals_rebuild(since=min(dates))
+    return deleted
 
 
 @transaction.atomic
