@@ -33,3 +33,17 @@ class RoleAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return user_has_role(request, self.admin_roles)
+
+
+class ReadOnlyRoleAdmin(RoleAdminMixin):
+    """Records people act on elsewhere (ratings, warnings, orders): holders of ``admin_roles`` read them here,
+    nobody adds, changes or deletes them in the admin."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from govhall.core.admin_access import RoleAdminMixin
+from govhall.core.admin_access import ReadOnlyRoleAdmin, RoleAdminMixin
 
 from .models import Rating, RatingPolicy, Rectification
 
@@ -29,19 +29,10 @@ class RatingPolicyAdmin(RoleAdminMixin, admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(RoleAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyRoleAdmin, admin.ModelAdmin):
     """Ratings are the applicants' words: nobody edits them in the admin."""
 
     admin_roles = ("system_admin", "supervisor")
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Rating)

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from govhall.cases.models import Case
+from govhall.cases.transitions import Status
 from govhall.identity.models import AccountKind, StaffRole
 from govhall.identity.selectors import region_subtree_codes
 
@@ -137,8 +139,6 @@ def rating_export_rows(ratings: QuerySet[Rating]) -> Iterator[dict[str, Any]]:
 def rating_panel(case: Any, user: Any) -> dict[str, Any]:
     """What the case page shows about ratings: given ratings and rectifications, the stages the applicant
     may still rate, and for a window clerk the stages the applicant can rate on the hall's tablet."""
-    from .services import is_applicant, stage_open
-
     ratings = list(Rating.objects.filter(case=case).select_related("rectification").order_by("created_at"))
     rated = {r.stage for r in ratings}
     open_stages = [s for s in Stage if s.value not in rated and stage_open(case, s.value)]
@@ -155,3 +155,23 @@ def rating_panel(case: Any, user: Any) -> dict[str, Any]:
         "to_rate": open_stages if applicant else [],
         "tablet": open_stages if clerk else [],
     }
+
+
+def is_applicant(case: Case, user: Any) -> bool:
+    """The applicant themself (or, for an enterprise, one of its members): never a clerk or an agent who
+    only submitted the case for them."""
+    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.CITIZEN:
+        return False
+    if case.applicant_id == user.pk:
+        return True
+    return (
+        case.enterprise_id is not None
+        and user.enterprise_memberships.filter(enterprise_id=case.enterprise_id).exists()
+    )
+
+
+def stage_open(case: Case, stage: str) -> bool:
+    """Acceptance can be rated once the case was accepted or refused; completion once it is completed."""
+    if stage == Stage.ACCEPT:
+        return case.accepted_at is not None or case.status == Status.REFUSED
+    return case.status == Status.COMPLETED

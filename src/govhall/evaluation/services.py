@@ -14,7 +14,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from govhall.cases.models import Case
-from govhall.cases.transitions import Status
 from govhall.core.errors import Conflict, NotFound, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import AccountKind, StaffRole, User
@@ -32,34 +31,12 @@ from .models import (
     Rectification,
     Stage,
 )
+from .selectors import is_applicant, stage_open
 
 LINK_SALT = "govhall.evaluation.rating-link"
 # The default rating looks back this far, so each sweep reads a year of completed cases, not all of them.
 DEFAULT_LOOKBACK = dt.timedelta(days=366)
 TEXT_LIMIT = 500
-
-
-# --- who may rate ---
-
-
-def is_applicant(case: Case, user: Any) -> bool:
-    """The applicant themself (or, for an enterprise, one of its members): never a clerk or an agent who
-    only submitted the case for them."""
-    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.CITIZEN:
-        return False
-    if case.applicant_id == user.pk:
-        return True
-    return (
-        case.enterprise_id is not None
-        and user.enterprise_memberships.filter(enterprise_id=case.enterprise_id).exists()
-    )
-
-
-def stage_open(case: Case, stage: str) -> bool:
-    """Acceptance can be rated once the case was accepted or refused; completion once it is completed."""
-    if stage == Stage.ACCEPT:
-        return case.accepted_at is not None or case.status == Status.REFUSED
-    return case.status == Status.COMPLETED
 
 
 # --- single-use links (SMS, the window's rating tablet) ---

@@ -52,7 +52,7 @@ def _submit(request: HttpRequest, case: Case, stage: str, channel: str, user: An
 def rate_case(request: HttpRequest, number: str, stage: str) -> HttpResponse:
     """The signed-in applicant rates one stage of their case."""
     case = Case.objects.select_related("item", "department").filter(number=number).first()
-    if case is None or not services.is_applicant(case, request.user) or stage not in Stage.values:
+    if case is None or not selectors.is_applicant(case, request.user) or stage not in Stage.values:
         raise Http404
     error = None
     if request.method == "POST":

@@ -1,41 +1,23 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from govhall.core.admin_access import RoleAdminMixin
+from govhall.core.admin_access import ReadOnlyRoleAdmin
 
 from .models import Order, Rule, ScanRun, Warning
 
 
-@admin.register(Rule)
-class RuleAdmin(RoleAdminMixin, admin.ModelAdmin):
-    admin_roles = ("system_admin", "supervisor")
-    list_display = ["code", "enabled", "level", "threshold", "window_days"]
-    list_editable = ["enabled", "level", "threshold", "window_days"]
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class RecordAdmin(RoleAdminMixin, admin.ModelAdmin):
+class RecordAdmin(ReadOnlyRoleAdmin, admin.ModelAdmin):
     """Warnings, orders and scans are records: read them here, act on them in the supervision pages."""
 
     admin_roles = ("system_admin", "supervisor")
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(Rule)
+class RuleAdmin(RecordAdmin):
+    """Supervisors change rules on the 监察规则 page (/supervision/rules/), where the thresholds are checked."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    list_display = ["code", "enabled", "level", "threshold", "window_days"]
 
 
 @admin.register(Warning)
