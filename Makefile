@@ -56,8 +56,10 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy src
 
+PYTEST_ARGS ?=
+
 pytest: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -74,8 +74,8 @@ def _populate() -> int:
 
     from govhall.catalogue.models import ItemSearchDocument, ItemStatus, ServiceItem
     from govhall.catalogue.services import search_terms
-    from govhall.core.demo import seed_demo
     from govhall.core.text import index_text
+    from govhall.demo.seeding import seed_demo
     from govhall.identity.models import Region
 
     seed_demo()

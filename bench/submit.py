@@ -81,7 +81,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from govhall.core.demo import seed_demo
+    from govhall.demo.seeding import seed_demo
 
     seed_demo()
 

@@ -71,7 +71,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from govhall.core.demo import seed_demo
+    from govhall.demo.seeding import seed_demo
 
     seed_demo()
 
@@ -129,7 +129,7 @@ def measure(label: str, fn: Callable[[], Any], *, trace: bool = True) -> dict[st
 
 def op_generate(count: int) -> Callable[[], dict]:
     def run() -> dict:
-        from govhall.core.generate import generate_cases
+        from govhall.demo.generate import generate_cases
 
         summary = generate_cases(count, seed=SEED + count)
         return {

@@ -18,6 +18,8 @@ from tests.factories import (
     make_staff,
 )
 
+pytest_plugins = ["tests.fixtures.clock"]
+
 PASSWORD = "Secret2026x"
 
 

@@ -4,6 +4,7 @@ return, refusal, denial, idempotency and permissions."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from govhall.cases.models import Case, CaseEvent, CaseTask, Channel
@@ -11,6 +12,7 @@ from govhall.cases.services import case_act, case_submit, task_claim, task_compl
 from govhall.cases.transitions import Action, Status
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tests.cases.conftest import PDF, PNG, ofd_bytes, submit
+from tests.fixtures.clock import CST
 
 pytestmark = pytest.mark.django_db
 
@@ -130,16 +132,19 @@ def test_correction_and_resubmission_before_acceptance(media, items, staff, appl
 
 
 def test_correction_after_acceptance_stops_the_clock(media, items, staff, applicant):
-    case = submit(items["promised"], applicant)
-    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
-    due = case.promised_due
-    case = case_act(
-        number=case.number, user=staff["approver"], action=Action.REQUEST_CORRECTION, items=["补充说明"]
-    )
-    case.suspensions.update(started_on=timezone.localdate() - dt.timedelta(days=7))
-    case = case_act(number=case.number, user=applicant, action=Action.RESUBMIT)
+    # 2026 National Day: 10-01..10-07 off, Saturday 10-10 worked (国办发明电〔2025〕7号)
+    with time_machine.travel(dt.datetime(2026, 9, 29, 10, tzinfo=CST), tick=False):
+        case = submit(items["promised"], applicant)
+        case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+        assert case.promised_due == dt.date(2026, 10, 12)  # 09-30, 10-08, 10-09, 10-10, 10-12
+        case = case_act(
+            number=case.number, user=staff["approver"], action=Action.REQUEST_CORRECTION, items=["补充说明"]
+        )
+    with time_machine.travel(dt.datetime(2026, 10, 12, 15, tzinfo=CST), tick=False):
+        case = case_act(number=case.number, user=applicant, action=Action.RESUBMIT)
     assert case.status == Status.ACCEPTED
-    assert case.suspended_workdays >= 4 and case.promised_due > due
+    assert case.suspended_workdays == 5  # the same five working days
+    assert case.promised_due == dt.date(2026, 10, 19)  # 10-13, 14, 15, 16, 19
     assert case.corrections == 1
 
 

@@ -99,7 +99,7 @@ def test_garbage_files_are_refused():
 
 
 def test_whole_demo_catalogue_round_trips_through_excel_and_json():
-    from govhall.core.demo import seed_demo
+    from govhall.demo.seeding import seed_demo
 
     seed_demo()
     before = catalogue_as_dict()

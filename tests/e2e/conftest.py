@@ -83,7 +83,7 @@ def portal(live_server: Any, transactional_db: None) -> Iterator[str]:
     live_server runs on a transactional database that is emptied after every test, so the demo data
     is loaded again for each test, inside it.
     """
-    from govhall.core.demo import seed_demo
+    from govhall.demo.seeding import seed_demo
 
     seed_demo()
     yield live_server.url

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from govhall.core.demo import DEMO_PASSWORD
+from govhall.demo.seeding import DEMO_PASSWORD
 from tests.e2e.conftest import shot
 from tests.factories import valid_id_number, valid_phone, valid_uscc
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
-from govhall.core.demo import DEMO_PASSWORD
+from govhall.demo.seeding import DEMO_PASSWORD
 from tests.e2e.conftest import DESKTOP, shot
 
 JOINT_ITEM = "公共场所卫生许可"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, expect
 
-from govhall.core.demo import DEMO_PASSWORD
+from govhall.demo.seeding import DEMO_PASSWORD
 from tests.e2e.conftest import shot
 
 GUIDE_TABS = [

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from govhall.cases.models import Case
 from govhall.catalogue.models import ServiceItem
-from govhall.core.demo import DEMO_PASSWORD
+from govhall.demo.seeding import DEMO_PASSWORD
 from govhall.evaluation.models import Rating
 from govhall.identity.models import User
 from govhall.supervision.models import Warning

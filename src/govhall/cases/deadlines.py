@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from govhall.core.workdays import WorkCalendar
+from govhall.core.workdays import WorkingDays
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Deadlines:
 
 
 def case_deadlines(
-    calendar: WorkCalendar,
+    calendar: WorkingDays,
     *,
     accepted_on: dt.date,
     promised_days: int,
@@ -29,7 +29,7 @@ def case_deadlines(
     )
 
 
-def suspension_workdays(calendar: WorkCalendar, *, suspended_on: dt.date, resumed_on: dt.date) -> int:
+def suspension_workdays(calendar: WorkingDays, *, suspended_on: dt.date, resumed_on: dt.date) -> int:
     """Working days a suspension stopped the clock for: those after the day it started, up to its end."""
     return calendar.workdays_between(suspended_on, resumed_on)
 

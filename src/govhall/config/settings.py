@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "govhall.supervision",
     "govhall.stats",
     "govhall.web",
+    "govhall.ops",
+    "govhall.demo",
 ]
 
 MIDDLEWARE = [

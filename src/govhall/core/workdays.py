@@ -10,8 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 MAX_DAYS = 3660  # about fourteen years of working days: far beyond any legal time limit
+
+
+class WorkingDays(Protocol):
+    """What deadline arithmetic needs of a calendar: WorkCalendar, or a faster one with the same answers."""
+
+    def is_workday(self, day: dt.date) -> bool: ...
+    def add_workdays(self, start: dt.date, days: int) -> dt.date: ...
+    def workdays_between(self, start: dt.date, end: dt.date) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,7 @@ def staff_create(
 
 @transaction.atomic
 def organisation_load(data: dict[str, Any]) -> dict[str, int]:
-    """Create or update regions, departments, halls and windows from a dict (demo_data/organisation.json)."""
+    """Create or update regions, departments, halls and windows from a dict (demo/data/organisation.json)."""
     for region in data.get("regions", []):
         Region.objects.update_or_create(
             code=region["code"],

@@ -33,7 +33,7 @@ class _Table:
             else:
                 value = f.get_default()  # the declared default, "" for text, None otherwise
                 if value is None and not f.null:
-                    raise RuntimeError(f"govhall.core.generate does not fill {model._meta.db_table}.{column}")
+                    raise RuntimeError(f"govhall.demo.generate does not fill {model._meta.db_table}.{column}")
                 if isinstance(f, models.JSONField):
                     value = json.dumps(value, ensure_ascii=False)
             tail.append((column, value))

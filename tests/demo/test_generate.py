@@ -15,10 +15,10 @@ from govhall.cases.models import Case, CaseNumberCounter, CaseTask, Suspension
 from govhall.cases.numbering import next_case_number
 from govhall.catalogue.models import CaseKind
 from govhall.core import crypto
-from govhall.core.demo import seed_demo
-from govhall.core.generate import FastCalendar, generate_cases, synthetic_id_number, synthetic_uscc
 from govhall.core.ids import validate_id_number, validate_uscc
 from govhall.core.selectors import work_calendar
+from govhall.demo.generate import FastCalendar, generate_cases, synthetic_id_number, synthetic_uscc
+from govhall.demo.seeding import seed_demo
 from govhall.evaluation.models import Rating, Rectification
 from govhall.identity.models import User
 
@@ -45,11 +45,14 @@ def test_fast_calendar_matches_work_calendar(db):
     fast = FastCalendar(calendar, today.replace(year=today.year - 2), today.replace(year=today.year + 1))
     start = fast.first
     with pytest.raises(ValueError):
-        fast.add(start - timezone.timedelta(days=1), 1)
+        fast.add_workdays(start - timezone.timedelta(days=1), 1)
     for offset in range(0, 700, 3):
         day = start + timezone.timedelta(days=offset)
         for days in (0, 1, 5, 20, 60):
-            assert fast.add(day, days) == calendar.add_workdays(day, days)
+            assert fast.add_workdays(day, days) == calendar.add_workdays(day, days)
+            assert fast.workdays_between(
+                day, day + timezone.timedelta(days=days)
+            ) == calendar.workdays_between(day, day + timezone.timedelta(days=days))
         assert fast.is_workday(day) == calendar.is_workday(day)
 
 

@@ -8,7 +8,7 @@ from govhall.core.workdays import WorkCalendar
 
 
 class FastCalendar:
-    """WorkCalendar.add_workdays by table look-up over a fixed span of dates (same results, O(1))."""
+    """A WorkCalendar by table look-up over a fixed span of dates: the same interface and results, O(1)."""
 
     def __init__(self, calendar: WorkCalendar, first: dt.date, last: dt.date) -> None:
         self.first, self.last = first, last
@@ -26,7 +26,7 @@ class FastCalendar:
         i = (day - self.first).days
         return self._count[i] != (self._count[i - 1] if i else 0)
 
-    def add(self, start: dt.date, days: int) -> dt.date:
+    def add_workdays(self, start: dt.date, days: int) -> dt.date:
         if days <= 0:
             return start
         i = (start - self.first).days
@@ -34,7 +34,7 @@ class FastCalendar:
             raise ValueError(f"{start} is before the calendar's first day {self.first}")
         return self._workdays[self._count[i] + days - 1]
 
-    def between(self, start: dt.date, end: dt.date) -> int:
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]."""
         if end <= start:
             return 0

@@ -3,7 +3,6 @@ and the periodic jobs: the supervision scan and the rating sweep every SUPERVISI
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any
 
@@ -13,8 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from govhall.core.services import worker_heartbeat, worker_stopped
-
-logger = logging.getLogger(__name__)
+from govhall.ops.jobs import run_periodic_round
 
 
 class Command(BaseCommand):
@@ -50,18 +48,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def _periodic(stop: threading.Event) -> None:
-        """Supervision scan and rating sweep; a failure is logged and the next round tries again. Several
-        workers may run this: the scan's lease lets one through at a time, the sweep is idempotent."""
-        from govhall.evaluation.services import ratings_sweep
-        from govhall.supervision.scan import supervision_scan
-
+        """The periodic jobs (govhall.ops.jobs); a failure is logged and the next round tries again."""
         try:
             while True:
-                try:
-                    ratings_sweep()
-                    supervision_scan(trigger="worker")
-                except Exception:  # keep the worker alive; the error is in the log
-                    logger.exception("periodic supervision round failed")
+                run_periodic_round()
                 if stop.wait(settings.SUPERVISION_SCAN_SECONDS):
                     break
         finally:

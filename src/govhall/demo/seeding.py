@@ -48,7 +48,7 @@ POPULAR = [
 
 
 def _load_json(name: str) -> dict[str, Any]:
-    return json.loads(resources.files("govhall.demo_data").joinpath(name).read_text(encoding="utf-8"))
+    return json.loads(resources.files("govhall.demo.data").joinpath(name).read_text(encoding="utf-8"))
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def seed_demo() -> dict[str, int]:
     summary = organisation_load(_load_json("organisation.json"))
     items = 0
     for name in CATALOGUE_FILES:
-        if resources.files("govhall.demo_data").joinpath(name).is_file():
+        if resources.files("govhall.demo.data").joinpath(name).is_file():
             report = catalogue_import(_load_json(name))
             items += report.created + report.unchanged + report.updated
     summary["items"] = items

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from govhall.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from govhall.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

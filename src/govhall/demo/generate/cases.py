@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from govhall.cases.deadlines import case_deadlines, suspension_workdays
 from govhall.cases.models import Case, CaseEvent, CaseTask, Suspension
 from govhall.cases.transitions import STATUS_LABELS, Status
 from govhall.catalogue.models import CaseKind, ItemStatus, Material, Requirement, ServiceItem
@@ -328,7 +329,7 @@ class _Generator:
             if self.calendar.is_workday(day) and 8.5 <= t.hour + t.minute / 60 < 16.5:
                 return t + dt.timedelta(minutes=self.rng.randint(10, 30))
             workdays = 1
-        return self.office_time(self.calendar.add(day, workdays))
+        return self.office_time(self.calendar.add_workdays(day, workdays))
 
     def make_day(self, day: dt.date, count: int) -> None:
         rng, cal = self.rng, self.calendar
@@ -470,9 +471,11 @@ class _Generator:
                         rng.randint(1, 5),
                     )
                 if kind:
-                    start_day = cal.add(acc_day, rng.randint(0, max(min(h, limit) - 1, 0)))
+                    start_day = cal.add_workdays(acc_day, rng.randint(0, max(min(h, limit) - 1, 0)))
                     t_start = self.after(t_acc, 0) if start_day == acc_day else self.office_time(start_day)
-                    t_end = self.office_time(cal.add(start_day, workdays))
+                    t_end = self.office_time(cal.add_workdays(start_day, workdays))
+                    # counted as the service counts a suspension that ends: from the day it really started
+                    workdays = suspension_workdays(cal, suspended_on=t_start.date(), resumed_on=t_end.date())
                     suspension = (kind, reason, t_start, t_end, workdays)
                     if kind == Suspension.Kind.CORRECTION:
                         correction_times.append(t_start)
@@ -491,7 +494,7 @@ class _Generator:
                     t_done = t_iss + dt.timedelta(minutes=rng.randint(0, 5))
                     delivery = WINDOW_PICKUP
                 else:
-                    decide_day = cal.add(acc_day, h + pause)
+                    decide_day = cal.add_workdays(acc_day, h + pause)
                     t_dec = self.office_time(decide_day)
                     floor = suspension[3] if suspension else t_acc
                     if t_dec <= floor:
@@ -522,8 +525,9 @@ class _Generator:
                 suspension_row = (case_id, kind, reason, t_start.date(), t_end.date() if ended else None,
                                   workdays if ended else 0)  # fmt: skip
                 self.suspensions.add(*suspension_row)
-            promised_due = cal.add(acc_day, item.promised + suspended_workdays)
-            legal_due = cal.add(acc_day, item.legal + suspended_workdays)
+            dues = case_deadlines(cal, accepted_on=acc_day, promised_days=item.promised, legal_days=item.legal,
+                                  suspended_workdays=suspended_workdays)  # fmt: skip
+            promised_due, legal_due = dues.promised_due, dues.legal_due
             for moment, state in steps:
                 if moment > now:
                     break
@@ -534,7 +538,7 @@ class _Generator:
                     completed_at = moment
             if item.gaps and not instant and rng.random() < GAP_SHARE:
                 material, name = rng.choice(item.gaps)
-                due = cal.add(acc_day, rng.choice([5, 5, 10]))
+                due = cal.add_workdays(acc_day, rng.choice([5, 5, 10]))
                 r = rng.random()
                 supplied = (None if r < 0.05 else
                             dt.datetime.combine(due + dt.timedelta(days=rng.randint(1, 10)), dt.time(10)) if r < 0.2
@@ -567,7 +571,7 @@ class _Generator:
         rng, cal = self.rng, self.calendar
         acc_day = t_acc.date()
         review_days = max((max(h, 1) * 3) // 5, 1)
-        review_end = cal.add(acc_day, review_days)
+        review_end = cal.add_workdays(acc_day, review_days)
         if self.today <= review_end:
             created, step, name, budget = t_acc, "review", "审查", 3
             departments = [item.department_id]
@@ -583,7 +587,7 @@ class _Generator:
             role = StaffRole.DEPARTMENT_HEAD
             if item.kind == CaseKind.ESCALATED and item.escalation:
                 name, budget, departments = "上级决定", 5, [item.escalation]
-        due = cal.add(created.date(), budget)
+        due = cal.add_workdays(created.date(), budget)
         if promised_due is not None and due > promised_due:
             due = promised_due
         staff = self.approvers if role == StaffRole.APPROVER else self.heads
@@ -635,10 +639,10 @@ class _Generator:
         if level > 2:
             return
         local = at
-        due = cal.add(local.date(), self.rectify_days)
+        due = cal.add_workdays(local.date(), self.rectify_days)
         r = rng.random()
         closed = (None if r < 0.05 else
-                  self.office_time(cal.add(due, rng.randint(1, 8))) if r < 0.15
+                  self.office_time(cal.add_workdays(due, rng.randint(1, 8))) if r < 0.15
                   else local + (dt.datetime.combine(due, dt.time(16)) - local) * rng.uniform(0.2, 1.0))  # fmt: skip
         if closed is not None and closed > self.now:
             closed = None

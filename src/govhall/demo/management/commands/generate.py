@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from govhall.catalogue.models import ItemStatus, ServiceItem
-from govhall.core.generate import generate_cases
+from govhall.demo.generate import generate_cases
 
 
 class Command(BaseCommand):
