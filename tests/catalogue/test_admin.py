@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from govhall.catalogue.models import ItemStatus, ServiceItem
+from govhall.catalogue.processes import template
 from tests.factories import DepartmentFactory, ServiceItemFactory, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -127,10 +128,9 @@ def _form_data(item):
 def test_custom_bpmn_upload_is_checked(item):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from govhall.cases import workflow
     from govhall.catalogue.admin import ServiceItemForm
 
-    good = workflow.template("promised").encode()
+    good = template("promised").encode()
     form = ServiceItemForm(
         _form_data(item), {"process_file": SimpleUploadedFile("p.bpmn", good)}, instance=item
     )

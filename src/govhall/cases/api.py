@@ -11,6 +11,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from govhall.catalogue.forms import SENSITIVE_TYPES, item_fields
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.masking import mask_id_number, mask_phone
 from govhall.identity.auth import api_auth
@@ -18,7 +19,6 @@ from govhall.identity.models import User
 
 from . import selectors, services
 from .documents import document_links
-from .forms import SENSITIVE_TYPES, item_fields
 from .models import Case, Channel
 from .permissions import sees_full_personal_data
 from .transitions import STATUS_LABELS, Action, allowed_actions

@@ -16,7 +16,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from govhall.catalogue.forms import clean_form, item_fields
 from govhall.catalogue.models import CaseKind, Material, MaterialSource, Requirement, ServiceItem
+from govhall.catalogue.processes import ProcessInvalid, template
 from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.selectors import work_calendar_for
@@ -25,7 +27,6 @@ from govhall.notices.services import notify_milestone
 
 from . import workflow
 from .deadlines import case_deadlines, suspension_workdays
-from .forms import clean_form, item_fields
 from .models import Case, CaseEvent, CaseMaterial, CaseTask, Channel, Suspension, Upload
 from .numbering import next_case_number
 from .permissions import case_actors
@@ -408,7 +409,7 @@ def _after_accept(case: Case, user: User | None, channel: str, details: dict[str
         _decide(case, "approve", channel, note="依申请人承诺作出准予决定（告知承诺制）")
         return
     item = case.item
-    xml = item.process or workflow.template(item.case_kind)
+    xml = item.process or template(item.case_kind)
     data = {
         "item_department": case.department.code,
         "reviewing_departments": [case.department.code, *item.joint_departments],
@@ -725,7 +726,7 @@ def task_complete(
         if decision == "return":
             try:
                 case.workflow_state = workflow.return_to_previous(case.workflow_state, task.task_id)
-            except workflow.ProcessInvalid as exc:
+            except ProcessInvalid as exc:
                 raise Conflict(str(exc), field="decision", code="cannot_return") from exc
         else:
             case.workflow_state = workflow.complete(case.workflow_state, task.task_id, {"decision": decision})

@@ -16,15 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from govhall.catalogue.forms import SENSITIVE_TYPES, item_fields, prefill
 from govhall.catalogue.selectors import item_get_published
 from govhall.core.errors import DomainError, NotFound, ValidationFailed
-from govhall.evaluation.selectors import rating_panel
 from govhall.identity.models import AccountKind, StaffRole
 
 from . import selectors, services
 from .deadlines import due_level
 from .documents import document_links
-from .forms import SENSITIVE_TYPES, item_fields, prefill
 from .models import Case, Channel
 from .permissions import case_actors, sees_full_personal_data
 from .transitions import Action, Actor, Status, allowed_actions
@@ -249,7 +248,6 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "legal_level": due_level(timezone.localdate(), case.legal_due),
         "documents": document_links(case),
         "is_staff_view": staff,
-        "rating": rating_panel(case, user),
         "crumbs": [
             ("工作台", reverse("web:tasks")) if staff else ("我的办件", reverse("web:my_cases")),
             (case.number, None),

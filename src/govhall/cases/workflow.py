@@ -1,32 +1,23 @@
-"""Approval processes: BPMN 2.0 run by SpiffWorkflow, behind a small interface the services use.
+"""Approval processes executed: BPMN 2.0 run by SpiffWorkflow, behind a small interface the services use.
 
-No database here: a process's state is a JSON string the caller stores on the case. User tasks carry
-``spiffworkflow:property`` routing: ``department`` (a department code, ``@item`` for the implementing
-department, ``@each`` for the department of a parallel multi-instance branch, ``@escalation`` for the
-item's higher-level department), ``role`` (approver, department_head) and ``budget_days`` (working days).
+No database here: a process's state is a JSON string the caller stores on the case. The definitions (the
+templates, parsing, the routing properties of user tasks) are the catalogue's: govhall.catalogue.processes.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-ROLES = {"approver", "department_head"}
+from govhall.catalogue.processes import ProcessInvalid, process_spec
+
 MI_DEPARTMENT_VARIABLE = "reviewing_department"
 _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-
-
-class ProcessInvalid(ValueError):
-    """A BPMN file that cannot be used, with a Chinese message saying why."""
 
 
 @dataclass(frozen=True)
@@ -39,47 +30,9 @@ class ReadyTask:
     budget_days: int
 
 
-def template(case_kind: str) -> str:
-    return (
-        resources.files("govhall.cases.processes").joinpath(f"{case_kind}.bpmn").read_text(encoding="utf-8")
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _spec(xml: str) -> Any:
-    parser = SpiffBpmnParser()
-    try:
-        parser.add_bpmn_xml(etree.fromstring(xml.encode()), filename="process.bpmn")
-        process_ids = parser.get_process_ids()
-        if not process_ids:
-            raise ProcessInvalid("BPMN文件中没有可执行的流程（bpmn:process）")
-        return parser.get_spec(process_ids[0])
-    except ProcessInvalid:
-        raise
-    except Exception as exc:  # lxml and SpiffWorkflow raise many kinds for a broken file
-        raise ProcessInvalid(f"BPMN文件无法解析：{exc}") from exc
-
-
-def validate_process(xml: str) -> list[str]:
-    """Parse a process and check that every user task is routed; returns the user tasks' names."""
-    spec = _spec(xml)
-    names = []
-    for task_spec in spec.task_specs.values():
-        if not getattr(task_spec, "manual", False):
-            continue
-        props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
-        label = task_spec.bpmn_name or task_spec.bpmn_id
-        if not props.get("department"):
-            raise ProcessInvalid(f"用户任务“{label}”没有指定办理部门（spiffworkflow:property department）")
-        if props.get("role") not in ROLES:
-            raise ProcessInvalid(f"用户任务“{label}”的角色应为 approver 或 department_head")
-        names.append(label)
-    return names
-
-
 def start(xml: str, data: dict[str, Any]) -> str:
     """A new process instance with the case's routing data; returns its state."""
-    workflow = BpmnWorkflow(_spec(xml))
+    workflow = BpmnWorkflow(process_spec(xml))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(data)
     workflow.data.update(data)

@@ -15,6 +15,7 @@ from govhall.core.errors import DomainError
 
 from . import selectors, services
 from .models import ItemStatus, Material, ServiceItem, Synonym, Theme
+from .processes import ProcessInvalid, validate_process
 
 CATALOGUE_ROLES = ("catalogue_admin", "system_admin")
 
@@ -93,8 +94,6 @@ class ServiceItemForm(forms.ModelForm):
         if data.get("process_file"):
             data["process"] = data["process_file"]
         if data.get("process"):
-            from govhall.cases.workflow import ProcessInvalid, validate_process
-
             try:
                 validate_process(data["process"])
             except ProcessInvalid as exc:

@@ -12,7 +12,9 @@ from govhall.core.models import field_label
 from govhall.core.text import index_text
 from govhall.identity.models import Department
 
+from .forms import FormField
 from .models import CaseKind, ItemSearchDocument, ItemStatus, Material, ServiceItem
+from .processes import ProcessInvalid, validate_process
 
 _COPIED_FIELDS = [
     f.name
@@ -55,16 +57,12 @@ def _check_json_shapes(item: ServiceItem) -> None:
             raise ValidationFailed(f"{label}应为文本列表", field=name)
     if not isinstance(item.form_fields, list):
         raise ValidationFailed("申请表字段应为列表", field="form_fields")
-    from govhall.cases.forms import FormField
-
     for entry in item.form_fields:
         try:
             FormField.from_dict(entry)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValidationFailed(f"申请表字段定义有误：{entry!r:.60}", field="form_fields") from exc
     if item.process:
-        from govhall.cases.workflow import ProcessInvalid, validate_process
-
         try:
             validate_process(item.process)
         except ProcessInvalid as exc:
