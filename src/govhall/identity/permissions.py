@@ -1,0 +1,68 @@
+"""The permission vocabulary every app speaks: who is staff, with which roles. Scope by department and region
+is each app's own rule, built on these.
+
+- ``staff_with(user, *roles)``: an active staff member holding any of ``roles`` (any staff member when no role
+  is named) — for ``if`` tests in services and selectors.
+- ``require_staff_with(user, *roles, message=...)``: the same, raising PermissionDenied (403) with a Chinese
+  message — for services and API endpoints.
+- ``staff_required(*roles)``: a view decorator: login first, then a 403 page naming what is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from govhall.core.errors import PermissionDenied
+
+from .models import AccountKind, StaffRole
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def is_staff_member(user: Any) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False)) and user.is_active and user.kind == AccountKind.STAFF
+    )
+
+
+def staff_with(user: Any, *roles: str) -> bool:
+    """An active staff member holding any of ``roles`` (any staff member when none is named)."""
+    return is_staff_member(user) and (not roles or user.has_role(*roles))
+
+
+def roles_label(*roles: str) -> str:
+    return "或".join(str(StaffRole(r).label) for r in roles) if roles else "工作人员"
+
+
+def require_staff_with(user: Any, *roles: str, message: str = "") -> None:
+    if not staff_with(user, *roles):
+        raise PermissionDenied(message or f"仅{roles_label(*roles)}可以进行此操作")
+
+
+def staff_required(*roles: str) -> Callable[[View], View]:
+    """Views for staff: an anonymous visitor is sent to log in; others without the role get a 403 page."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not staff_with(request.user, *roles):
+                return forbidden(request, f"此页面仅供{roles_label(*roles)}使用")
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)  # type: ignore[return-value]
+
+    return decorate
+
+
+def forbidden(
+    request: HttpRequest, message: str, *, title: str = "", hint: str = "", **context: Any
+) -> HttpResponse:
+    """The one 403 page: what was refused and what to do about it."""
+    page = {"message": message, "title": title, "hint": hint, **context}
+    return render(request, "web/forbidden.html", page, status=403)
