@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from govhall.identity.models import AccountKind, StaffRole, User
+from govhall.identity.models import StaffRole, User
+from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import region_subtree_codes
 
 from .models import Case
@@ -27,7 +28,7 @@ def case_actors(case: Case, user: Any) -> set[Actor]:
     actors: set[Actor] = set()
     if is_applicant_side(case, user):
         actors.add(Actor.APPLICANT)
-    if user.kind != AccountKind.STAFF:
+    if not is_staff_member(user):
         return actors
     handles = user.department_id is not None and (
         user.department_id == case.department_id or user.department_id in _task_departments(case)
@@ -55,7 +56,7 @@ def can_view(case: Case, user: Any) -> bool:
         return False
     if case_actors(case, user):
         return True
-    return user.kind == AccountKind.STAFF and user.has_role(StaffRole.SUPERVISOR) and _in_region(user, case)
+    return staff_with(user, StaffRole.SUPERVISOR) and _in_region(user, case)
 
 
 def sees_full_personal_data(case: Case, user: Any) -> bool:

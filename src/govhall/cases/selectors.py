@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from govhall.catalogue.models import ServiceItem
 from govhall.core.errors import NotFound
-from govhall.identity.models import AccountKind, Department, User
+from govhall.identity.models import Department, User
+from govhall.identity.permissions import is_staff_member
 
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
 from .permissions import can_view
@@ -59,7 +60,7 @@ def cases_of(user: User) -> QuerySet[Case]:
 
 def tasks_for(user: User, *, include_done: bool = False) -> QuerySet[CaseTask]:
     """The open tasks of the user's department for the roles they hold, earliest due first."""
-    if user.kind != AccountKind.STAFF or user.department_id is None:
+    if not is_staff_member(user) or user.department_id is None:
         return CaseTask.objects.none()
     roles = [r for r in ("approver", "department_head") if user.has_role(r)]
     if "department_head" in roles:
@@ -140,7 +141,7 @@ def acceptance_queue(user: User) -> QuerySet[Case]:
     from govhall.identity.models import StaffRole
     from govhall.identity.selectors import region_subtree_codes
 
-    if user.kind != AccountKind.STAFF:
+    if not is_staff_member(user):
         return Case.objects.none()
     queryset = Case.objects.filter(status="submitted").select_related("item").order_by("submitted_at", "id")
     if user.has_role(StaffRole.WINDOW_CLERK):

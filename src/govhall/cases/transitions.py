@@ -1,4 +1,4 @@
-"""The case state machine, as a table you can read. ``cases.services.case_transition`` enforces it.
+"""The case state machine, as a table you can read. ``cases.services.case_act`` enforces it, under a row lock.
 
 Each row: (status, action) -> (new status, who may take the action). RESUME_PREVIOUS means the case goes
 back to where it stopped (a resubmitted correction continues as submitted or as accepted).

@@ -13,6 +13,7 @@ from django.utils import timezone
 from govhall.cases.models import Case
 from govhall.cases.transitions import Status
 from govhall.identity.models import AccountKind, StaffRole
+from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import region_subtree_codes
 
 from .models import BAD_LEVELS, GOOD_LEVELS, Level, Rating, Rectification, Stage
@@ -84,7 +85,7 @@ def rectifications_for(user: Any, *, state: str | None = None) -> QuerySet[Recti
     )
     if state:
         rows = rows.filter(state=state)
-    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.STAFF:
+    if not is_staff_member(user):
         return rows.none()
     if user.has_role(StaffRole.SUPERVISOR):
         region = user.region_id or (user.department.region_id if user.department else None)
@@ -142,11 +143,7 @@ def rating_panel(case: Any, user: Any) -> dict[str, Any]:
     ratings = list(Rating.objects.filter(case=case).select_related("rectification").order_by("created_at"))
     rated = {r.stage for r in ratings}
     open_stages = [s for s in Stage if s.value not in rated and stage_open(case, s.value)]
-    clerk = (
-        getattr(user, "is_authenticated", False)
-        and user.kind == AccountKind.STAFF
-        and user.has_role(StaffRole.WINDOW_CLERK)
-    )
+    clerk = staff_with(user, StaffRole.WINDOW_CLERK)
     applicant = is_applicant(case, user)
     return {
         "ratings": ratings,

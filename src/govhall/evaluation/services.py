@@ -16,7 +16,8 @@ from django.utils import timezone
 from govhall.cases.models import Case
 from govhall.core.errors import Conflict, NotFound, ValidationFailed
 from govhall.core.selectors import work_calendar_for
-from govhall.identity.models import AccountKind, StaffRole, User
+from govhall.identity.models import StaffRole, User
+from govhall.identity.permissions import staff_with
 from govhall.notices.outbox import notify_many, notify_users
 
 from .models import (
@@ -136,10 +137,8 @@ def _open_rectification(rating: Rating, case: Case) -> Rectification:
 
 def _may_rectify(rectification: Rectification, user: Any) -> bool:
     return (
-        getattr(user, "is_authenticated", False)
-        and user.kind == AccountKind.STAFF
+        staff_with(user, StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER)
         and user.department_id == rectification.department_id
-        and user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER)
     )
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from django.utils import timezone
 
 from govhall.core.errors import PermissionDenied, ValidationFailed
-from govhall.identity.models import AccountKind, Department, Region, StaffRole
+from govhall.identity.models import Department, Region, StaffRole
+from govhall.identity.permissions import is_staff_member
 
 DEFAULT_DAYS = 30  # the last 30 days, today included
 MAX_DAYS = 3 * 365 + 1  # three years
@@ -48,7 +49,7 @@ class StatsFilter:
 
 def may_view(user: Any) -> bool:
     """Supervisors, department heads (with a department) and system administrators."""
-    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.STAFF:
+    if not is_staff_member(user):
         return False
     if user.is_superuser or user.has_role(StaffRole.SUPERVISOR, StaffRole.SYSTEM_ADMIN):
         return True

@@ -29,7 +29,8 @@ from govhall.core.errors import PermissionDenied, ValidationFailed
 from govhall.core.models import WorkdayOrdinal
 from govhall.core.services import workday_ordinals_ensure
 from govhall.evaluation.models import BAD_LEVELS, GOOD_LEVELS, Rating
-from govhall.identity.models import AccountKind, Department, StaffRole, User
+from govhall.identity.models import Department, StaffRole, User
+from govhall.identity.permissions import is_staff_member
 from govhall.identity.selectors import region_subtree_codes
 
 from .models import Order, Warning
@@ -43,7 +44,7 @@ def supervisor_region(user: User) -> str | None:
 
 def scope_departments(user: Any) -> QuerySet[Department]:
     """Supervisors see the departments of their region; department heads their own; others nothing (403)."""
-    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.STAFF:
+    if not is_staff_member(user):
         raise PermissionDenied("只有电子监察人员和部门负责人可以查看监察信息")
     if user.has_role(StaffRole.SUPERVISOR, StaffRole.SYSTEM_ADMIN):
         region = supervisor_region(user)

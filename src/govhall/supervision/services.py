@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from govhall.cases.models import Case
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from govhall.identity.models import AccountKind, Department, StaffRole, User
+from govhall.identity.models import Department, StaffRole, User
+from govhall.identity.permissions import staff_with
 from govhall.notices.outbox import notify_users
 
 from .models import Order, Rule, RuleCode, Warning, WarningLevel
@@ -32,7 +33,7 @@ def order_issue(
     department_code: str | None = None,
 ) -> Order:  # fmt: skip
     """A supervisor orders a department to act on a warning (or a case) and answer by a date."""
-    if not (user.kind == AccountKind.STAFF and user.has_role(StaffRole.SUPERVISOR)):
+    if not staff_with(user, StaffRole.SUPERVISOR):
         raise PermissionDenied("只有电子监察人员可以发出督办单")
     requirement = str(requirement or "").strip()
     if not requirement:
@@ -85,9 +86,7 @@ def order_answer(*, user: User, order_id: int, answer: Any) -> Order:
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or not (
-            user.kind == AccountKind.STAFF
-            and user.department_id == order.department_id
-            and user.has_role(StaffRole.DEPARTMENT_HEAD)
+            staff_with(user, StaffRole.DEPARTMENT_HEAD) and user.department_id == order.department_id
         ):
             raise NotFound("未找到该督办单", field="id")
         if order.state == Order.State.ANSWERED:
@@ -122,7 +121,7 @@ def rule_update(
     *, user: User, code: str, enabled: bool, level: Any, threshold: Any, window_days: Any
 ) -> Rule:
     """A supervisor changes a rule's settings; the next scan uses them."""
-    if not (user.kind == AccountKind.STAFF and user.has_role(StaffRole.SUPERVISOR)):
+    if not staff_with(user, StaffRole.SUPERVISOR):
         raise PermissionDenied("只有电子监察人员可以修改监察规则")
     rule = rules_current().get(code)
     if rule is None:

@@ -1,0 +1,176 @@
+"""Submitting an application (网上申报, 窗口收件, API): the applicant and enterprise, the form and materials, the
+case number, and the Idempotency-Key that makes a retry return the same case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from govhall.catalogue.forms import clean_form, item_fields
+from govhall.catalogue.models import Material, ServiceItem
+from govhall.catalogue.selectors import item_for_application
+from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
+from govhall.identity.models import AccountKind, Enterprise, StaffRole, User, Window
+from govhall.identity.permissions import is_staff_member, staff_with
+from govhall.identity.selectors import user_find_by_login
+
+from ..models import Case, CaseMaterial, Channel, Upload
+from ..numbering import next_case_number
+from ..transitions import Action, Status
+from .timeline import event_write
+from .uploads import check_materials, missing_materials
+
+
+def resolve_applicant(user: User, on_behalf_of: str | None) -> User:
+    if not on_behalf_of:
+        return user
+    if not staff_with(user, StaffRole.WINDOW_CLERK):
+        raise PermissionDenied("只有综合窗口（帮办代办）人员可以代他人申请", field="on_behalf_of")
+    applicant = user_find_by_login(on_behalf_of)
+    if applicant is None or applicant.kind != AccountKind.CITIZEN:
+        raise ValidationFailed("申请人尚未注册，请先为其注册个人账户", field="on_behalf_of")
+    return applicant
+
+
+def resolve_enterprise(
+    applicant: User, actor: User, uscc: str | None, item: ServiceItem
+) -> Enterprise | None:
+    if not uscc:
+        if item.for_enterprise and not item.for_person:
+            raise ValidationFailed("本事项面向法人，请选择申请单位", field="enterprise")
+        return None
+    enterprise = Enterprise.objects.filter(uscc=uscc.strip().upper()).first()
+    if enterprise is None:
+        raise ValidationFailed("申请单位不存在", field="enterprise")
+    members = enterprise.memberships.filter(user__in=[applicant, actor])
+    if not is_staff_member(actor) and not members.exists():
+        raise PermissionDenied("您不是该单位的授权经办人", field="enterprise")
+    return enterprise
+
+
+def request_digest(payload: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def case_submit(
+    *,
+    user: User,
+    item_code: str,
+    form: dict[str, Any],
+    materials: list[tuple[int, str]],
+    channel: str = Channel.WEB,
+    on_behalf_of: str | None = None,
+    enterprise_uscc: str | None = None,
+    window: Window | None = None,
+    idempotency_key: str | None = None,
+    digest: str = "",
+) -> tuple[Case, bool]:
+    """Submit an application; returns the case and whether it was created (False: an idempotent retry).
+
+    The case number is drawn before the submission's transaction, in a statement of its own: every
+    submission of a region and day takes the same counter row, and its lock is then held for that one
+    statement, not for the whole submission. A submission failing after that leaves a gap in the day's
+    numbers (an idempotent retry is recognised before, and takes none)."""
+    if idempotency_key:
+        existing = _submitted_with_key(user, idempotency_key)
+        if existing is not None:
+            return _idempotent(existing, digest)
+    item = item_for_application(item_code)
+    applicant = resolve_applicant(user, on_behalf_of)
+    enterprise = resolve_enterprise(applicant, user, enterprise_uscc, item)
+    fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
+    cleaned = clean_form(fields, form)
+    chosen = check_materials(item, {user.pk, applicant.pk}, materials)
+    missing = missing_materials(item, [m for m, _ in chosen])
+    if missing:
+        names = "、".join(m.name for m in missing)
+        raise ValidationFailed(f"缺少必要材料：{names}", field="materials")
+    now = timezone.now()
+    region = window.hall.region_id if window else item.region_id
+    number = next_case_number(region, timezone.localdate(now))
+    try:
+        with transaction.atomic():
+            case = _create_submitted(
+                item, user, applicant, enterprise, cleaned, chosen, channel, window, (now, region, number),
+                (idempotency_key, digest),
+            )  # fmt: skip
+    except IntegrityError:
+        existing = _submitted_with_key(user, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return _idempotent(existing, digest)
+    return case, True
+
+
+def _submitted_with_key(user: User, key: str) -> Case | None:
+    """The case this user submitted with this Idempotency-Key (at most one: a unique index), light: a
+    retry's answer loads the case again by its number."""
+    found = Case.objects.filter(submitted_by=user, idempotency_key=key).only("number", "request_digest")[:1]
+    return found[0] if found else None
+
+
+def _idempotent(existing: Case, digest: str) -> tuple[Case, bool]:
+    if existing.request_digest != digest:
+        raise Conflict(
+            "该 Idempotency-Key 已用于另一份不同的申请", field="Idempotency-Key", code="idempotency_conflict"
+        )
+    return existing, False
+
+
+def _create_submitted(
+    item: ServiceItem,
+    actor: User,
+    applicant: User,
+    enterprise: Enterprise | None,
+    form: dict[str, Any],
+    chosen: list[tuple[Material, Upload]],
+    channel: str,
+    window: Window | None,
+    numbered: tuple[dt.datetime, str, str],
+    idempotency: tuple[str | None, str] = (None, ""),
+) -> Case:
+    now, region, number = numbered
+    case = Case(
+        item=item,
+        department=item.department,
+        region_id=region,
+        applicant=applicant,
+        enterprise=enterprise,
+        applicant_name=enterprise.name if enterprise else applicant.display_name,
+        submitted_by=actor,
+        window=window,
+        channel=channel,
+        status=Status.SUBMITTED,
+        submitted_at=now,
+        number=number,
+        idempotency_key=idempotency[0],
+        request_digest=idempotency[1],
+    )
+    case.form = form
+    case.save()
+    materials = CaseMaterial.objects.bulk_create(
+        [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]
+    )
+    note = "" if actor == applicant else f"由{actor.display_name}代为申请"
+    event = event_write(case, actor, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, channel, note=note)
+    # What a new case has is in hand: the answer to the submission reads it from here, not the database.
+    _remember(case, materials=materials, events=[event], tasks=[], suspensions=[])
+    return case
+
+
+def _remember(case: Case, **related: list[Any]) -> None:
+    """Fill the case's related-object caches the way prefetch_related does, from objects already in hand."""
+    cache: dict[str, Any] = {}
+    for name, objects in related.items():
+        queryset = getattr(case, name).all()
+        queryset._result_cache = list(objects)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    case._prefetched_objects_cache = cache  # type: ignore[attr-defined]

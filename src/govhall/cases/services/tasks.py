@@ -1,0 +1,166 @@
+"""The process's user tasks as CaseTask rows: mirrored from the engine, claimed and completed by approvers."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from govhall.catalogue.processes import ProcessInvalid
+from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from govhall.core.selectors import work_calendar_for
+from govhall.identity.models import Department, StaffRole, User
+from govhall.identity.permissions import is_staff_member
+
+from .. import workflow
+from ..models import Case, CaseTask, Channel
+from ..transitions import Status
+from .timeline import case_lock, decide_by_engine, event_write
+
+
+def tasks_sync(case: Case) -> None:
+    """Mirror the process's ready user tasks into CaseTask rows (create new ones, cancel vanished ones)."""
+    ready = workflow.ready_tasks(case.workflow_state) if case.workflow_state else []
+    ready_ids = {t.task_id for t in ready}
+    case.tasks.filter(state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED]).exclude(
+        task_id__in=ready_ids
+    ).update(state=CaseTask.State.CANCELLED)
+    live = case.tasks.filter(task_id__in=ready_ids, state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED])
+    known = set(live.values_list("task_id", flat=True))
+    new = [t for t in ready if t.task_id not in known]
+    if not new:
+        return
+    departments = {d.code: d for d in Department.objects.filter(code__in={t.department for t in new})}
+    today = timezone.localdate()
+    calendar = work_calendar_for(today, max(t.budget_days for t in new))
+    rows = []
+    for t in new:
+        department = departments.get(t.department)
+        if department is None:
+            raise ValidationFailed(f"流程环节“{t.name}”的办理部门“{t.department}”不存在", field="process")
+        due = calendar.add_workdays(today, t.budget_days) if t.budget_days else None
+        if due and case.promised_due and due > case.promised_due:
+            due = case.promised_due
+        rows.append(
+            CaseTask(
+                case=case,
+                task_id=t.task_id,
+                step=t.step,
+                name=t.name,
+                department=department,
+                role=t.role,
+                due_on=due,
+            )
+        )
+    CaseTask.objects.bulk_create(rows)
+
+
+def tasks_cancel(case: Case) -> None:
+    case.tasks.filter(state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED]).update(
+        state=CaseTask.State.CANCELLED
+    )
+
+
+def _check_task_user(task: CaseTask, user: User) -> None:
+    if not is_staff_member(user) or user.department_id != task.department_id:
+        raise NotFound("未找到该审批任务", field="task")
+    if task.role == StaffRole.DEPARTMENT_HEAD and not user.has_role(StaffRole.DEPARTMENT_HEAD):
+        raise PermissionDenied("该环节须由部门负责人办理", field="task")
+    if not user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD):
+        raise PermissionDenied("只有审批人员可以办理审批任务", field="task")
+
+
+def task_claim(*, task_id: int, user: User) -> CaseTask:
+    with transaction.atomic():
+        task = CaseTask.objects.select_for_update().select_related("case").filter(pk=task_id).first()
+        if task is None:
+            raise NotFound("未找到该审批任务", field="task")
+        _check_task_user(task, user)
+        if task.state == CaseTask.State.CLAIMED and task.claimed_by_id == user.pk:
+            return task
+        if task.state != CaseTask.State.OPEN:
+            raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_taken")
+        task.state, task.claimed_by = CaseTask.State.CLAIMED, user
+        task.save(update_fields=["state", "claimed_by"])
+        event_write(
+            task.case,
+            user,
+            "claim",
+            task.case.status,
+            task.case.status,
+            Channel.WEB,
+            note=f"签收“{task.name}”",
+        )
+    return task
+
+
+def task_complete(
+    *,
+    task_id: int,
+    user: User,
+    decision: str,
+    opinion: str,
+    legal_basis: str = "",
+    channel: str = Channel.WEB,
+) -> Case:
+    """Complete a process task: approve (the process moves on), return (to the previous step) or deny."""
+    if decision not in ("approve", "deny", "return"):
+        raise ValidationFailed(
+            "办理意见类型应为 approve（同意）、deny（不予许可）或 return（退回）", field="decision"
+        )
+    opinion = (opinion or "").strip()
+    if decision != "approve" and not opinion:
+        raise ValidationFailed("退回或不予许可时须填写理由", field="opinion")
+    if decision == "deny" and not legal_basis.strip():
+        raise ValidationFailed("不予许可须写明法律依据", field="legal_basis")
+    with transaction.atomic():
+        task = CaseTask.objects.select_for_update().select_related("case").filter(pk=task_id).first()
+        if task is None:
+            raise NotFound("未找到该审批任务", field="task")
+        _check_task_user(task, user)
+        case = case_lock(task.case.number or "")
+        if task.state not in (CaseTask.State.OPEN, CaseTask.State.CLAIMED):
+            raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_done")
+        if task.state == CaseTask.State.CLAIMED and task.claimed_by_id != user.pk:
+            raise Conflict("该任务已由他人签收办理", field="task", code="task_taken")
+        if case.status != Status.ACCEPTED:
+            raise Conflict(
+                f"办件当前状态为“{case.status_label}”，不能办理审批任务",
+                field="status",
+                code="invalid_transition",
+            )
+        task.state, task.completed_at, task.completed_by = CaseTask.State.DONE, timezone.now(), user
+        task.decision, task.opinion = decision, opinion[:2000]
+        task.save()
+        label = {"approve": "同意", "deny": "不予许可", "return": "退回上一环节"}[decision]
+        event_write(
+            case,
+            user,
+            "task",
+            case.status,
+            case.status,
+            channel,
+            note=f"{task.name}：{label}。{opinion}".rstrip("。"),
+            data={"task": task.name, "decision": decision},
+        )
+        if decision == "deny":
+            tasks_cancel(case)
+            decide_by_engine(
+                case,
+                "deny",
+                channel,
+                note=f"不予许可：{opinion}（依据：{legal_basis.strip()}）",
+                data={"legal_basis": legal_basis.strip()},
+            )
+            return case
+        if decision == "return":
+            try:
+                case.workflow_state = workflow.return_to_previous(case.workflow_state, task.task_id)
+            except ProcessInvalid as exc:
+                raise Conflict(str(exc), field="decision", code="cannot_return") from exc
+        else:
+            case.workflow_state = workflow.complete(case.workflow_state, task.task_id, {"decision": decision})
+        case.save(update_fields=["workflow_state"])
+        tasks_sync(case)
+        if workflow.is_finished(case.workflow_state):
+            decide_by_engine(case, "approve", channel)
+    return case

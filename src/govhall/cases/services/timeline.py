@@ -1,0 +1,102 @@
+"""The timeline and the engine's moves every write shares: the locked case, one event per state change (with
+the applicant's milestone notices), a transition checked against the table, the decision taken by the process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from govhall.core.errors import Conflict, NotFound, PermissionDenied
+from govhall.identity.models import User
+from govhall.identity.permissions import is_staff_member
+from govhall.notices.services import notify_milestone
+
+from ..models import Case, CaseEvent
+from ..transitions import Action, Actor, Status, TransitionRefused, next_status
+
+
+def event_write(
+    case: Case,
+    user: User | None,
+    action: Action | str,
+    from_status: str,
+    to_status: str,
+    channel: str,
+    *,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    label = user.display_name if user else "审批流程"
+    if is_staff_member(user) and user is not None and user.department is not None:
+        label = f"{user.department.short_name or user.department.name} {user.display_name}"
+    event = CaseEvent.objects.create(
+        case=case,
+        actor=user,
+        actor_label=label[:100],
+        channel=channel,
+        action=str(action),
+        from_status=str(from_status),
+        to_status=str(to_status),
+        note=note,
+        data=data or {},
+    )
+    _notify(case, event)
+    return event
+
+
+def _notify(case: Case, event: CaseEvent) -> None:
+    """Milestones reach the applicant as an in-site message and an SMS, written in this transaction."""
+    delivery = ""
+    if event.action == Action.ISSUE:
+        delivery = (
+            f"已通过{case.delivery.get('carrier', '')}寄出，单号{case.delivery.get('tracking_number', '')}"
+            if case.delivery.get("method") == "express"
+            else "请到统一出件窗口领取"
+        )
+    notify_milestone(
+        recipient=case.applicant,
+        event_id=event.pk,
+        action=event.action,
+        number=case.number or "",
+        item=case.item.name,
+        due=f"{case.promised_due:%Y年%m月%d日}" if case.promised_due else "",
+        delivery=delivery,
+    )
+
+
+def case_lock(number: str) -> Case:
+    case = Case.objects.select_for_update().select_related("item", "department").filter(number=number).first()
+    if case is None:
+        raise NotFound("未找到该办件", field="number")
+    return case
+
+
+def transition(case: Case, action: Action, actors: set[Actor]) -> tuple[Status, Status]:
+    current = Status(case.status)
+    previous = Status.ACCEPTED if case.accepted_at else Status.SUBMITTED
+    try:
+        target = next_status(current, action, actors, previous=previous)
+    except TransitionRefused as exc:
+        if exc.forbidden:
+            raise PermissionDenied(exc.reason, field="status", code="not_allowed") from exc
+        raise Conflict(exc.reason, field="status", code="invalid_transition") from exc
+    case.status = target
+    return current, target
+
+
+def on_decide(
+    case: Case, user: User | None, channel: str, details: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    case.decision, case.decided_at = details["decision"], timezone.now()
+    note = details.get("note") or ("准予许可（审批通过）" if case.decision == "approve" else "不予许可")
+    return note, {"decision": case.decision}
+
+
+def decide_by_engine(
+    case: Case, decision: str, channel: str, *, note: str = "", data: dict[str, Any] | None = None
+) -> None:
+    before, after = transition(case, Action.DECIDE, {Actor.ENGINE})
+    text, extra = on_decide(case, None, channel, {"decision": decision, "note": note})
+    case.save()
+    event_write(case, None, Action.DECIDE, before, after, channel, note=text, data={**extra, **(data or {})})
