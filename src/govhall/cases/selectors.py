@@ -5,19 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from govhall.catalogue.forms import item_fields, masked_form
 from govhall.catalogue.models import ServiceItem
 from govhall.core.errors import NotFound
 from govhall.identity.models import Department, User
 from govhall.identity.permissions import is_staff_member
 
+from .deadlines import due_level
+from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
-from .permissions import can_view
+from .permissions import can_view, case_actors, sees_full_personal_data
+from .transitions import ACTION_LABELS, Action, Actor, Status, allowed_actions
+
+# The actions the case page offers staff, in the order the buttons appear.
+STAFF_ACTIONS = (
+    Action.ACCEPT, Action.REQUEST_CORRECTION, Action.REFUSE, Action.SUSPEND, Action.RESUME, Action.ISSUE,
+    Action.COMPLETE,
+)  # fmt: skip
 
 PROGRESS_HIDDEN_ACTIONS = ["claim", "task"]  # internal steps of the approval process
 # Guide texts a case page never shows: not loaded with the case's item.
@@ -47,6 +58,85 @@ def case_get_for(user: User, number: str) -> Case:
     if case is None or not can_view(case, user):
         raise NotFound("未找到该办件", field="number")
     return case
+
+
+def case_form_shown(case: Case, user: Any) -> dict[str, Any]:
+    """The application form as this user may see it: in full for the handling staff, else masked."""
+    if sees_full_personal_data(case, user):
+        return dict(case.form)
+    return masked_form(_case_fields(case), case.form)
+
+
+def _case_fields(case: Case) -> list[Any]:
+    return item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """What the case page shows one user."""
+
+    case: Case
+    form_rows: list[tuple[str, Any]]
+    staff_actions: list[tuple[Action, str]]
+    my_tasks: list[CaseTask]
+    can_resubmit: bool
+    correction: CaseEvent | None
+    level: str
+    legal_level: str
+    documents: list[tuple[str, str]]
+    is_staff_view: bool
+    replaced: set[int]
+
+    def context(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def case_page_get(*, user: User, number: str) -> CasePage:
+    case = case_get_for(user, number)
+    actors = case_actors(case, user)
+    possible = set(allowed_actions(Status(case.status)))
+    shown = case_form_shown(case, user)
+    today = timezone.localdate()
+    return CasePage(
+        case=case,
+        form_rows=[(f.label, shown.get(f.name, "")) for f in _case_fields(case)],
+        staff_actions=[(a, ACTION_LABELS[a]) for a in STAFF_ACTIONS if a in possible]
+        if actors - {Actor.APPLICANT}
+        else [],
+        my_tasks=[
+            t
+            for t in case.tasks.all()
+            if t.state in ("open", "claimed") and user.department_id == t.department_id
+        ],
+        can_resubmit=case.status == Status.CORRECTION and Actor.APPLICANT in actors,
+        correction=_latest_correction(case),
+        level=due_level(today, case.promised_due),
+        legal_level=due_level(today, case.legal_due),
+        documents=document_links(case),
+        is_staff_view=is_staff_member(user),
+        replaced=_replaced_materials(case),
+    )
+
+
+def _latest_correction(case: Case) -> CaseEvent | None:
+    if case.status != Status.CORRECTION:
+        return None
+    corrections = [e for e in case.events.all() if e.action == Action.REQUEST_CORRECTION]
+    return corrections[-1] if corrections else None
+
+
+def _replaced_materials(case: Case) -> set[int]:
+    """Case materials superseded by a later file for the same material (a correction's replacement)."""
+    latest: dict[int, int] = {}
+    for cm in case.materials.all():
+        latest[cm.material_id] = max(latest.get(cm.material_id, 0), cm.pk)
+    return {cm.pk for cm in case.materials.all() if cm.pk != latest[cm.material_id]}
+
+
+def case_item_for(user: User, number: str) -> ServiceItem | None:
+    """The item of a case the user may see (its materials name the page's file inputs), else None."""
+    case = Case.objects.select_related("item").filter(number=number).first()
+    return case.item if case is not None and can_view(case, user) else None
 
 
 def cases_of(user: User) -> QuerySet[Case]:

@@ -1,6 +1,6 @@
 """Pages for cases: apply online (drafts and uploads), my cases, the case page with its actions, the
-public progress query, the window desk and the department task list. Thin: services and selectors do
-the work."""
+public progress query, the window desk and the department task list. Thin: they parse the request, call one
+service or selector, and shape the page."""
 
 from __future__ import annotations
 
@@ -16,20 +16,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from govhall.catalogue.forms import SENSITIVE_TYPES, item_fields, prefill
-from govhall.catalogue.selectors import item_get_published
+from govhall.catalogue.forms import item_fields, prefill
+from govhall.catalogue.selectors import item_get_published, item_search
 from govhall.core.errors import DomainError, NotFound, ValidationFailed
-from govhall.identity.models import AccountKind, StaffRole
+from govhall.core.pages import not_found, page_error
+from govhall.identity.models import StaffRole
+from govhall.identity.permissions import is_staff_member, staff_with
 
 from . import selectors, services
+from .channels import channel_of
 from .deadlines import due_level
-from .documents import document_links
-from .models import Case, Channel
-from .permissions import case_actors, sees_full_personal_data
-from .transitions import Action, Actor, Status, allowed_actions
+from .models import Case, Status
+from .transitions import Action
 
 FORM_PREFIX = "f_"
 FILE_PREFIX = "file_"
+CASE_DETAIL_KEYS = ("reason", "legal_basis", "kind", "method", "address", "carrier", "tracking_number")
 
 
 def _account_data(user: Any, enterprise: Any = None) -> dict[str, str]:
@@ -58,102 +60,134 @@ def _posted_form(request: HttpRequest, fields: list[Any]) -> dict[str, Any]:
 
 
 def _uploaded_pairs(request: HttpRequest, item: Any) -> list[tuple[int, str]]:
+    """Store each material's uploaded file; (material id, upload id) pairs for the service."""
+    user: Any = request.user
     pairs = []
     for material in item.materials.all():
         upload = request.FILES.get(f"{FILE_PREFIX}{material.pk}")
         if upload is not None:
-            stored = services.upload_store(owner=request.user, name=upload.name or "file", data=upload.read())  # type: ignore[arg-type]
+            stored = services.upload_store(owner=user, name=upload.name or "file", data=upload.read())
             pairs.append((material.pk, str(stored.pk)))
     return pairs
+
+
+def _draft(request: HttpRequest) -> Case | None:
+    draft_id = request.POST.get("draft") or request.GET.get("draft")
+    if not draft_id or not str(draft_id).isascii() or not str(draft_id).isdigit():
+        return None
+    return Case.objects.filter(pk=int(draft_id), submitted_by_id=request.user.pk, status=Status.DRAFT).first()
+
+
+class _Application:
+    """The apply page's request, parsed: the item, for whom, as which enterprise, and the draft so far."""
+
+    def __init__(self, request: HttpRequest, item: Any, applicant: Any, on_behalf_of: str | None) -> None:
+        self.request, self.item, self.applicant, self.on_behalf_of = request, item, applicant, on_behalf_of
+        self.memberships = list(applicant.enterprise_memberships.select_related("enterprise"))
+        uscc = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
+        self.enterprise = next((m.enterprise for m in self.memberships if m.enterprise.uscc == uscc), None)
+        self.fields = item_fields(item.form_fields, for_enterprise=self.enterprise is not None)
+        self.draft = _draft(request)
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.draft:
+            return dict(self.draft.form)
+        return prefill(self.fields, _account_data(self.applicant, self.enterprise))
+
+    def save(self, values: dict[str, Any]) -> Case:
+        """Keep the draft with the files it had and those just uploaded (so an error never loses them)."""
+        user: Any = self.request.user
+        draft = self.draft
+        kept = (
+            {cm.material_id: (cm.material_id, str(cm.upload_id)) for cm in draft.materials.all()}
+            if draft
+            else {}
+        )
+        kept.update({m: (m, u) for m, u in _uploaded_pairs(self.request, self.item)})
+        self.draft = services.case_draft_save(
+            user=user,
+            item_code=None if draft else self.item.implementation_code,
+            draft_id=draft.pk if draft else None,
+            form=values,
+            materials=list(kept.values()),
+            enterprise_uscc=self.enterprise.uscc if self.enterprise else None,
+            on_behalf_of=self.on_behalf_of,
+        )
+        return self.draft
+
+    def draft_url(self, draft: Case) -> str:
+        query = urlencode({"draft": draft.pk, **({"for": self.on_behalf_of} if self.on_behalf_of else {})})
+        return f"{reverse('web:apply', args=[self.item.implementation_code])}?{query}"
+
+    def context(self, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+        draft, item = self.draft, self.item
+        uploaded = (
+            {cm.material_id: cm.upload for cm in draft.materials.select_related("upload")} if draft else {}
+        )
+        return {
+            "item": item,
+            "fields": [
+                {
+                    "field": f,
+                    "value": values.get(f.name, ""),
+                    "error": errors.get(f.name),
+                    "input": FORM_PREFIX + f.name,
+                }
+                for f in self.fields
+            ],
+            "materials": [
+                {"material": m, "upload": uploaded.get(m.pk), "input": f"{FILE_PREFIX}{m.pk}"}
+                for m in item.materials.all()
+            ],
+            "errors": errors,
+            "draft": draft,
+            "memberships": self.memberships,
+            "enterprise": self.enterprise,
+            "on_behalf_of": self.on_behalf_of,
+            "applicant": self.applicant,
+            "crumbs": [
+                (item.name, reverse("web:guide", args=[item.implementation_code])),
+                ("在线办理", None),
+            ],
+        }
 
 
 @login_required
 def apply(request: HttpRequest, implementation_code: str) -> HttpResponse:
     """网上申报: fill the form, upload each material, save a draft or submit. Uploads are kept in a draft
     as soon as they arrive, so a page with an error never loses them."""
+    user: Any = request.user
     try:
         item = item_get_published(implementation_code)
     except NotFound:
-        return render(request, "web/not_found.html", {"crumbs": [("未找到", None)]}, status=404)
+        return not_found(request)
     on_behalf_of = (request.POST.get("for") or request.GET.get("for") or "").strip()[:40] or None
-    applicant: Any = request.user
-    if on_behalf_of:
-        try:
-            applicant = services.resolve_applicant(request.user, on_behalf_of)  # type: ignore[arg-type]
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("web:tasks")
-    memberships = list(applicant.enterprise_memberships.select_related("enterprise"))
-    enterprise_uscc = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
-    enterprise = next((m.enterprise for m in memberships if m.enterprise.uscc == enterprise_uscc), None)
-    fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
-    draft = _draft(request)
-    values = draft.form if draft else prefill(fields, _account_data(applicant, enterprise))
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        values = _posted_form(request, fields)
-        try:
-            pairs = _uploaded_pairs(request, item)
-            kept = (
-                {cm.material_id: (cm.material_id, str(cm.upload_id)) for cm in draft.materials.all()}
-                if draft
-                else {}
-            )
-            kept.update({m: (m, u) for m, u in pairs})
-            draft = services.case_draft_save(
-                user=request.user,  # type: ignore[arg-type]
-                item_code=None if draft else item.implementation_code,
-                draft_id=draft.pk if draft else None,
-                form=values,
-                materials=list(kept.values()),
-                enterprise_uscc=enterprise.uscc if enterprise else None,
-                on_behalf_of=on_behalf_of,
-            )
-            if request.POST.get("action") == "submit":
-                case = services.case_draft_submit(user=request.user, draft_id=draft.pk)  # type: ignore[arg-type]
-                messages.success(
-                    request, f"申请已提交，办件编号 {case.number}。受理结果将通过站内消息和短信通知您。"
-                )
-                return redirect("web:case", number=case.number)
+    try:
+        applicant = services.resolve_applicant(user, on_behalf_of)
+    except DomainError as exc:
+        return page_error(request, exc, redirect("web:tasks"))
+    application = _Application(request, item, applicant, on_behalf_of)
+    if request.method != "POST":
+        return render(request, "cases/apply.html", application.context(application.initial_values(), {}))
+    values = _posted_form(request, application.fields)
+    try:
+        draft = application.save(values)
+        if request.POST.get("action") != "submit":
             messages.success(request, "草稿已保存，可稍后继续填写")
-            query = urlencode({"draft": draft.pk, **({"for": on_behalf_of} if on_behalf_of else {})})
-            return redirect(f"{reverse('web:apply', args=[item.implementation_code])}?{query}")
-        except DomainError as exc:
-            errors[(exc.field or "form").removeprefix("form.")] = exc.message
-            status = exc.status
-    uploaded = {cm.material_id: cm.upload for cm in draft.materials.select_related("upload")} if draft else {}
-    context = {
-        "item": item,
-        "fields": [
-            {
-                "field": f,
-                "value": values.get(f.name, ""),
-                "error": errors.get(f.name),
-                "input": FORM_PREFIX + f.name,
-            }
-            for f in fields
-        ],
-        "materials": [
-            {"material": m, "upload": uploaded.get(m.pk), "input": f"{FILE_PREFIX}{m.pk}"}
-            for m in item.materials.all()
-        ],
-        "errors": errors,
-        "draft": draft,
-        "memberships": memberships,
-        "enterprise": enterprise,
-        "on_behalf_of": on_behalf_of,
-        "applicant": applicant,
-        "crumbs": [(item.name, reverse("web:guide", args=[item.implementation_code])), ("在线办理", None)],
-    }
-    return render(request, "cases/apply.html", context, status=status)
+            return redirect(application.draft_url(draft))
+        case = services.case_draft_submit(user=user, draft_id=draft.pk)
+    except DomainError as exc:
+        errors = {(exc.field or "form").removeprefix("form."): exc.message}
+        return render(request, "cases/apply.html", application.context(values, errors), status=exc.status)
+    messages.success(request, f"申请已提交，办件编号 {case.number}。受理结果将通过站内消息和短信通知您。")
+    return redirect("web:case", number=case.number)
 
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     """前台综合受理: a window clerk registers an application for an applicant who is present."""
     user: Any = request.user
-    if getattr(user, "kind", None) != AccountKind.STAFF or not user.has_role(StaffRole.WINDOW_CLERK):
+    if not staff_with(user, StaffRole.WINDOW_CLERK):
         return redirect("web:tasks")
     applicant_login = request.GET.get("for", "").strip()[:40]
     q = request.GET.get("q", "").strip()[:100]
@@ -164,24 +198,16 @@ def desk(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     if applicant and q:
-        from govhall.catalogue.selectors import item_search
-
         items = item_search(q=q, page_size=10).items
     context = {"applicant": applicant, "applicant_login": applicant_login, "q": q, "items": items, "error": error,
                "crumbs": [("工作台", reverse("web:tasks")), ("窗口受理", None)]}  # fmt: skip
     return render(request, "cases/desk.html", context)
 
 
-def _draft(request: HttpRequest) -> Case | None:
-    draft_id = request.POST.get("draft") or request.GET.get("draft")
-    if not draft_id or not str(draft_id).isascii() or not str(draft_id).isdigit():
-        return None
-    return Case.objects.filter(pk=int(draft_id), submitted_by_id=request.user.pk, status=Status.DRAFT).first()
-
-
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.cases_of(request.user), 15).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    user: Any = request.user
+    page = Paginator(selectors.cases_of(user), 15).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"case": c, "level": due_level(today, c.promised_due)} for c in page.object_list]
     return render(
@@ -189,141 +215,88 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-STAFF_ACTIONS = [
-    (Action.ACCEPT, "受理"),
-    (Action.REQUEST_CORRECTION, "一次性告知补正"),
-    (Action.REFUSE, "不予受理"),
-    (Action.SUSPEND, "启动特别程序"),
-    (Action.RESUME, "恢复计时"),
-    (Action.ISSUE, "出件"),
-    (Action.COMPLETE, "办结"),
-]
-
-
 @login_required
 def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    user: Any = request.user
     try:
-        case = selectors.case_get_for(request.user, number)  # type: ignore[arg-type]
+        page = selectors.case_page_get(user=user, number=number)
     except NotFound:
-        return render(request, "web/not_found.html", {"crumbs": [("未找到", None)]}, status=404)
-    actors = case_actors(case, request.user)
-    possible = set(allowed_actions(Status(case.status)))
-    staff_actions = (
-        [(a, label) for a, label in STAFF_ACTIONS if a in possible] if actors - {Actor.APPLICANT} else []
-    )
-    user = request.user
-    my_tasks = [
-        t for t in case.tasks.all()
-        if t.state in ("open", "claimed") and user.department_id == t.department_id  # type: ignore[union-attr]
-    ]  # fmt: skip
-    fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
-    full = sees_full_personal_data(case, user)
-    from govhall.core.masking import mask_id_number, mask_phone
+        return not_found(request)
+    back = ("工作台", reverse("web:tasks")) if page.is_staff_view else ("我的办件", reverse("web:my_cases"))
+    return render(request, "cases/case.html", {**page.context(), "crumbs": [back, (page.case.number, None)]})
 
-    form_rows = []
-    for f in fields:
-        value = case.form.get(f.name, "")
-        if f.type in SENSITIVE_TYPES and not full:
-            value = mask_phone(value) if f.type == "phone" else mask_id_number(value)
-        form_rows.append((f.label, value))
-    correction = (
-        case.events.filter(action="request_correction").order_by("-at").first()
-        if case.status == Status.CORRECTION
-        else None
-    )
-    staff = getattr(user, "kind", None) == AccountKind.STAFF
-    latest: dict[int, int] = {}
-    for cm in case.materials.all():
-        latest[cm.material_id] = max(latest.get(cm.material_id, 0), cm.pk)
-    replaced = {cm.pk for cm in case.materials.all() if cm.pk != latest[cm.material_id]}
-    context = {
-        "case": case,
-        "replaced": replaced,
-        "form_rows": form_rows,
-        "staff_actions": staff_actions,
-        "my_tasks": my_tasks,
-        "can_resubmit": case.status == Status.CORRECTION and Actor.APPLICANT in actors,
-        "correction": correction,
-        "level": due_level(timezone.localdate(), case.promised_due),
-        "legal_level": due_level(timezone.localdate(), case.legal_due),
-        "documents": document_links(case),
-        "is_staff_view": staff,
-        "crumbs": [
-            ("工作台", reverse("web:tasks")) if staff else ("我的办件", reverse("web:my_cases")),
-            (case.number, None),
-        ],
-    }
-    return render(request, "cases/case.html", context)
+
+def _action_details(request: HttpRequest, action: str) -> dict[str, Any]:
+    if action == Action.REQUEST_CORRECTION:
+        return {"items": [line for line in request.POST.get("items", "").splitlines() if line.strip()]}
+    if action == Action.ACCEPT:
+        return {"commitment": request.POST.get("commitment") == "on"}
+    return {k: request.POST.get(k, "") for k in CASE_DETAIL_KEYS}
+
+
+def _case_uploads(request: HttpRequest, number: str) -> list[tuple[int, str]]:
+    item = selectors.case_item_for(request.user, number)  # type: ignore[arg-type]
+    return _uploaded_pairs(request, item) if item else []
+
+
+def _supply(request: HttpRequest, number: str) -> None:
+    user: Any = request.user
+    pairs = _case_uploads(request, number)
+    if not pairs:
+        raise ValidationFailed("请选择要补交的文件", field="file")
+    for material_id, upload_id in pairs:
+        services.case_supply_owed(number=number, user=user, material_id=material_id, upload_id=upload_id)
+    messages.success(request, "材料已补交")
 
 
 @login_required
 @require_POST
 def case_action(request: HttpRequest, number: str) -> HttpResponse:
     """One form handler for every action on the case page; the service decides whether it is allowed."""
+    user: Any = request.user
     action = request.POST.get("action", "")
-    details: dict[str, Any] = {
-        k: request.POST.get(k, "")
-        for k in ("reason", "legal_basis", "kind", "method", "address", "carrier", "tracking_number")
-    }
-    if action == Action.REQUEST_CORRECTION:
-        details = {"items": [line for line in request.POST.get("items", "").splitlines() if line.strip()]}
-    if action == Action.ACCEPT:
-        details = {"commitment": request.POST.get("commitment") == "on"}
+    back = redirect("web:case", number=number)
     try:
         if action == "supply":
-            found = Case.objects.select_related("item").filter(number=number).first()
-            pairs = _uploaded_pairs(request, found.item) if found else []
-            if not pairs:
-                raise ValidationFailed("请选择要补交的文件", field="file")
-            user_: Any = request.user
-            for material_id, upload_id in pairs:
-                services.case_supply_owed(
-                    number=number, user=user_, material_id=material_id, upload_id=upload_id
-                )
-            messages.success(request, "材料已补交")
-            return redirect("web:case", number=number)
+            _supply(request, number)
+            return back
+        if action not in {a.value for a in Action}:
+            raise ValidationFailed("未知的操作", field="action")
+        details = _action_details(request, action)
         if action == Action.RESUBMIT:
-            case = Case.objects.select_related("item").filter(number=number).first()
-            pairs = _uploaded_pairs(request, case.item) if case else []
-            details = {"materials": pairs}
-        user: Any = request.user
+            details = {"materials": _case_uploads(request, number)}
         services.case_act(
-            number=number, user=user, action=Action(action), channel=_channel(request), **details
+            number=number, user=user, action=Action(action), channel=channel_of(user), **details
         )
-        messages.success(request, "操作已完成")
-    except ValueError:
-        messages.error(request, "未知的操作")
     except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("web:case", number=number)
-
-
-def _channel(request: HttpRequest) -> str:
-    user: Any = request.user
-    clerk = getattr(user, "kind", None) == AccountKind.STAFF and user.has_role(StaffRole.WINDOW_CLERK)
-    return Channel.WINDOW if clerk else Channel.WEB
+        return page_error(request, exc, back)
+    messages.success(request, "操作已完成")
+    return back
 
 
 @login_required
 @require_POST
 def task_action(request: HttpRequest, task_id: int) -> HttpResponse:
+    user: Any = request.user
     number = request.POST.get("number", "")
+    back = redirect("web:case", number=number) if number else redirect("web:tasks")
     try:
         if request.POST.get("action") == "claim":
-            services.task_claim(task_id=task_id, user=request.user)  # type: ignore[arg-type]
+            services.task_claim(task_id=task_id, user=user)
             messages.success(request, "已签收")
         else:
             services.task_complete(
                 task_id=task_id,
-                user=request.user,  # type: ignore[arg-type]
+                user=user,
                 decision=request.POST.get("decision", ""),
                 opinion=request.POST.get("opinion", ""),
                 legal_basis=request.POST.get("legal_basis", ""),
+                channel=channel_of(user),
             )
             messages.success(request, "已办理")
     except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("web:case", number=number) if number else redirect("web:tasks")
+        return page_error(request, exc, back)
+    return back
 
 
 def progress(request: HttpRequest) -> HttpResponse:
@@ -350,15 +323,15 @@ def progress(request: HttpRequest) -> HttpResponse:
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """我的待办: the department's open tasks, earliest due first, with coloured deadline badges."""
-    user = request.user
-    if getattr(user, "kind", None) != AccountKind.STAFF:
+    user: Any = request.user
+    if not is_staff_member(user):
         return redirect("web:my_cases")
     today = timezone.localdate()
-    page = Paginator(selectors.tasks_for(user), 40).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page = Paginator(selectors.tasks_for(user), 40).get_page(request.GET.get("page"))
     rows = [
         {"task": t, "level": due_level(today, t.due_on), "case_level": due_level(today, t.case.promised_due)}
         for t in page.object_list
     ]
-    queue = selectors.acceptance_queue(user)[:40]  # type: ignore[arg-type]
+    queue = selectors.acceptance_queue(user)[:40]
     context = {"page": page, "rows": rows, "queue": queue, "today": today, "crumbs": [("工作台", None)]}
     return render(request, "cases/tasks.html", context)

@@ -11,6 +11,7 @@ from typing import Any
 
 from govhall.core.errors import ValidationFailed
 from govhall.core.ids import IdentifierError, validate_id_number, validate_uscc
+from govhall.core.masking import mask_id_number, mask_phone
 
 FIELD_TYPES = {"text", "textarea", "number", "date", "select", "boolean", "phone", "id_number", "uscc"}
 SENSITIVE_TYPES = {"phone", "id_number"}
@@ -75,6 +76,15 @@ def item_fields(raw_fields: list[Mapping[str, Any]], *, for_enterprise: bool) ->
         if raw_fields
         else default_fields(for_enterprise=for_enterprise)
     )
+
+
+def masked_form(fields: list[FormField], form: Mapping[str, Any]) -> dict[str, Any]:
+    """The form with its phone and ID-number fields masked: what anyone but the handling staff sees."""
+    sensitive = {f.name: f.type for f in fields if f.type in SENSITIVE_TYPES}
+    return {
+        name: (mask_phone(v) if sensitive[name] == "phone" else mask_id_number(v)) if name in sensitive else v
+        for name, v in form.items()
+    }
 
 
 def prefill(fields: list[FormField], account: Mapping[str, str]) -> dict[str, Any]:

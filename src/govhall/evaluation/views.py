@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from govhall.cases.models import Case
 from govhall.cases.permissions import can_view
 from govhall.core.errors import DomainError, NotFound
-from govhall.identity.models import AccountKind, StaffRole
+from govhall.identity.models import StaffRole
+from govhall.identity.permissions import is_staff_member, staff_with
 
 from . import selectors, services
 from .models import BAD_TAGS, GOOD_TAGS, Level, RatingChannel, Rectification, Stage
@@ -96,8 +97,7 @@ def rate_tablet(request: HttpRequest, number: str, stage: str) -> HttpResponse:
     if (
         case is None
         or stage not in Stage.values
-        or getattr(user, "kind", None) != AccountKind.STAFF
-        or not user.has_role(StaffRole.WINDOW_CLERK)  # type: ignore[union-attr]
+        or not staff_with(user, StaffRole.WINDOW_CLERK)
         or not can_view(case, user)
     ):
         raise Http404
@@ -132,15 +132,15 @@ def public_figures(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if getattr(user, "kind", None) != AccountKind.STAFF:
+    user: Any = request.user
+    if not is_staff_member(user):
         raise Http404
     state = request.GET.get("state") if request.GET.get("state") in ("open", "closed") else None
     rows = selectors.rectifications_for(user, state=state)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     context = {
         "page": page, "state": state, "crumbs": [("工作台", reverse("web:tasks")), ("差评整改", None)],
-        "can_close": user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER),  # type: ignore[union-attr]
+        "can_close": user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER),
         "today": timezone.localdate(),
     }  # fmt: skip
     return render(request, "evaluation/rectifications.html", context)

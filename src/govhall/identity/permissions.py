@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from govhall.core.errors import PermissionDenied
+from govhall.core.pages import forbidden
 
 from .models import AccountKind, StaffRole
 
@@ -58,11 +58,3 @@ def staff_required(*roles: str) -> Callable[[View], View]:
         return login_required(wrapped)  # type: ignore[return-value]
 
     return decorate
-
-
-def forbidden(
-    request: HttpRequest, message: str, *, title: str = "", hint: str = "", **context: Any
-) -> HttpResponse:
-    """The one 403 page: what was refused and what to do about it."""
-    page = {"message": message, "title": title, "hint": hint, **context}
-    return render(request, "web/forbidden.html", page, status=403)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from govhall.core.errors import PermissionDenied, ValidationFailed
+from govhall.core.pages import forbidden
 
 from . import selectors
 from .scope import WHO_MAY, StatsFilter, is_department_bound, may_view, stats_filter
@@ -73,4 +74,4 @@ def _quick_periods(today: dt.date) -> list[tuple[str, str, str]]:
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "stats/forbidden.html", {"crumbs": CRUMBS, "message": message}, status=403)
+    return forbidden(request, message, title="没有权限查看统计分析", crumbs=CRUMBS)

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from govhall.core.errors import DomainError, PermissionDenied, ValidationFailed
+from govhall.core.pages import forbidden
 from govhall.identity.models import Department, Region, StaffRole
 
 from . import selectors, services
@@ -41,8 +42,8 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    context = {"crumbs": _crumbs(("没有权限", None)), "message": message}
-    return render(request, "supervision/forbidden.html", context, status=403)
+    hint = "电子监察页面供电子监察人员（本区划）和部门负责人（本部门）使用。"
+    return forbidden(request, message, hint=hint, crumbs=_crumbs(("没有权限", None)))
 
 
 def _is_supervisor(user: Any) -> bool:
