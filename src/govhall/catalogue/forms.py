@@ -113,6 +113,16 @@ def clean_form(fields: list[FormField], data: Mapping[str, Any], *, partial: boo
     return cleaned
 
 
+def _clean_number(f: FormField, value: Any) -> int | float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"“{f.label}”应为数字", field=f"form.{f.name}") from None
+    if number != number or abs(number) > 1e12:  # NaN or absurd
+        raise ValidationFailed(f"“{f.label}”数值不合理", field=f"form.{f.name}")
+    return int(number) if number.is_integer() else number
+
+
 def _clean_value(f: FormField, value: Any) -> Any:
     field = f"form.{f.name}"
     if f.type == "boolean":
@@ -120,13 +130,7 @@ def _clean_value(f: FormField, value: Any) -> Any:
             raise ValidationFailed(f"“{f.label}”应为是或否", field=field)
         return value
     if f.type == "number":
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValidationFailed(f"“{f.label}”应为数字", field=field) from None
-        if number != number or abs(number) > 1e12:  # NaN or absurd
-            raise ValidationFailed(f"“{f.label}”数值不合理", field=field)
-        return int(number) if number.is_integer() else number
+        return _clean_number(f, value)
     text = str(value).strip()
     if len(text) > MAX_TEXT:
         raise ValidationFailed(f"“{f.label}”不能超过{MAX_TEXT}个字符", field=field)
