@@ -52,7 +52,7 @@ def _header(canvas: Canvas, title: str, case: Case) -> float:
     canvas.drawCentredString(width / 2, height - 30 * mm, title)
     canvas.setFont(FONT, 10)
     canvas.drawCentredString(width / 2, height - 38 * mm, f"{case.department.name}  编号：{case.number}")
-    return height - 55 * mm
+    return float(height - 55 * mm)
 
 
 def acceptance_notice(case: Case, *, base_url: str) -> bytes:

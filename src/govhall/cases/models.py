@@ -115,7 +115,8 @@ class Case(models.Model):
         """The application form; stored encrypted because it holds personal data."""
         if not self.form_encrypted:
             return {}
-        return json.loads(crypto.decrypt(bytes(self.form_encrypted)))
+        form: dict[str, Any] = json.loads(crypto.decrypt(bytes(self.form_encrypted)))
+        return form
 
     @form.setter
     def form(self, value: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ def sniff_content_type(head: bytes, whole: bytes | None = None) -> str | None:
     if kind is None:
         return None
     if kind.mime in ALLOWED:
-        return kind.mime
+        return str(kind.mime)
     if kind.mime == "application/zip" and whole is not None and _is_ofd(whole):
         return "application/ofd"
     return None

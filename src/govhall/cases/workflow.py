@@ -37,7 +37,7 @@ def start(xml: str, data: dict[str, Any]) -> str:
         task.data.update(data)
     workflow.data.update(data)
     workflow.do_engine_steps()
-    return _SERIALIZER.serialize_json(workflow)
+    return str(_SERIALIZER.serialize_json(workflow))
 
 
 def _load(state: str) -> BpmnWorkflow:
@@ -81,7 +81,7 @@ def complete(state: str, task_id: str, result: dict[str, Any]) -> str:
     task.data.update(result)
     task.run()
     workflow.do_engine_steps()
-    return _SERIALIZER.serialize_json(workflow)
+    return str(_SERIALIZER.serialize_json(workflow))
 
 
 def return_to_previous(state: str, task_id: str) -> str:
@@ -103,7 +103,7 @@ def return_to_previous(state: str, task_id: str) -> str:
     )
     workflow.reset_from_task_id(target.id)
     workflow.do_engine_steps()
-    return _SERIALIZER.serialize_json(workflow)
+    return str(_SERIALIZER.serialize_json(workflow))
 
 
 def _ready_task(workflow: BpmnWorkflow, task_id: str) -> Any:

@@ -22,7 +22,7 @@ FILTERED = "i.status = %s"  # the base condition every search has; more are ANDe
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 class SqliteFullText:
@@ -45,14 +45,13 @@ class SqliteFullText:
     def count(self, where: str, params: list[Any], *, stage: Stage | None = None) -> int:
         expr = self._stage_expr(stage)
         if where == FILTERED:  # only published items are indexed: no join needed
-            return _rows("SELECT count(*) FROM catalogue_item_fts WHERE catalogue_item_fts MATCH %s", [expr])[
-                0
-            ][0]
+            sql = "SELECT count(*) FROM catalogue_item_fts WHERE catalogue_item_fts MATCH %s"
+            return int(_rows(sql, [expr])[0][0])
         sql = (
             "SELECT count(*) FROM catalogue_serviceitem i WHERE i.id IN "
             f"(SELECT rowid FROM catalogue_item_fts WHERE catalogue_item_fts MATCH %s) AND {where}"
         )
-        return _rows(sql, [expr, *params])[0][0]
+        return int(_rows(sql, [expr, *params])[0][0])
 
     def page(self, stage: Stage, where: str, params: list[Any], offset: int, limit: int) -> list[int]:
         if where == FILTERED:  # no filter beyond "published", which the index already is: skip the join
@@ -109,7 +108,7 @@ class PostgresFullText:
     def count(self, where: str, params: list[Any], *, stage: Stage | None = None) -> int:
         source, source_params = self._from(where, params)
         condition, condition_params = self._stage_condition(stage)
-        return _rows(f"SELECT count(*) {source}{condition}", [*source_params, *condition_params])[0][0]
+        return int(_rows(f"SELECT count(*) {source}{condition}", [*source_params, *condition_params])[0][0])
 
     def page(self, stage: Stage, where: str, params: list[Any], offset: int, limit: int) -> list[int]:
         source, source_params = self._from(where, params, keywords=stage == "rest")

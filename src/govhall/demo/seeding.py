@@ -48,7 +48,10 @@ POPULAR = [
 
 
 def _load_json(name: str) -> dict[str, Any]:
-    return json.loads(resources.files("govhall.demo.data").joinpath(name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(
+        resources.files("govhall.demo.data").joinpath(name).read_text(encoding="utf-8")
+    )
+    return data
 
 
 @transaction.atomic

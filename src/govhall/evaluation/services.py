@@ -244,7 +244,7 @@ def _insert_reminders(now: dt.datetime, remind_before: dt.datetime, default_befo
                 ON CONFLICT DO NOTHING""",
             [_db(now), _db(remind_before), _db(default_before)],
         )
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def _send_reminders(now: dt.datetime) -> None:
@@ -271,4 +271,4 @@ def _insert_defaults(now: dt.datetime, default_before: dt.datetime, level: int) 
                 ON CONFLICT DO NOTHING""",
             [level, True, _db(now), _db(default_before), _db(default_before - DEFAULT_LOOKBACK)],
         )
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)

@@ -29,7 +29,8 @@ class LogGateway:
 
 
 def sms_gateway() -> SmsGateway:
-    return import_string(settings.SMS_GATEWAY)()
+    gateway: SmsGateway = import_string(settings.SMS_GATEWAY)()
+    return gateway
 
 
 __all__ = ["LogGateway", "Notice", "SmsGateway", "sms_gateway"]

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -106,7 +107,7 @@ def supervision_scan(*, trigger: str = "worker", now: dt.datetime | None = None)
 # --- the rules: each stages (subject, case, department, responsible, reason) rows for what it finds now ---
 
 
-def _stage(rows: QuerySet, scan: int, rule: str, *, keep: bool = False) -> None:
+def _stage(rows: QuerySet[Any], scan: int, rule: str, *, keep: bool = False) -> None:
     """INSERT … SELECT: the rule's query runs inside the database and its rows never reach Python."""
     select = rows.values_list(
         Value(scan), Value(rule), "w_subject", "w_case", "w_department", "w_responsible", "w_reason",

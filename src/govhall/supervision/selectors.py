@@ -149,7 +149,7 @@ def monthly_report(month: str, region: str | None = None) -> list[dict[str, Any]
     return _ranked(report)
 
 
-def _by_department(queryset: QuerySet, **figures: Any) -> dict[int, dict[str, Any]]:
+def _by_department(queryset: QuerySet[Any], **figures: Any) -> dict[int, dict[str, Any]]:
     grouped = queryset.order_by().values("department_id").annotate(**figures)
     return {row.pop("department_id"): row for row in grouped}
 
