@@ -240,3 +240,8 @@ def acceptance_queue(user: User) -> QuerySet[Case]:
     if user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD) and user.department_id:
         return queryset.filter(department_id=user.department_id)
     return queryset.none()
+
+
+def draft_get(user: User, draft_id: int) -> Case | None:
+    """One of the user's own drafts, or None."""
+    return Case.objects.filter(pk=draft_id, submitted_by_id=user.pk, status=Status.DRAFT).first()

@@ -26,7 +26,7 @@ from govhall.identity.permissions import is_staff_member, staff_with
 from . import selectors, services
 from .channels import channel_of
 from .deadlines import due_level
-from .models import Case, Status
+from .models import Case
 from .transitions import Action
 
 FORM_PREFIX = "f_"
@@ -75,7 +75,7 @@ def _draft(request: HttpRequest) -> Case | None:
     draft_id = request.POST.get("draft") or request.GET.get("draft")
     if not draft_id or not str(draft_id).isascii() or not str(draft_id).isdigit():
         return None
-    return Case.objects.filter(pk=int(draft_id), submitted_by_id=request.user.pk, status=Status.DRAFT).first()
+    return selectors.draft_get(request.user, int(draft_id))  # type: ignore[arg-type]
 
 
 class _Application:

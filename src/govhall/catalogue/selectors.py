@@ -251,3 +251,7 @@ def items_manageable_by(user: Any) -> QuerySet[ServiceItem]:
         region = user.region_id or user.department.region_id
         return queryset.filter(region_id__in=region_subtree_codes(region))
     return queryset.filter(department_id=user.department_id)
+
+
+def item_published_count() -> int:
+    return ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).count()

@@ -10,11 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from govhall.core.errors import DomainError, NotFound
-from govhall.identity.models import Region
-from govhall.identity.selectors import department_list, hall_list
+from govhall.identity.selectors import department_list, hall_list, region_list
 
 from . import selectors
-from .models import Audience, ServiceItem
+from .models import Audience
 
 HOT_WORDS = ["社保卡", "户口迁移", "公积金提取", "结婚登记", "开饭店", "营业执照", "驾驶证"]
 GUIDE_SECTIONS = [
@@ -48,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "theme_blocks": blocks,
         "popular": selectors.item_popular(limit=12),
         "hot_words": HOT_WORDS,
-        "item_count": ServiceItem.objects.filter(status="published").count(),
+        "item_count": selectors.item_published_count(),
     }
     return render(request, "catalogue/home.html", context)
 
@@ -79,7 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "base_query": urlencode(params),
         "themes": selectors.theme_list(),
         "departments": department_list(),
-        "regions": Region.objects.filter(level__in=["county", "town"]).order_by("code"),
+        "regions": region_list(levels=["county", "town"]),
         "crumbs": [("事项检索", None)],
     }
     return render(request, "catalogue/search.html", context, status=status)

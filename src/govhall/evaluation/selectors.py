@@ -172,3 +172,12 @@ def stage_open(case: Case, stage: str) -> bool:
     if stage == Stage.ACCEPT:
         return case.accepted_at is not None or case.status == Status.REFUSED
     return case.status == Status.COMPLETED
+
+
+def case_by_number(number: str) -> Case | None:
+    """The case a rating page is about (whether the user may rate it is checked by the caller)."""
+    return Case.objects.select_related("item", "department").filter(number=number).first()
+
+
+def rectification_by_id(rectification_id: int) -> Rectification | None:
+    return Rectification.objects.select_related("case").filter(pk=rectification_id).first()

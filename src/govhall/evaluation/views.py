@@ -22,7 +22,7 @@ from govhall.identity.models import StaffRole
 from govhall.identity.permissions import is_staff_member, staff_with
 
 from . import selectors, services
-from .models import BAD_TAGS, GOOD_TAGS, Level, RatingChannel, Rectification, Stage
+from .models import BAD_TAGS, GOOD_TAGS, Level, RatingChannel, Stage
 
 LEVELS = [(lv.value, lv.label) for lv in Level]
 
@@ -52,7 +52,7 @@ def _submit(request: HttpRequest, case: Case, stage: str, channel: str, user: An
 @login_required
 def rate_case(request: HttpRequest, number: str, stage: str) -> HttpResponse:
     """The signed-in applicant rates one stage of their case."""
-    case = Case.objects.select_related("item", "department").filter(number=number).first()
+    case = selectors.case_by_number(number)
     if case is None or not selectors.is_applicant(case, request.user) or stage not in Stage.values:
         raise Http404
     error = None
@@ -93,7 +93,7 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
 def rate_tablet(request: HttpRequest, number: str, stage: str) -> HttpResponse:
     """A window clerk opens the rating tablet for the applicant in front of them; the clerk does not rate."""
     user = request.user
-    case = Case.objects.filter(number=number).first()
+    case = selectors.case_by_number(number)
     if (
         case is None
         or stage not in Stage.values
@@ -163,7 +163,7 @@ def rectification_close(request: HttpRequest, rectification_id: int) -> HttpResp
 @login_required
 @require_POST
 def rectification_rate(request: HttpRequest, rectification_id: int) -> HttpResponse:
-    rectification = Rectification.objects.select_related("case").filter(pk=rectification_id).first()
+    rectification = selectors.rectification_by_id(rectification_id)
     try:
         services.rectification_rate(
             rectification_id=rectification_id, user=request.user,  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -71,3 +72,13 @@ def _subtree(rows: Sequence[tuple[str, str | None]], code: str) -> list[str]:
         out.append(current)
         stack.extend(children.get(current, []))
     return out
+
+
+def region_list(*, levels: Sequence[str] | None = None, codes: Any = None) -> QuerySet[Region]:
+    """Regions in code order, of the given levels or codes (a list or a subquery of codes)."""
+    regions = Region.objects.order_by("code")
+    if levels is not None:
+        regions = regions.filter(level__in=levels)
+    if codes is not None:
+        regions = regions.filter(code__in=codes)
+    return regions

@@ -33,7 +33,7 @@ from govhall.identity.models import Department, StaffRole, User
 from govhall.identity.permissions import is_staff_member
 from govhall.identity.selectors import region_subtree_codes
 
-from .models import Order, Warning
+from .models import Order, ScanRun, Warning
 
 # --- who sees what ---
 
@@ -262,3 +262,7 @@ def _ranked(report: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for rank, row in enumerate(report, start=1):
         row["rank"] = rank
     return report
+
+
+def scan_latest() -> ScanRun | None:
+    return ScanRun.objects.order_by("-started_at").first()

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 
 from govhall.core.errors import DomainError, PermissionDenied, ValidationFailed
 from govhall.core.pages import forbidden
-from govhall.identity.models import Department, Region, StaffRole
+from govhall.identity.models import Department, StaffRole
+from govhall.identity.selectors import region_list
 
 from . import selectors, services
 from .export import REPORT_COLUMNS, XLSX_TYPE, report_cells, report_xlsx
-from .models import Order, RuleCode, ScanRun, WarningLevel
+from .models import Order, RuleCode, WarningLevel
 from .scan import rules_current, supervision_scan
 
 HOME = ("电子监察", "supervision:board")
@@ -97,7 +98,7 @@ def _board(request: HttpRequest, order_form: dict[str, Any] | None = None, statu
         "levels": WarningLevel.choices,
         "states": STATES,
         "asked": {"level": level, "department": department, "state": state},
-        "last_scan": ScanRun.objects.order_by("-started_at").first(),
+        "last_scan": selectors.scan_latest(),
         "order_form": order_form,
         "order_form_elsewhere": bool(order_form and order_form["warning"] not in shown),
         "order_form_warning": {"pk": order_form["warning"]} if order_form else None,
@@ -282,7 +283,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, exc.message)
     month = request.GET.get("month", "").strip()[:7] or previous_month(timezone.localdate())
     region = request.GET.get("region", "").strip()[:12]
-    regions = Region.objects.filter(code__in=departments.values("region_id")).order_by("code")
+    regions = region_list(codes=departments.values("region_id"))
     context: dict[str, Any] = {
         **_page_context(request, "report"),
         "wide": True,
