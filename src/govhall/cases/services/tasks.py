@@ -69,28 +69,68 @@ def _check_task_user(task: CaseTask, user: User) -> None:
         raise PermissionDenied("只有审批人员可以办理审批任务", field="task")
 
 
+def _task_lock(task_id: int, user: User) -> CaseTask:
+    task = CaseTask.objects.select_for_update().select_related("case").filter(pk=task_id).first()
+    if task is None:
+        raise NotFound("未找到该审批任务", field="task")
+    _check_task_user(task, user)
+    return task
+
+
 def task_claim(*, task_id: int, user: User) -> CaseTask:
     with transaction.atomic():
-        task = CaseTask.objects.select_for_update().select_related("case").filter(pk=task_id).first()
-        if task is None:
-            raise NotFound("未找到该审批任务", field="task")
-        _check_task_user(task, user)
+        task = _task_lock(task_id, user)
         if task.state == CaseTask.State.CLAIMED and task.claimed_by_id == user.pk:
             return task
         if task.state != CaseTask.State.OPEN:
             raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_taken")
         task.state, task.claimed_by = CaseTask.State.CLAIMED, user
         task.save(update_fields=["state", "claimed_by"])
-        event_write(
-            task.case,
-            user,
-            "claim",
-            task.case.status,
-            task.case.status,
-            Channel.WEB,
-            note=f"签收“{task.name}”",
-        )
+        status = task.case.status
+        event_write(task.case, user, "claim", status, status, Channel.WEB, note=f"签收“{task.name}”")
     return task
+
+
+DECISION_LABELS = {"approve": "同意", "deny": "不予许可", "return": "退回上一环节"}
+
+
+def _check_opinion(decision: str, opinion: str, legal_basis: str) -> None:
+    if decision not in DECISION_LABELS:
+        raise ValidationFailed(
+            "办理意见类型应为 approve（同意）、deny（不予许可）或 return（退回）", field="decision"
+        )
+    if decision != "approve" and not opinion:
+        raise ValidationFailed("退回或不予许可时须填写理由", field="opinion")
+    if decision == "deny" and not legal_basis:
+        raise ValidationFailed("不予许可须写明法律依据", field="legal_basis")
+
+
+def _check_workable(task: CaseTask, case: Case, user: User) -> None:
+    if task.state not in (CaseTask.State.OPEN, CaseTask.State.CLAIMED):
+        raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_done")
+    if task.state == CaseTask.State.CLAIMED and task.claimed_by_id != user.pk:
+        raise Conflict("该任务已由他人签收办理", field="task", code="task_taken")
+    if case.status != Status.ACCEPTED:
+        raise Conflict(
+            f"办件当前状态为“{case.status_label}”，不能办理审批任务",
+            field="status",
+            code="invalid_transition",
+        )
+
+
+def _advance_process(case: Case, task: CaseTask, decision: str, channel: str) -> None:
+    """Approve (the process moves on) or return (to the previous step); decided when the process ends."""
+    if decision == "return":
+        try:
+            case.workflow_state = workflow.return_to_previous(case.workflow_state, task.task_id)
+        except ProcessInvalid as exc:
+            raise Conflict(str(exc), field="decision", code="cannot_return") from exc
+    else:
+        case.workflow_state = workflow.complete(case.workflow_state, task.task_id, {"decision": decision})
+    case.save(update_fields=["workflow_state"])
+    tasks_sync(case)
+    if workflow.is_finished(case.workflow_state):
+        decide_by_engine(case, "approve", channel)
 
 
 def task_complete(
@@ -103,64 +143,22 @@ def task_complete(
     channel: str = Channel.WEB,
 ) -> Case:
     """Complete a process task: approve (the process moves on), return (to the previous step) or deny."""
-    if decision not in ("approve", "deny", "return"):
-        raise ValidationFailed(
-            "办理意见类型应为 approve（同意）、deny（不予许可）或 return（退回）", field="decision"
-        )
-    opinion = (opinion or "").strip()
-    if decision != "approve" and not opinion:
-        raise ValidationFailed("退回或不予许可时须填写理由", field="opinion")
-    if decision == "deny" and not legal_basis.strip():
-        raise ValidationFailed("不予许可须写明法律依据", field="legal_basis")
+    opinion, legal_basis = (opinion or "").strip(), (legal_basis or "").strip()
+    _check_opinion(decision, opinion, legal_basis)
     with transaction.atomic():
-        task = CaseTask.objects.select_for_update().select_related("case").filter(pk=task_id).first()
-        if task is None:
-            raise NotFound("未找到该审批任务", field="task")
-        _check_task_user(task, user)
+        task = _task_lock(task_id, user)
         case = case_lock(task.case.number or "")
-        if task.state not in (CaseTask.State.OPEN, CaseTask.State.CLAIMED):
-            raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_done")
-        if task.state == CaseTask.State.CLAIMED and task.claimed_by_id != user.pk:
-            raise Conflict("该任务已由他人签收办理", field="task", code="task_taken")
-        if case.status != Status.ACCEPTED:
-            raise Conflict(
-                f"办件当前状态为“{case.status_label}”，不能办理审批任务",
-                field="status",
-                code="invalid_transition",
-            )
+        _check_workable(task, case, user)
         task.state, task.completed_at, task.completed_by = CaseTask.State.DONE, timezone.now(), user
         task.decision, task.opinion = decision, opinion[:2000]
         task.save()
-        label = {"approve": "同意", "deny": "不予许可", "return": "退回上一环节"}[decision]
-        event_write(
-            case,
-            user,
-            "task",
-            case.status,
-            case.status,
-            channel,
-            note=f"{task.name}：{label}。{opinion}".rstrip("。"),
-            data={"task": task.name, "decision": decision},
-        )
+        note = f"{task.name}：{DECISION_LABELS[decision]}。{opinion}".rstrip("。")
+        data = {"task": task.name, "decision": decision}
+        event_write(case, user, "task", case.status, case.status, channel, note=note, data=data)
         if decision == "deny":
             tasks_cancel(case)
-            decide_by_engine(
-                case,
-                "deny",
-                channel,
-                note=f"不予许可：{opinion}（依据：{legal_basis.strip()}）",
-                data={"legal_basis": legal_basis.strip()},
-            )
-            return case
-        if decision == "return":
-            try:
-                case.workflow_state = workflow.return_to_previous(case.workflow_state, task.task_id)
-            except ProcessInvalid as exc:
-                raise Conflict(str(exc), field="decision", code="cannot_return") from exc
+            note = f"不予许可：{opinion}（依据：{legal_basis}）"
+            decide_by_engine(case, "deny", channel, note=note, data={"legal_basis": legal_basis})
         else:
-            case.workflow_state = workflow.complete(case.workflow_state, task.task_id, {"decision": decision})
-        case.save(update_fields=["workflow_state"])
-        tasks_sync(case)
-        if workflow.is_finished(case.workflow_state):
-            decide_by_engine(case, "approve", channel)
+            _advance_process(case, task, decision, channel)
     return case
