@@ -8,7 +8,7 @@ PORT ?= 8000
 VENDOR := src/govhall/web/static/vendor
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: install install-test demo test lint typecheck pytest browser clean
+.PHONY: install install-test demo test lint typecheck pytest pytest-unit pytest-browser browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,9 +58,16 @@ typecheck: install-test
 	$(BIN)/mypy src
 
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
 
-pytest: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+# the suite without the browser tests, in parallel; then the browser tests (one live server, in order)
+pytest-unit: install-test
+	$(BIN)/pytest -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+pytest-browser: install-test
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+pytest: pytest-unit pytest-browser
 
 test: lint typecheck pytest
 
