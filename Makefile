@@ -8,7 +8,7 @@ PORT ?= 8000
 VENDOR := src/govhall/web/static/vendor
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: install install-test demo test lint typecheck pytest pytest-unit pytest-browser browser clean
+.PHONY: install install-test demo docs test lint typecheck pytest pytest-unit pytest-browser browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -53,6 +53,11 @@ lint: install-test
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m govhall.config.docs --check
+
+# docs/configuration.md is generated from the settings' declarations (config() in src/govhall/config/env.py).
+docs: install
+	$(BIN)/python -m govhall.config.docs > docs/configuration.md
 
 typecheck: install-test
 	$(BIN)/mypy src

@@ -1,6 +1,7 @@
 """gunicorn's settings for GovHall: `gunicorn -c python:govhall.config.gunicorn govhall.config.wsgi`.
 
-`govhall demo` and bench/submit.py start the server with these; docs/operations.md explains the choice.
+`govhall demo` and bench/submit.py start the server with these; docs/operations.md explains the choice, and
+docs/configuration.md lists the environment variables declared here (through govhall.config.env, no Django).
 Threaded workers keep connections alive (a reverse proxy or an API client reuses them) and overlap a
 request's database waits with another request's Python work; a few processes use the cores.
 """
@@ -9,10 +10,25 @@ from __future__ import annotations
 
 import os
 
-bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_WORKERS", "") or (os.cpu_count() or 1) + 1)
+from govhall.config.env import config
+
+_GROUP = "Web server (gunicorn)"
+bind = config("WEB_BIND", "127.0.0.1:8000", group=_GROUP, help="address and port gunicorn listens on")
+workers = config(
+    "WEB_WORKERS",
+    (os.cpu_count() or 1) + 1,
+    group=_GROUP,
+    doc_default="CPU cores + 1",
+    help="gunicorn worker processes",
+)
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "") or 4)
+threads = config(
+    "WEB_THREADS",
+    4,
+    group=_GROUP,
+    help="threads per worker process; with PostgreSQL allow `WEB_WORKERS × WEB_THREADS` connections, "
+    "plus the workers'",
+)
 keepalive = 30  # seconds an idle keep-alive connection stays open
 timeout = 60
 limit_request_line = 0  # long search and filter query strings

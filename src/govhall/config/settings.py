@@ -1,55 +1,67 @@
-"""GovHall settings. Every setting is read once, from the environment; docs/configuration.md lists them.
+"""GovHall settings. Every setting is read once, from the environment, through `config()` (govhall.config.env),
+with its default and a line of help; docs/configuration.md is generated from them (`make docs`).
 
 The defaults run on one machine with SQLite and no other service.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+
+from govhall.config.env import config
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/govhall
 PROJECT_DIR = BASE_DIR.parent.parent
 
 
-def env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
-
-
-DEBUG = env_bool("DEBUG", False)
+DEBUG = config("DEBUG", False, help="Django debug mode; never on in production")
 _DEV_SECRET = "govhall-insecure-development-key-change-me-in-production-0123456789"
-SECRET_KEY = env("SECRET_KEY", _DEV_SECRET)
-# Key for SM4 encryption of personal data and the keyed hash used to look it up (hex, 32 bytes or more).
-# Defaults to one derived from SECRET_KEY; set it separately in production and keep it safe.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "")
-ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+SECRET_KEY = config(
+    "SECRET_KEY",
+    _DEV_SECRET,
+    doc_default="a fixed development key",
+    help="Django's signing key; **set a long random value in production**",
+)
+FIELD_ENCRYPTION_KEY = config(
+    "FIELD_ENCRYPTION_KEY",
+    "",
+    doc_default="derived from `SECRET_KEY`",
+    help="key for SM4 encryption of ID/phone numbers and their HMAC-SM3 look-up hashes (hex of ≥16 bytes, "
+    "or any long string); set it separately in production. Changing it makes stored personal data unreadable: "
+    "back it up",
+)
+_HOSTS = config(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost,testserver", help="comma-separated host names the site answers to"
+)
+ALLOWED_HOSTS = [h.strip() for h in _HOSTS.split(",") if h]
+_ORIGINS = config(
+    "CSRF_TRUSTED_ORIGINS",
+    "",
+    help="comma-separated origins (`https://zwfw.example.gov.cn`) when behind a proxy on another origin",
+)
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in _ORIGINS.split(",") if o.strip()]
 
-VAR_DIR = Path(env("GOVHALL_VAR_DIR", str(PROJECT_DIR / "var")))
+VAR_DIR = Path(
+    config(
+        "GOVHALL_VAR_DIR",
+        str(PROJECT_DIR / "var"),
+        doc_default="`<repo>/var`",
+        help="where the default SQLite database, static files and uploads live",
+    )
+)
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'govhall.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        config(
+            "DATABASE_URL",
+            f"sqlite:///{VAR_DIR / 'govhall.sqlite3'}",
+            doc_default="`sqlite:///$GOVHALL_VAR_DIR/govhall.sqlite3`",
+            help="database; `postgres://user:pass@host:5432/name` for PostgreSQL",
+        ),
+        conn_max_age=config(
+            "DB_CONN_MAX_AGE", 60, help="seconds a database connection is kept open between requests"
+        ),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -129,19 +141,31 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if env_bool("GOVHALL_FAST_PASSWORD_HASHING", False)
+    if config(
+        "GOVHALL_FAST_PASSWORD_HASHING",
+        False,
+        help="MD5 password hashing, for tests and benchmarks only; never in production",
+    )
     else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 )
 
 # Login lockout and sessions.
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 30)
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+LOGIN_MAX_FAILURES = config("LOGIN_MAX_FAILURES", 5, help="consecutive failed logins that lock an account")
+LOGIN_LOCK_MINUTES = config("LOGIN_LOCK_MINUTES", 30, help="how long a locked account stays locked")
+SESSION_COOKIE_AGE = (
+    config("SESSION_IDLE_MINUTES", 30, help="a session ends after this many minutes without a request") * 60
+)
 SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes are counted from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
+_HTTPS = config("HTTPS", False, help="set `true` when served over HTTPS: cookies become `Secure`")
+SECURE_COOKIES = config(
+    "SECURE_COOKIES",
+    not DEBUG and _HTTPS,
+    doc_default="`true` when `HTTPS` and not `DEBUG`",
+    help="force `Secure` session and CSRF cookies on or off",
+)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = False
@@ -149,15 +173,24 @@ CSRF_FAILURE_VIEW = "govhall.web.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 7)
+API_TOKEN_DAYS = config(
+    "API_TOKEN_DAYS", 7, help="validity of API tokens from `POST /api/v1/auth/token` and `govhall token`"
+)
 
 LANGUAGE_CODE = "zh-hans"
-TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = config("TIME_ZONE", "Asia/Shanghai", help="time zone for dates shown and deadlines")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = Path(
+    config(
+        "STATIC_ROOT",
+        str(VAR_DIR / "static"),
+        doc_default="`$GOVHALL_VAR_DIR/static`",
+        help="target of `govhall collectstatic` (static files are also served from the apps by WhiteNoise)",
+    )
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -166,31 +199,72 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 if STATIC_ROOT.is_relative_to(VAR_DIR):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; files are served from the apps
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "files")))  # outside the web root; served by views only
-UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)  # per file
-CASE_UPLOAD_MAX_MB = env_int("CASE_UPLOAD_MAX_MB", 50)  # all files of one case
+MEDIA_ROOT = Path(
+    config(
+        "MEDIA_ROOT",
+        str(VAR_DIR / "files"),
+        doc_default="`$GOVHALL_VAR_DIR/files`",
+        help="uploaded files; outside the web root, served only through permission-checking views",
+    )
+)
+UPLOAD_MAX_MB = config(
+    "UPLOAD_MAX_MB", 10, help="largest file an applicant may upload (PDF, JPG, PNG, OFD; checked by content)"
+)
+CASE_UPLOAD_MAX_MB = config("CASE_UPLOAD_MAX_MB", 50, help="all files of one case together")
 DATA_UPLOAD_MAX_MEMORY_SIZE = (UPLOAD_MAX_MB + 1) * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
     "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": config(
+            "TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            help="background task backend (`django_tasks.backends.immediate.ImmediateBackend` runs tasks inline)",
+        ),
     }
 }
-SMS_GATEWAY = env("SMS_GATEWAY", "govhall.notices.gateways.LogGateway")
-SMS_SIGNATURE = env("SMS_SIGNATURE", "安吉政务服务")
-WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
-# The worker runs the supervision scan and the rating sweep (reminders, default ratings) this often.
-SUPERVISION_SCAN_SECONDS = env_int("SUPERVISION_SCAN_SECONDS", 300)
-SUPERVISION_RED_SMS = env_bool("SUPERVISION_RED_SMS", True)
+SMS_GATEWAY = config(
+    "SMS_GATEWAY",
+    "govhall.notices.gateways.LogGateway",
+    help="class that sends SMS; the default records them in the database (admin → 短信发送记录) for development",
+)
+SMS_SIGNATURE = config("SMS_SIGNATURE", "安吉政务服务", help="the 【signature】 before every SMS")
+WORKER_HEARTBEAT_SECONDS = config(
+    "WORKER_HEARTBEAT_SECONDS",
+    15,
+    help="how often a worker reports to `/healthz`; it counts as down after three missed beats",
+)
+SUPERVISION_SCAN_SECONDS = config(
+    "SUPERVISION_SCAN_SECONDS",
+    300,
+    help="how often the worker runs the supervision scan and the rating sweep (reminders, default ratings); "
+    "`govhall supervise` runs both at once",
+)
+SUPERVISION_RED_SMS = config(
+    "SUPERVISION_RED_SMS",
+    True,
+    help="send an SMS (and an in-site message) for every new red warning to the person holding the step, "
+    "or to the department's heads",
+)
 
-# The portal's public address, printed in QR codes on documents people carry away.
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-PLATFORM_NAME = env("PLATFORM_NAME", "安吉县一网通办政务服务平台")
-PLATFORM_REGION_CODE = env("PLATFORM_REGION_CODE", "330523")
-# The department that runs the platform (数据局 / 政务服务中心): its catalogue administrators manage every item.
-PLATFORM_DEPARTMENT_CODE = env("PLATFORM_DEPARTMENT_CODE", "sjj")
+PUBLIC_BASE_URL = config(
+    "PUBLIC_BASE_URL",
+    "http://127.0.0.1:8000",
+    help="the portal's public address, printed as a QR code on acceptance notices and decisions",
+)
+PLATFORM_NAME = config(
+    "PLATFORM_NAME", "安吉县一网通办政务服务平台", help="the name in the banner and page titles"
+)
+PLATFORM_REGION_CODE = config(
+    "PLATFORM_REGION_CODE", "330523", help="the region (GB/T 2260) the platform serves"
+)
+PLATFORM_DEPARTMENT_CODE = config(
+    "PLATFORM_DEPARTMENT_CODE",
+    "sjj",
+    help="the department that runs the platform (数据局 / 政务服务中心); its catalogue administrators manage "
+    "every item of the region",
+)
 SEARCH_PAGE_SIZE_MAX = 50
 
 LOGGING = {
@@ -205,7 +279,12 @@ LOGGING = {
             "filters": ["mask_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": config(
+            "LOG_LEVEL", "INFO", help="root log level; ID and phone numbers are masked in every log record"
+        ),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Request lines carry query strings (a phone number typed in a search): through the masking filter.
