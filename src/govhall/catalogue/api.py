@@ -40,7 +40,7 @@ def get_item(
     request: HttpRequest, implementation_code: str, version: int | None = Query(None, ge=1, le=1_000_000)
 ) -> ItemGuide:
     item, joint = selectors.item_guide_get(implementation_code, version=version)
-    return ItemGuide.of(item, joint_departments=joint)
+    return ItemGuide.of_guide(item, joint_departments=joint)
 
 
 @router.get("/themes", response=responses(list[ThemeOut], auth=False), summary="主题列表", auth=None)

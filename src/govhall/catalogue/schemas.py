@@ -154,7 +154,7 @@ class ItemGuide(ItemSummary):
     escalation_department: DepartmentRef | None = Field(description="上报件作出决定的上级部门")
 
     @classmethod
-    def of(cls, item: ServiceItem, *, joint_departments: list[Department]) -> ItemGuide:
+    def of_guide(cls, item: ServiceItem, *, joint_departments: list[Department]) -> ItemGuide:
         """The guide of ``item``; ``joint_departments`` are the departments its ``joint_departments`` name."""
         data = cls.fields_of(item)
         plain = set(cls.model_fields) - set(data) - {"themes", "materials", "form", "joint_departments"}
