@@ -9,7 +9,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from govhall.core.errors import NotFound, ValidationFailed
-from govhall.core.schemas import errors, responses
+from govhall.core.schemas import binary_answer, errors, responses
 from govhall.identity.auth import AuthedRequest, api_auth
 
 from . import selectors, services
@@ -42,12 +42,6 @@ router = Router(tags=["办件"], auth=api_auth)
 # What acting on a case can answer besides the case: not yours (403), no such case (404), not in this status
 # or changed meanwhile (409), input refused (422).
 CASE_ERRORS = (403, 404, 409)
-
-
-def _binary(content_type: str, description: str) -> dict[str, Any]:
-    """The OpenAPI description of a file answer (the success of a download operation)."""
-    content = {content_type: {"schema": {"type": "string", "format": "binary"}}}
-    return {"responses": {200: {"description": description, "content": content}}}
 
 
 def _channel(request: HttpRequest) -> str:
@@ -185,7 +179,7 @@ def withdraw(request: AuthedRequest, number: str, payload: ReasonIn | None = Non
     "/cases/{number}/materials/{material_id}/file",
     url_name="case_file",
     response=errors(403, 404),
-    openapi_extra=_binary("application/octet-stream", "材料文件"),
+    openapi_extra=binary_answer("材料文件", "application/octet-stream"),
     summary="下载办件材料",
 )
 def case_file(request: AuthedRequest, number: str, material_id: int) -> FileResponse:
@@ -205,7 +199,7 @@ def case_file(request: AuthedRequest, number: str, material_id: int) -> FileResp
     "/cases/{number}/documents/{kind}",
     url_name="case_document",
     response=errors(403, 404),
-    openapi_extra=_binary("application/pdf", "PDF 文书"),
+    openapi_extra=binary_answer("PDF 文书", "application/pdf"),
     summary="下载受理通知书或审批决定书（PDF）",
 )
 def case_document(request: AuthedRequest, number: str, kind: str) -> HttpResponse:

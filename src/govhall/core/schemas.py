@@ -49,3 +49,9 @@ class WorkdaysOut(Schema):
         description="true when a year in the range has no official holiday data (Monday–Friday used)"
     )
     unconfirmed_years: list[int]
+
+
+def binary_answer(description: str, *content_types: str) -> dict[str, Any]:
+    """``openapi_extra`` of a download operation: its 200 is a file of one of ``content_types``."""
+    content = {t: {"schema": {"type": "string", "format": "binary"}} for t in content_types}
+    return {"responses": {200: {"description": description, "content": content}}}
