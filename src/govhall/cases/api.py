@@ -37,6 +37,7 @@ from .schemas import (
     UploadOut,
 )
 from .transitions import Action
+from .uploads import ALLOWED
 
 router = Router(tags=["办件"], auth=api_auth)
 # What acting on a case can answer besides the case: not yours (403), no such case (404), not in this status
@@ -179,7 +180,7 @@ def withdraw(request: AuthedRequest, number: str, payload: ReasonIn | None = Non
     "/cases/{number}/materials/{material_id}/file",
     url_name="case_file",
     response=errors(403, 404),
-    openapi_extra=binary_answer("材料文件", "application/octet-stream"),
+    openapi_extra=binary_answer("材料文件（PDF、JPG、PNG 或 OFD）", *ALLOWED),
     summary="下载办件材料",
 )
 def case_file(request: AuthedRequest, number: str, material_id: int) -> FileResponse:
