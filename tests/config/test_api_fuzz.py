@@ -152,9 +152,9 @@ def _fuzz(
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (AssertionError, FailureGroup) as exc:  # every failure is collected, then reported together
-            text = str(exc).split("\n\nReproduce with")[0][:1500]
-            if text not in failures:
-                failures.append(text)
+            text = str(exc)
+            if not any(seen.startswith(text.split("Reproduce with")[0]) for seen in failures):
+                failures.append(text[:3000])  # the first of each kind of failure, with its curl command
 
     run()
     return failures

@@ -36,8 +36,14 @@ def responses(ok: Any, *statuses: int, auth: bool = True, status: int = 200) -> 
     return {status: ok, **errors(*statuses, auth=auth)}
 
 
+# The dates an API parameter may name: earlier or later ones are refused (422) rather than overflowing a
+# datetime when a day's bounds are computed.
+EARLIEST_DATE = dt.date(1949, 10, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
 class WorkdaysParams(Schema):
-    start: dt.date = Field(ge=dt.date(1949, 10, 1), le=dt.date(2100, 12, 31))
+    start: dt.date = Field(ge=EARLIEST_DATE, le=LATEST_DATE)
     days: int = Field(ge=0, le=MAX_DAYS)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Query, Router, Status
 
-from govhall.core.schemas import binary_answer, errors, responses
+from govhall.core.schemas import EARLIEST_DATE, LATEST_DATE, binary_answer, errors, responses
 from govhall.identity.auth import AuthedRequest, api_auth
 from govhall.identity.models import StaffRole
 from govhall.identity.permissions import require_staff_with
@@ -26,8 +26,8 @@ from .schemas import (
 )
 
 router = Router(tags=["好差评"], auth=api_auth)
-FROM_DATE = Query(None, alias="from", description="起始日期 YYYY-MM-DD")
-TO_DATE = Query(None, alias="to", description="截止日期 YYYY-MM-DD（含）")
+FROM_DATE = Query(None, alias="from", ge=EARLIEST_DATE, le=LATEST_DATE, description="起始日期 YYYY-MM-DD")
+TO_DATE = Query(None, alias="to", ge=EARLIEST_DATE, le=LATEST_DATE, description="截止日期 YYYY-MM-DD（含）")
 FORMAT = Query("csv", pattern="^(csv|xlsx)$", description="csv 或 xlsx")
 public = Router(tags=["好差评"])
 
