@@ -48,14 +48,15 @@ EXAMPLES_FOR = {
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MONTH = "2026-10"
-ROLES = {"citizen": "citizen", "staff": "head_scjg"}  # head_scjg: 市场监管局 department head and approver
+# head_scjg: 市场监管局's department head and approver; supervisor: 电子监察 of the county (scan, rules, orders).
+ROLES = {"citizen": "citizen", "staff": "head_scjg", "supervisor": "supervisor"}
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.fixture
-def county(media, settings):
+def county(db, media, settings):
     """The demo county with synthetic cases (tasks, ratings, rectifications), a warning scan and an order."""
     from govhall.demo.generate import generate_cases
     from govhall.demo.seeding import seed_demo
@@ -69,24 +70,34 @@ def county(media, settings):
 
 
 def _citizen_cases(citizen: User, wanted: int = 8) -> None:
-    """A few cases of the demo citizen (with the general form), so the citizen's runs reach real cases."""
-    from govhall.cases.services import case_submit, upload_store
+    """A few cases (and drafts) of the demo citizen with the general form, 市场监管局's items first; the window
+    clerk accepts half of them, so the staff's runs find open tasks of their department."""
+    from govhall.cases.services import case_act, case_draft_save, case_submit, upload_store
+    from govhall.cases.transitions import Action
     from govhall.core.errors import DomainError
 
     upload = upload_store(owner=citizen, name="id.pdf", data=PDF)
     form = {"applicant_name": citizen.real_name, "id_number": citizen.id_number, "phone": citizen.phone}
+    clerk = User.objects.get(username="clerk")
+    published = ServiceItem.objects.filter(status="published", for_person=True)
+    items = [*published.filter(department__code="scjgj"), *published.exclude(department__code="scjgj")]
     made = 0
-    for item in ServiceItem.objects.filter(status="published", for_person=True).order_by("pk"):
+    for item in items:
         if made >= wanted:
             return
         try:
-            case_submit(
+            case, _ = case_submit(
                 user=citizen, item_code=item.implementation_code, form=form, channel="web",
                 materials=[(m.pk, str(upload.pk)) for m in item.materials.all()],
             )  # fmt: skip
+            if made % 2 == 0:
+                case_act(number=case.number or "", user=clerk, action=Action.ACCEPT, channel="window")
         except DomainError:
             continue
         made += 1
+        case_draft_save(
+            user=citizen, item_code=item.implementation_code, form={"reason": "草稿"}, materials=None
+        )
 
 
 @pytest.fixture
@@ -110,11 +121,17 @@ def _pools(user: User) -> dict[str, list[Any]]:
         "implementation_code": list(
             ServiceItem.objects.order_by("pk").values_list("implementation_code", flat=True)[:40]
         ),
-        "task_id": list(CaseTask.objects.order_by("pk").values_list("pk", flat=True)[:40]),
+        "task_id": list(
+            CaseTask.objects.filter(department_id=user.department_id)
+            .order_by("state", "pk")
+            .values_list("pk", flat=True)[:30]
+        )
+        + list(CaseTask.objects.order_by("-pk").values_list("pk", flat=True)[:10]),
         "material_id": list(CaseMaterial.objects.order_by("pk").values_list("pk", flat=True)[:40]),
         "rectification_id": list(Rectification.objects.order_by("pk").values_list("pk", flat=True)[:40]),
         "order_id": list(Order.objects.order_by("pk").values_list("pk", flat=True)[:40]),
-        "draft_id": list(Case.objects.filter(number=None).order_by("pk").values_list("pk", flat=True)[:40]),
+        "draft_id": list(Case.objects.filter(number=None).order_by("pk").values_list("pk", flat=True)[:40])
+        or [1],
         "code": list(Rule.objects.values_list("code", flat=True)) or ["overdue"],
         "kind": ["acceptance", "decision"],
     }
