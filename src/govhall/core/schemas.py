@@ -20,14 +20,15 @@ class ErrorOut(Schema):
 
 
 # Every operation can answer 400 (a body that is not JSON) and 422 (parameters that do not validate); an
-# operation behind a login answers 401 without one.
+# operation behind a login answers 401 without one, and 403 to a session without its CSRF token.
 COMMON_ERRORS = (400, 422)
+AUTH_ERRORS = (401, 403)
 
 
 def errors(*statuses: int, auth: bool = True) -> dict[int, type[ErrorOut]]:
-    """The error part of an operation's ``response=``: 400 and 422 always, 401 when it needs an account, and
-    the named statuses (403, 404, 409, 423 ...)."""
-    codes = {*COMMON_ERRORS, *statuses, *((401,) if auth else ())}
+    """The error part of an operation's ``response=``: 400 and 422 always, 401 and 403 when it needs an
+    account, and the named statuses (403, 404, 409, 423 ...)."""
+    codes = {*COMMON_ERRORS, *statuses, *(AUTH_ERRORS if auth else ())}
     return dict.fromkeys(sorted(codes), ErrorOut)
 
 
