@@ -1,5 +1,5 @@
 """Schema-driven fuzzing of the whole JSON API: schemathesis generates requests for every operation of
-/api/v1/openapi.json, once as a citizen and once as a member of staff (bearer tokens), over the demo county
+/api/v1/openapi.json as a citizen, a department head and a supervisor (bearer tokens), over the demo county
 with a few hundred synthetic cases. Every answer must be no 5xx, carry a declared status and content type,
 and match the schema declared for that status.
 
@@ -56,8 +56,8 @@ OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.fixture
-def county(db, media, settings):
-    """The demo county with synthetic cases (tasks, ratings, rectifications), a warning scan and an order."""
+def demo_county(db, media, settings):
+    """The demo county with synthetic cases (tasks, ratings, rectifications), the citizen's cases, a scan."""
     from govhall.demo.generate import generate_cases
     from govhall.demo.seeding import seed_demo
     from govhall.supervision.scan import supervision_scan
@@ -178,7 +178,7 @@ def _fuzz(
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
-def test_every_operation_answers_as_declared(county, role):
+def test_every_operation_answers_as_declared(demo_county, role):
     user = User.objects.get(username=ROLES[role])
     plain, _ = token_issue(user=user, label="fuzz")
     headers = {"Authorization": f"Bearer {plain}"}
