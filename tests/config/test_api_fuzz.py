@@ -1,9 +1,9 @@
 """Schema-driven fuzzing of the whole JSON API: schemathesis generates requests for every operation of
 /api/v1/openapi.json as a citizen, a department head and a supervisor (bearer tokens), over the demo county
-with a few hundred synthetic cases. Every answer must be no 5xx, carry a declared status and content type,
+with 150 synthetic cases. Every answer must be no 5xx, carry a declared status and content type,
 and match the schema declared for that status.
 
-About 50 examples per operation (fewer for the operations listed in ``EXAMPLES``), derandomized so that CI
+About 50 examples per operation (fewer for the operations in ``EXAMPLES_FOR``; ``FUZZ_EXAMPLES`` overrides it), derandomized so that CI
 sees the same requests every run. Path parameters are drawn half of the time from real objects (case numbers,
 task ids ...), so the fuzzer gets past the 404s.
 """
