@@ -81,3 +81,71 @@ def test_themes_and_openapi(item):
     ):
         assert path in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_guide_carries_the_default_form_and_no_joint_departments(item):
+    guide = Client().get(f"/api/v1/items/{item.implementation_code}").json()
+    assert [f["name"] for f in guide["form"]] == ["applicant_name", "id_number", "phone", "address", "reason"]
+    id_field = guide["form"][1]
+    assert id_field == {
+        "name": "id_number",
+        "label": "公民身份号码",
+        "type": "id_number",
+        "required": True,
+        "options": [],
+        "help": "",
+        "prefill": "applicant.id_number",
+    }
+    assert guide["form"][3]["help"] == "用于邮寄办理结果，可不填" and not guide["form"][3]["required"]
+    assert guide["commitment_allowed"] is False
+    assert guide["joint_departments"] == [] and guide["escalation_department"] is None
+
+
+def test_guide_of_a_joint_item_names_its_form_and_departments(department):
+    from tests.factories import DepartmentFactory, ServiceItemFactory
+
+    scjgj = DepartmentFactory(code="scjgj", name="安吉县市场监督管理局", region=department.region)
+    city = DepartmentFactory(code="hzrsj", name="湖州市人力资源和社会保障局", region=department.region)
+    fields = [
+        {"name": "shop", "label": "店铺名称", "required": True},
+        {
+            "name": "kind",
+            "label": "经营类别",
+            "type": "select",
+            "options": ["餐饮", "零售"],
+            "help": "选一项",
+        },
+        {"name": "uscc", "label": "统一社会信用代码", "type": "uscc", "prefill": "enterprise.uscc"},
+    ]
+    item = ServiceItemFactory.published(
+        department=department, for_person=False, for_enterprise=True, case_kind="joint",
+        joint_departments=["scjgj"], escalation_department=city, commitment_allowed=True, form_fields=fields,
+    )  # fmt: skip
+    guide = Client().get(f"/api/v1/items/{item.implementation_code}").json()
+    assert [(f["name"], f["type"], f["required"]) for f in guide["form"]] == [
+        ("shop", "text", True),
+        ("kind", "select", False),
+        ("uscc", "uscc", False),
+    ]
+    assert guide["form"][1]["options"] == ["餐饮", "零售"] and guide["form"][1]["help"] == "选一项"
+    assert guide["form"][2]["prefill"] == "enterprise.uscc"
+    assert guide["commitment_allowed"] is True
+    assert guide["joint_departments"] == [{"code": "scjgj", "name": scjgj.name}]
+    assert guide["escalation_department"] == {"code": "hzrsj", "name": city.name}
+    by_version = Client().get(f"/api/v1/items/{item.implementation_code}?version=1").json()
+    assert (
+        by_version["form"] == guide["form"] and by_version["joint_departments"] == guide["joint_departments"]
+    )
+
+
+def test_guide_of_an_enterprise_item_without_a_form_is_the_enterprise_form(department):
+    from tests.factories import ServiceItemFactory
+
+    item = ServiceItemFactory.published(department=department, for_person=False, for_enterprise=True)
+    guide = Client().get(f"/api/v1/items/{item.implementation_code}").json()
+    assert [f["name"] for f in guide["form"]][:4] == [
+        "applicant_name",
+        "enterprise_name",
+        "uscc",
+        "legal_representative",
+    ]

@@ -134,3 +134,10 @@ def test_export_for_the_provincial_system(completed, applicant, staff, platform)
     book = load_workbook(io.BytesIO(supervisor.get("/api/v1/ratings/export?format=xlsx").content))
     assert book.active.max_row == 2
     assert client_for(staff["head"]).get("/api/v1/ratings/export").status_code == 403
+
+
+@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31", "from=1900-01-01", "to=2101-01-01"])
+def test_stats_dates_outside_the_calendar_are_422_not_500(db, query):
+    response = Client().get(f"/api/v1/ratings/stats?{query}")
+    assert response.status_code == 422
+    assert response.json()["field"] == query.split("=")[0]

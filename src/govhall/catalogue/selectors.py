@@ -255,3 +255,17 @@ def items_manageable_by(user: Any) -> QuerySet[ServiceItem]:
 
 def item_published_count() -> int:
     return ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).count()
+
+
+def item_guide_get(
+    implementation_code: str, *, version: int | None = None
+) -> tuple[ServiceItem, list[Department]]:
+    """The published version of an item (or the public ``version``) and its joint departments, in order."""
+    item = (
+        item_get_published(implementation_code)
+        if version is None
+        else item_get_version(implementation_code, version)
+    )
+    codes = list(item.joint_departments or [])
+    named = {d.code: d for d in Department.objects.filter(code__in=codes)} if codes else {}
+    return item, [named[c] for c in codes if c in named]

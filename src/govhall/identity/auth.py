@@ -45,3 +45,11 @@ class BearerToken(HttpBearer):
 bearer = BearerToken()
 # An endpoint that needs an account accepts a bearer token or a logged-in session (with its CSRF check).
 api_auth = [bearer, django_auth]
+
+
+class AuthedRequest(HttpRequest):
+    """The request of an API operation behind ``api_auth``: the account is known (bearer token or session).
+    Annotate an endpoint's ``request`` with it; ninja has authenticated the caller before the body runs."""
+
+    user: User
+    auth: User

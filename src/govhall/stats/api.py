@@ -6,55 +6,66 @@ The monthly report per department is the supervision app's (/api/v1/stats/depart
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from ninja import Query, Router
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
-
-from govhall.identity.auth import api_auth
+from govhall.core.schemas import responses
+from govhall.identity.auth import AuthedRequest, api_auth
 
 from . import selectors
-from .scope import stats_filter
+from .schemas import DailyOut, ItemsOut, PerformanceOut, StatsParams, WarningsOut
+from .scope import StatsFilter, stats_filter
 
 router = Router(tags=["统计分析"], auth=api_auth)
 LIMIT = Query(10, ge=1, le=50, description="返回的事项数")
+# Answers carry the filters as "from" and "to" (by_alias); a caller outside the statistics scope gets 403.
 
 
-class StatsParams(Schema):
-    """The filters every statistics endpoint takes."""
-
-    start: str | None = Field(None, alias="from", description="起始日期 YYYY-MM-DD（默认为截止日期前 29 天）")
-    end: str | None = Field(None, alias="to", description="截止日期 YYYY-MM-DD（含；默认今天）")
-    region: str | None = Field(None, description="行政区划代码（含下级区划）")
-    department: str | None = Field(None, description="部门简码；部门负责人只能查看本部门")
+def _filter(request: AuthedRequest, params: StatsParams) -> StatsFilter:
+    """The filters, checked against the caller's scope."""
+    return stats_filter(request.user, start=params.start, end=params.end, region=params.region,
+                        department=params.department)  # fmt: skip
 
 
-def _answer(request: HttpRequest, params: StatsParams, figures: Callable[..., Any], key: str | None,
-            **extra: Any) -> dict[str, Any]:  # fmt: skip
-    """Check the filters against the caller's scope, compute the figures, and answer them with the filters."""
-    f = stats_filter(request.user, start=params.start, end=params.end, region=params.region,
-                     department=params.department)  # fmt: skip
-    data = figures(start=f.start, end=f.end, region=f.region_code, department=f.department_code, **extra)
-    return {**f.as_dict(), **(data if key is None else {key: data})}
+@router.get(
+    "/stats/daily", response=responses(DailyOut, 403), by_alias=True, summary="每日办件量（按申报渠道）"
+)
+def daily(request: AuthedRequest, params: Query[StatsParams]) -> DailyOut:
+    f = _filter(request, params)
+    days = selectors.cases_per_day(
+        start=f.start, end=f.end, region=f.region_code, department=f.department_code
+    )
+    return DailyOut.of(f, days=days)
 
 
-@router.get("/stats/daily", response=dict, summary="每日办件量（按申报渠道）")
-def daily(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
-    return _answer(request, params, selectors.cases_per_day, "days")
+@router.get(
+    "/stats/performance",
+    response=responses(PerformanceOut, 403),
+    by_alias=True,
+    summary="各部门按时办结率与满意率",
+)
+def performance(request: AuthedRequest, params: Query[StatsParams]) -> PerformanceOut:
+    f = _filter(request, params)
+    rows = selectors.department_performance(
+        start=f.start, end=f.end, region=f.region_code, department=f.department_code
+    )
+    return PerformanceOut.of(f, departments=rows)
 
 
-@router.get("/stats/performance", response=dict, summary="各部门按时办结率与满意率")
-def performance(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
-    return _answer(request, params, selectors.department_performance, "departments")
+@router.get(
+    "/stats/warnings", response=responses(WarningsOut, 403), by_alias=True, summary="监察预警（按级别和规则）"
+)
+def warnings(request: AuthedRequest, params: Query[StatsParams]) -> WarningsOut:
+    f = _filter(request, params)
+    figures = selectors.warnings_by_level(
+        start=f.start, end=f.end, region=f.region_code, department=f.department_code
+    )
+    return WarningsOut.of(f, **figures)
 
 
-@router.get("/stats/warnings", response=dict, summary="监察预警（按级别和规则）")
-def warnings(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
-    return _answer(request, params, selectors.warnings_by_level, None)
-
-
-@router.get("/stats/items", response=dict, summary="办件量最多的事项")
-def items(request: HttpRequest, params: Query[StatsParams], limit: int = LIMIT) -> dict[str, Any]:
-    return _answer(request, params, selectors.busiest_items, "items", limit=limit)
+@router.get("/stats/items", response=responses(ItemsOut, 403), by_alias=True, summary="办件量最多的事项")
+def items(request: AuthedRequest, params: Query[StatsParams], limit: int = LIMIT) -> ItemsOut:
+    f = _filter(request, params)
+    rows = selectors.busiest_items(
+        start=f.start, end=f.end, region=f.region_code, department=f.department_code, limit=limit
+    )
+    return ItemsOut.of(f, items=rows)

@@ -1,0 +1,363 @@
+"""Cases API schemas: what a client sends (applications, drafts, staff actions) and every answer about a case.
+
+Personal data is masked here, in one place: the applicant's ID and phone numbers in the form, and the
+delivery address, are shown in full only to the staff who handle the case (``sees_full_personal_data``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
+
+from govhall.catalogue.forms import SENSITIVE_TYPES, item_fields
+from govhall.core.masking import mask_id_number, mask_phone
+
+from .documents import document_links
+from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
+from .permissions import sees_full_personal_data
+from .transitions import STATUS_LABELS, allowed_actions
+from .transitions import Status as CaseStatus
+
+# --- input ---------------------------------------------------------------------------------------------------
+
+
+class MaterialIn(Schema):
+    material: int
+    upload: str
+
+
+class CaseIn(Schema):
+    item: str = Field(description="事项实施编码")
+    form: dict[str, Any] = {}
+    materials: list[MaterialIn] = []
+    on_behalf_of: str | None = Field(None, description="窗口代办：申请人的身份证号、手机号或用户名")
+    enterprise: str | None = Field(None, description="以法人身份申请时，单位的统一社会信用代码")
+
+
+class DraftIn(Schema):
+    item: str | None = None
+    form: dict[str, Any] | None = None
+    materials: list[MaterialIn] | None = None
+    enterprise: str | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+    legal_basis: str = ""
+
+
+class AcceptIn(Schema):
+    tolerated_gaps: list[dict[str, Any]] = []
+    commitment: bool = False
+
+
+class CorrectionIn(Schema):
+    items: list[str] = []
+
+
+class ResubmitIn(Schema):
+    form: dict[str, Any] | None = None
+    materials: list[MaterialIn] = []
+
+
+class SuspendIn(Schema):
+    reason: str = ""
+    kind: str = "other"
+
+
+class IssueIn(Schema):
+    method: str = "window"
+    address: str = ""
+    carrier: str = ""
+    tracking_number: str = ""
+
+
+class TaskCompleteIn(Schema):
+    decision: str
+    opinion: str = ""
+    legal_basis: str = ""
+
+
+# --- output --------------------------------------------------------------------------------------------------
+
+
+class UploadOut(Schema):
+    id: str
+    name: str
+    content_type: str
+    size: int
+
+    @classmethod
+    def of(cls, u: Upload) -> UploadOut:
+        return cls(id=str(u.pk), name=u.original_name, content_type=u.content_type, size=u.size)
+
+
+class CaseItemOut(Schema):
+    implementation_code: str
+    name: str
+    version: int
+
+
+class DeadlinesOut(Schema):
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+    suspended_workdays: int
+
+
+class EventOut(Schema):
+    """One timeline event: who, when, through which channel, what."""
+
+    at: dt.datetime
+    actor: str
+    channel: str
+    action: str
+    action_label: str
+    status: str
+    note: str
+
+    @classmethod
+    def of(cls, e: CaseEvent) -> EventOut:
+        return cls(
+            at=e.at,
+            actor=e.actor_label,
+            channel=e.channel,
+            action=e.action,
+            action_label=e.action_label,
+            status=e.to_status,
+            note=e.note,
+        )
+
+
+class TaskOut(Schema):
+    id: int
+    name: str
+    department: str
+    state: str
+    due_on: dt.date | None
+    decision: str
+    opinion: str
+
+    @classmethod
+    def of(cls, t: CaseTask) -> TaskOut:
+        return cls(
+            id=t.pk,
+            name=t.name,
+            department=t.department.name,
+            state=t.state,
+            due_on=t.due_on,
+            decision=t.decision,
+            opinion=t.opinion,
+        )
+
+
+class CaseMaterialOut(Schema):
+    id: int
+    material: str
+    file_name: str
+    size: int
+    url: str
+
+    @classmethod
+    def of(cls, case: Case, cm: CaseMaterial) -> CaseMaterialOut:
+        return cls(
+            id=cm.pk,
+            material=cm.material.name,
+            file_name=cm.upload.original_name,
+            size=cm.upload.size,
+            url=reverse("api:case_file", args=[case.number, cm.pk]),
+        )
+
+
+class DocumentOut(Schema):
+    name: str
+    url: str
+
+
+class CaseOut(Schema):
+    """A case as its applicant or a member of staff with access sees it."""
+
+    number: str | None
+    status: str
+    status_label: str
+    item: CaseItemOut
+    department: str
+    applicant_name: str
+    channel: str
+    submitted_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    decision: str
+    deadlines: DeadlinesOut
+    corrections: int
+    owed_materials: list[dict[str, Any]]
+    delivery: dict[str, Any] = Field(description="出件方式；地址仅对经办人员显示")
+    form: dict[str, Any] = Field(description="申请表；身份证号、电话仅对经办人员完整显示")
+    timeline: list[EventOut]
+    tasks: list[TaskOut]
+    materials: list[CaseMaterialOut]
+    documents: list[DocumentOut]
+    actions: list[str]
+
+    @classmethod
+    def of(cls, case: Case, viewer: Any) -> CaseOut:
+        full = sees_full_personal_data(case, viewer)
+        status = CaseStatus(case.status)
+        return cls(
+            number=case.number,
+            status=case.status,
+            status_label=STATUS_LABELS[status],
+            item=CaseItemOut(
+                implementation_code=case.item.implementation_code,
+                name=case.item.name,
+                version=case.item.version,
+            ),
+            department=case.department.name,
+            applicant_name=case.applicant_name,
+            channel=case.channel,
+            submitted_at=case.submitted_at,
+            accepted_at=case.accepted_at,
+            completed_at=case.completed_at,
+            decision=case.decision,
+            deadlines=DeadlinesOut(
+                promised_due=case.promised_due,
+                legal_due=case.legal_due,
+                suspended_workdays=case.suspended_workdays,
+            ),
+            corrections=case.corrections,
+            owed_materials=case.owed_materials,
+            delivery=case.delivery if full else {k: v for k, v in case.delivery.items() if k != "address"},
+            form=case.form if full else masked_form(case),
+            timeline=[EventOut.of(e) for e in case.events.all()],
+            tasks=[TaskOut.of(t) for t in case.tasks.all()],
+            materials=[CaseMaterialOut.of(case, cm) for cm in case.materials.all()],
+            documents=[DocumentOut(name=name, url=url) for name, url in document_links(case)],
+            actions=[a.value for a in allowed_actions(status)],
+        )
+
+
+def masked_form(case: Case) -> dict[str, Any]:
+    """The case's form with its phone and ID-number fields masked."""
+    fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
+    sensitive = {f.name: f.type for f in fields if f.type in SENSITIVE_TYPES}
+    return {
+        k: (mask_phone(v) if sensitive[k] == "phone" else mask_id_number(v)) if k in sensitive else v
+        for k, v in case.form.items()
+    }
+
+
+class CaseRow(Schema):
+    """A line of the applicant's case list; a draft has ``draft_id`` and no number."""
+
+    number: str | None
+    draft_id: int | None
+    item: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    promised_due: dt.date | None
+
+    @classmethod
+    def of(cls, c: Case) -> CaseRow:
+        return cls(
+            number=c.number,
+            draft_id=c.pk if c.status == CaseStatus.DRAFT else None,
+            item=c.item.name,
+            status=c.status,
+            status_label=c.status_label,
+            submitted_at=c.submitted_at,
+            promised_due=c.promised_due,
+        )
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseRow]
+
+
+class DraftOut(Schema):
+    id: int
+    status: str
+    item: str
+
+
+class DraftFormOut(Schema):
+    id: int
+    status: str
+    form: dict[str, Any]
+
+
+class TaskRow(Schema):
+    """A line of a staff member's to-do list."""
+
+    id: int
+    case: str | None
+    item: str
+    applicant_name: str
+    name: str
+    role: str
+    state: str
+    due_on: dt.date | None
+    claimed_by: str | None
+    case_promised_due: dt.date | None
+
+    @classmethod
+    def of(cls, t: CaseTask) -> TaskRow:
+        return cls(
+            id=t.pk,
+            case=t.case.number,
+            item=t.case.item.name,
+            applicant_name=t.case.applicant_name,
+            name=t.name,
+            role=t.role,
+            state=t.state,
+            due_on=t.due_on,
+            claimed_by=t.claimed_by.display_name if t.claimed_by else None,
+            case_promised_due=t.case.promised_due,
+        )
+
+
+class TaskPage(Schema):
+    count: int
+    items: list[TaskRow]
+
+
+class TaskStateOut(Schema):
+    id: int
+    state: str
+
+
+class ProgressStepOut(Schema):
+    at: dt.datetime
+    action_label: str
+
+
+class ProgressOut(Schema):
+    number: str
+    item: str
+    department: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    promised_due: dt.date | None
+    completed_at: dt.datetime | None
+    steps: list[ProgressStepOut]
+
+    @classmethod
+    def of(cls, case: Case) -> ProgressOut:
+        """The public progress answer: no personal data beyond the name the caller already gave."""
+        return cls(
+            number=case.number or "",
+            item=case.item.name,
+            department=case.department.name,
+            status=case.status,
+            status_label=case.status_label,
+            submitted_at=case.submitted_at,
+            accepted_at=case.accepted_at,
+            promised_due=case.promised_due,
+            completed_at=case.completed_at,
+            steps=[ProgressStepOut(at=e.at, action_label=e.action_label) for e in getattr(case, "steps", [])],
+        )
