@@ -13,6 +13,7 @@ from govhall.core.schemas import binary_answer, errors, responses
 from govhall.identity.auth import AuthedRequest, api_auth
 
 from . import selectors, services
+from .channels import channel_of
 from .models import Channel
 from .schemas import (
     AcceptIn,
@@ -46,7 +47,7 @@ CASE_ERRORS = (403, 404, 409)
 
 
 def _channel(request: HttpRequest) -> str:
-    return Channel.API if request.headers.get("Authorization") else Channel.WEB
+    return channel_of(request.user, bearer_token=bool(request.headers.get("Authorization")))
 
 
 @router.post(

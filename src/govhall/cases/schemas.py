@@ -12,12 +12,10 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
-from govhall.catalogue.forms import SENSITIVE_TYPES, item_fields
-from govhall.core.masking import mask_id_number, mask_phone
-
 from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
 from .permissions import sees_full_personal_data
+from .selectors import case_form_shown
 from .transitions import STATUS_LABELS, allowed_actions
 from .transitions import Status as CaseStatus
 
@@ -229,23 +227,13 @@ class CaseOut(Schema):
             corrections=case.corrections,
             owed_materials=case.owed_materials,
             delivery=case.delivery if full else {k: v for k, v in case.delivery.items() if k != "address"},
-            form=case.form if full else masked_form(case),
+            form=case_form_shown(case, viewer),
             timeline=[EventOut.of(e) for e in case.events.all()],
             tasks=[TaskOut.of(t) for t in case.tasks.all()],
             materials=[CaseMaterialOut.of(case, cm) for cm in case.materials.all()],
             documents=[DocumentOut(name=name, url=url) for name, url in document_links(case)],
             actions=[a.value for a in allowed_actions(status)],
         )
-
-
-def masked_form(case: Case) -> dict[str, Any]:
-    """The case's form with its phone and ID-number fields masked."""
-    fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
-    sensitive = {f.name: f.type for f in fields if f.type in SENSITIVE_TYPES}
-    return {
-        k: (mask_phone(v) if sensitive[k] == "phone" else mask_id_number(v)) if k in sensitive else v
-        for k, v in case.form.items()
-    }
 
 
 class CaseRow(Schema):
