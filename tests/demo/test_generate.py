@@ -150,3 +150,20 @@ def test_running_twice_adds_more_without_collisions(demo):
     if latest:
         assert following > latest
     assert not Case.objects.filter(number=following).exists()
+
+
+def test_generated_rows_are_given_by_column_name():
+    from govhall.demo.generate.storage import _Table
+    from govhall.evaluation.models import RatingReminder
+
+    now = timezone.now()
+    table = _Table(RatingReminder, ["case_id", "sent_at"], now)
+    table.add(sent_at=now, case_id=7)
+    assert table.rows == [(7, now)]
+    assert table.row(case_id=8, sent_at=now) == [8, now]
+    with pytest.raises(TypeError, match=r"missing columns \['sent_at'\]"):
+        table.add(case_id=9)
+    with pytest.raises(TypeError, match=r"unknown columns \['sent'\], missing columns \['sent_at'\]"):
+        table.add(case_id=9, sent=now)
+    with pytest.raises(TypeError, match=r"unknown columns \['note'\]"):
+        table.add(case_id=9, sent_at=now, note="")

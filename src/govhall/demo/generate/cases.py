@@ -122,6 +122,71 @@ class _Item:
     gaps: list[tuple[int, str]]  # materials that may be owed
 
 
+@dataclass(slots=True)
+class _Origin:
+    """Who applies for what, and through whom: a case's first choices."""
+
+    case_id: int
+    item: _Item
+    applicant: _Applicant
+    channel: str
+    region: str
+    window_id: int | None
+    submitted_by: int | None
+    actor_label: str
+
+
+@dataclass(slots=True)
+class _Pause:
+    """A suspension of the handling time (a special procedure, or a correction after acceptance), local times."""
+
+    kind: str
+    reason: str
+    start: dt.datetime
+    end: dt.datetime
+    workdays: int
+
+
+@dataclass(slots=True)
+class _Life:
+    """A case's planned life, phase by phase: (moment, status) steps in local time, whatever `now` is."""
+
+    submitted: dt.datetime
+    resubmitted: dt.datetime  # the last submission before acceptance (after corrections)
+    steps: list[tuple[dt.datetime, Status]]
+    corrections: list[dt.datetime] = field(default_factory=list)  # when corrections were asked for
+    closed: bool = False  # refused or withdrawn before acceptance
+    accepted: dt.datetime | None = None
+    handling: int = 0  # working days from acceptance to the decision, suspension aside
+    stuck: bool = False  # accepted and never decided
+    pause: _Pause | None = None
+    delivery: str = "{}"
+
+
+@dataclass(slots=True)
+class _Standing:
+    """Where a case's life stands at `now`."""
+
+    status: Status
+    updated: dt.datetime
+    final: bool
+    corrections: int
+    accepted: bool
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What an accepted case has at `now`: deadlines, suspended days, decision, completion, owed materials."""
+
+    promised_due: dt.date | None = None
+    legal_due: dt.date | None = None
+    suspended_workdays: int = 0
+    decided_at: dt.datetime | None = None  # UTC
+    decision: str = ""
+    completed_at: dt.datetime | None = None  # local
+    owed: str = "[]"
+
+
 def _procedure_kind(name: str) -> str:
     if "听证" in name:
         return Suspension.Kind.HEARING
@@ -377,7 +442,35 @@ class _Generator:
         return rng.choice(self.companies) if enterprise else rng.choice(self.persons)
 
     def make_case(self, t_sub: dt.datetime, channel: str) -> tuple[str, list[Any]]:
-        rng, cal, now, off = self.rng, self.calendar, self.now, self.off
+        """One case: its planned life phase by phase (the random draws always in the same order), then where it
+        stands at `now` and its row."""
+        origin = self.choose_origin(t_sub, channel)
+        instant = origin.item.kind == CaseKind.INSTANT
+        life = _Life(submitted=t_sub, resubmitted=t_sub, steps=[(t_sub, Status.SUBMITTED)])
+        if channel != WINDOW and not instant and self.rng.random() < CORRECTION_SHARE:
+            self.correct_before_acceptance(life)
+        if not life.closed:
+            self.accept_or_close(life, channel)
+        if life.accepted is not None:
+            self.plan_handling(life, origin.item, instant)
+        standing = self.standing(life)
+        outcome = self.handle(origin, life, standing, instant) if standing.accepted else _Outcome()
+        row = self.case_row(origin, life, standing, outcome)
+        self.events.add(case_id=origin.case_id, at=t_sub - self.off, actor_id=origin.submitted_by,
+                        actor_label=origin.actor_label[:100], channel=channel, action="submit",
+                        from_status=Status.DRAFT.value, to_status=Status.SUBMITTED.value, note="")  # fmt: skip
+        self.summary.statuses[standing.status.value] += 1
+        if outcome.completed_at is not None:
+            self.make_ratings(origin.case_id, origin.item, origin.applicant, channel,
+                              life.accepted if standing.accepted else None, outcome.completed_at)  # fmt: skip
+        return origin.region[:6], row
+
+    # --- a case's phases ---
+
+    def choose_origin(self, t_sub: dt.datetime, channel: str) -> _Origin:
+        """The item and the applicant (now and then a repeat of a recent pair), and for the window channel the
+        window and the clerk who submits."""
+        rng = self.rng
         item = applicant = None
         if self.recent and rng.random() < REPEAT_SHARE:
             applicant, item, last = self.recent[rng.randrange(len(self.recent))]
@@ -389,179 +482,219 @@ class _Generator:
             item = self.pick_item(channel)
             applicant = self.pick_applicant(item)
         self.recent.append((applicant, item, t_sub.date()))
-        case_id = self.case_ids.take()
-        window_id = None
-        region = item.region_id
-        submitted_by, actor_label = applicant.user_id, applicant.name
+        origin = _Origin(case_id=self.case_ids.take(), item=item, applicant=applicant, channel=channel,
+                         region=item.region_id, window_id=None, submitted_by=applicant.user_id,
+                         actor_label=applicant.name)  # fmt: skip
         if channel == WINDOW and self.windows and self.clerks:
-            window_id, region = self.windows[rng.randrange(len(self.windows))]
+            origin.window_id, origin.region = self.windows[rng.randrange(len(self.windows))]
             clerk = self.clerks[rng.randrange(len(self.clerks))]
-            submitted_by, actor_label = clerk[0], f"{clerk[2] or ''} {clerk[1]}".strip()
+            origin.submitted_by, origin.actor_label = clerk[0], f"{clerk[2] or ''} {clerk[1]}".strip()
+        return origin
 
-        # the timeline: (moment, status) in order; the case's state is where it stands at `now`
-        steps: list[tuple[dt.datetime, Status]] = [(t_sub, Status.SUBMITTED)]
-        correction_times: list[dt.datetime] = []
-        t = t_sub
-        final = False
-        instant = item.kind == CaseKind.INSTANT
-        if channel != WINDOW and not instant and rng.random() < CORRECTION_SHARE:
-            r = rng.random()
-            rounds = 1 if r < 0.85 else 2 if r < 0.97 else 3
-            for _ in range(rounds):
-                t_req = self.after(t, rng.choice([0, 1, 1, 2]))
-                steps.append((t_req, Status.CORRECTION))
-                correction_times.append(t_req)
-                if rng.random() < 0.08:
-                    steps.append((t_req + dt.timedelta(hours=rng.uniform(2, 120)), Status.WITHDRAWN))
-                    final = True
-                    break
-                t = t_req + dt.timedelta(hours=rng.uniform(3, 140))
-                steps.append((t, Status.SUBMITTED))
-        t_acc = None
-        if not final:
-            t_acc = (t + dt.timedelta(minutes=rng.randint(3, 30)) if channel == WINDOW
-                     else self.after(t, rng.choice([0, 0, 1, 1, 1, 2])))  # fmt: skip
-            r = rng.random()
-            if r < REFUSED_SHARE:
-                steps.append((t_acc, Status.REFUSED))
-                final, t_acc = True, None
-            elif r < REFUSED_SHARE + WITHDRAWN_SHARE:
-                steps.append((t + (t_acc - t) * rng.random(), Status.WITHDRAWN))
-                final, t_acc = True, None
-            else:
-                steps.append((t_acc, Status.ACCEPTED))
+    def correct_before_acceptance(self, life: _Life) -> None:
+        """One to three correction rounds before acceptance, each resubmitted, or withdrawn (closing the case)."""
+        rng = self.rng
+        r = rng.random()
+        rounds = 1 if r < 0.85 else 2 if r < 0.97 else 3
+        t = life.submitted
+        for _ in range(rounds):
+            t_req = self.after(t, rng.choice([0, 1, 1, 2]))
+            life.steps.append((t_req, Status.CORRECTION))
+            life.corrections.append(t_req)
+            if rng.random() < 0.08:
+                life.steps.append((t_req + dt.timedelta(hours=rng.uniform(2, 120)), Status.WITHDRAWN))
+                life.closed = True
+                return
+            t = t_req + dt.timedelta(hours=rng.uniform(3, 140))
+            life.steps.append((t, Status.SUBMITTED))
+        life.resubmitted = t
 
-        promised_due = legal_due = acc_day = None
-        decided_at = completed_at = None
-        decision = ""
-        delivery = "{}"
-        suspended_workdays = 0
-        suspension: tuple[str, str, dt.datetime, dt.datetime, int] | None = (
-            None  # kind, reason, start, end, days
-        )
-        owed = "[]"
-        h = 0
-        if t_acc is not None:
-            acc_day = t_acc.date()
-            limit, legal = item.promised, item.legal
-            stuck = False
-            if instant:
-                h = 0
-            elif limit and rng.random() < STUCK_SHARE and t_acc < now - dt.timedelta(days=40):
-                stuck = True
-            elif rng.random() < LATE_SHARE:
-                h = limit + rng.randint(1, limit // 2 + 3)
-                if rng.random() < BEYOND_LEGAL_SHARE:
-                    h = max(h, legal + rng.randint(1, 10))
+    def accept_or_close(self, life: _Life, channel: str) -> None:
+        """Accepted (at the window within minutes, online a few working days later), else refused or withdrawn."""
+        rng, t = self.rng, life.resubmitted
+        t_acc = (t + dt.timedelta(minutes=rng.randint(3, 30)) if channel == WINDOW
+                 else self.after(t, rng.choice([0, 0, 1, 1, 1, 2])))  # fmt: skip
+        r = rng.random()
+        if r < REFUSED_SHARE:
+            life.steps.append((t_acc, Status.REFUSED))
+            life.closed = True
+        elif r < REFUSED_SHARE + WITHDRAWN_SHARE:
+            life.steps.append((t + (t_acc - t) * rng.random(), Status.WITHDRAWN))
+            life.closed = True
+        else:
+            life.steps.append((t_acc, Status.ACCEPTED))
+            life.accepted = t_acc
+
+    def plan_handling(self, life: _Life, item: _Item, instant: bool) -> None:
+        """After acceptance: the handling time, maybe a suspension, then decision, issue and completion (unless
+        the case is stuck)."""
+        self.handling_time(life, item, instant)
+        if not instant and item.promised:
+            self.suspend(life, item)
+        if not life.stuck:
+            self.decide_issue_complete(life, instant)
+
+    def handling_time(self, life: _Life, item: _Item, instant: bool) -> None:
+        """Working days to the decision: instant 0; a few stuck (never decided); some late, a few beyond the
+        legal limit; most within the promised limit."""
+        rng, limit = self.rng, item.promised
+        assert life.accepted is not None
+        if instant:
+            return
+        if limit and rng.random() < STUCK_SHARE and life.accepted < self.now - dt.timedelta(days=40):
+            life.stuck = True
+            return
+        if rng.random() < LATE_SHARE:
+            h = limit + rng.randint(1, limit // 2 + 3)
+            if rng.random() < BEYOND_LEGAL_SHARE:
+                h = max(h, item.legal + rng.randint(1, 10))
+        else:
+            h = rng.randint(min(limit, max(1, limit * 3 // 10)), limit) if limit else 0
+        life.handling = h
+
+    def suspend(self, life: _Life, item: _Item) -> None:
+        """Now and then a suspension during the handling time: a special procedure or a correction."""
+        rng, cal, t_acc = self.rng, self.calendar, life.accepted
+        assert t_acc is not None
+        r, special = rng.random(), 0.15 if item.procedures else SUSPENSION_SHARE
+        if r < special:
+            kind, reason = rng.choice(item.procedures) if item.procedures else (
+                rng.choice([Suspension.Kind.HEARING, Suspension.Kind.EXPERT, Suspension.Kind.INSPECTION]),
+                "特别程序",
+            )  # fmt: skip
+            workdays = rng.randint(3, 15)
+        elif r < special + HANDLING_CORRECTION_SHARE:
+            kind, reason, workdays = (
+                Suspension.Kind.CORRECTION,
+                "补正材料：请补充相关证明材料",
+                rng.randint(1, 5),
+            )
+        else:
+            return
+        acc_day = t_acc.date()
+        start_day = cal.add_workdays(acc_day, rng.randint(0, max(min(life.handling, item.promised) - 1, 0)))
+        t_start = self.after(t_acc, 0) if start_day == acc_day else self.office_time(start_day)
+        t_end = self.office_time(cal.add_workdays(start_day, workdays))
+        # counted as the service counts a suspension that ends: from the day it really started
+        workdays = suspension_workdays(cal, suspended_on=t_start.date(), resumed_on=t_end.date())
+        life.pause = _Pause(kind=kind, reason=reason, start=t_start, end=t_end, workdays=workdays)
+        correction = kind == Suspension.Kind.CORRECTION
+        if correction:
+            life.corrections.append(t_start)
+        life.steps.append((t_start, Status.CORRECTION if correction else Status.SUSPENDED))
+        life.steps.append((t_end, Status.ACCEPTED))
+
+    def decide_issue_complete(self, life: _Life, instant: bool) -> None:
+        """Decision after the handling (and suspended) days, issue, then pickup at the window or express delivery."""
+        rng, t_acc = self.rng, life.accepted
+        assert t_acc is not None
+        if instant:
+            t_dec = t_acc + dt.timedelta(minutes=rng.randint(5, 40))
+            t_iss = t_dec + dt.timedelta(minutes=rng.randint(1, 10))
+            t_done = t_iss + dt.timedelta(minutes=rng.randint(0, 5))
+            life.delivery = WINDOW_PICKUP
+        else:
+            pause = life.pause
+            t_dec = self.office_time(
+                self.calendar.add_workdays(t_acc.date(), life.handling + (pause.workdays if pause else 0))
+            )
+            floor = pause.end if pause else t_acc
+            if t_dec <= floor:
+                t_dec = floor + dt.timedelta(minutes=rng.randint(10, 120))
+            t_iss = self.after(t_dec, rng.choice([0, 0, 1, 1, 2]))
+            if rng.random() < 0.3:
+                life.delivery = EXPRESS % rng.randrange(10**12)
+                t_done = t_iss + dt.timedelta(hours=rng.uniform(20, 72))
             else:
-                h = rng.randint(min(limit, max(1, limit * 3 // 10)), limit) if limit else 0
-            if not instant and limit:
-                r, special = rng.random(), 0.15 if item.procedures else SUSPENSION_SHARE
-                kind, reason, workdays = "", "", 0
-                if r < special:
-                    kind, reason = rng.choice(item.procedures) if item.procedures else (
-                        rng.choice([Suspension.Kind.HEARING, Suspension.Kind.EXPERT, Suspension.Kind.INSPECTION]),
-                        "特别程序",
-                    )  # fmt: skip
-                    workdays = rng.randint(3, 15)
-                elif r < special + HANDLING_CORRECTION_SHARE:
-                    kind, reason, workdays = (
-                        Suspension.Kind.CORRECTION,
-                        "补正材料：请补充相关证明材料",
-                        rng.randint(1, 5),
-                    )
-                if kind:
-                    start_day = cal.add_workdays(acc_day, rng.randint(0, max(min(h, limit) - 1, 0)))
-                    t_start = self.after(t_acc, 0) if start_day == acc_day else self.office_time(start_day)
-                    t_end = self.office_time(cal.add_workdays(start_day, workdays))
-                    # counted as the service counts a suspension that ends: from the day it really started
-                    workdays = suspension_workdays(cal, suspended_on=t_start.date(), resumed_on=t_end.date())
-                    suspension = (kind, reason, t_start, t_end, workdays)
-                    if kind == Suspension.Kind.CORRECTION:
-                        correction_times.append(t_start)
-                    steps.append(
-                        (
-                            t_start,
-                            Status.CORRECTION if kind == Suspension.Kind.CORRECTION else Status.SUSPENDED,
-                        )
-                    )
-                    steps.append((t_end, Status.ACCEPTED))
-            pause = suspension[4] if suspension else 0
-            if not stuck:
-                if instant:
-                    t_dec = t_acc + dt.timedelta(minutes=rng.randint(5, 40))
-                    t_iss = t_dec + dt.timedelta(minutes=rng.randint(1, 10))
-                    t_done = t_iss + dt.timedelta(minutes=rng.randint(0, 5))
-                    delivery = WINDOW_PICKUP
-                else:
-                    decide_day = cal.add_workdays(acc_day, h + pause)
-                    t_dec = self.office_time(decide_day)
-                    floor = suspension[3] if suspension else t_acc
-                    if t_dec <= floor:
-                        t_dec = floor + dt.timedelta(minutes=rng.randint(10, 120))
-                    t_iss = self.after(t_dec, rng.choice([0, 0, 1, 1, 2]))
-                    if rng.random() < 0.3:
-                        delivery = EXPRESS % rng.randrange(10**12)
-                        t_done = t_iss + dt.timedelta(hours=rng.uniform(20, 72))
-                    else:
-                        delivery = WINDOW_PICKUP
-                        t_done = t_iss + dt.timedelta(hours=rng.choice([0, 0, 2, 26, 50, 74]) + rng.random())
-                steps += [(t_dec, Status.DECIDED), (t_iss, Status.ISSUED), (t_done, Status.COMPLETED)]
-        steps.sort(key=lambda s: s[0])
-        status, updated = Status.SUBMITTED, t_sub
-        for moment, state in steps:
+                life.delivery = WINDOW_PICKUP
+                t_done = t_iss + dt.timedelta(hours=rng.choice([0, 0, 2, 26, 50, 74]) + rng.random())
+        life.steps += [(t_dec, Status.DECIDED), (t_iss, Status.ISSUED), (t_done, Status.COMPLETED)]
+
+    def standing(self, life: _Life) -> _Standing:
+        """Where the planned life stands at `now`."""
+        now = self.now
+        life.steps.sort(key=lambda s: s[0])
+        status, updated = Status.SUBMITTED, life.submitted
+        for moment, state in life.steps:
             if moment > now:
                 break
             status, updated = state, moment
-        final = status in (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN)
-        corrections = sum(1 for c in correction_times if c <= now)
-        accepted = t_acc is not None and t_acc <= now
-        if t_acc is not None and acc_day is not None and accepted:
-            suspension_row = None
-            if suspension and suspension[2] <= now:
-                kind, reason, t_start, t_end, workdays = suspension
-                ended = t_end <= now
-                suspended_workdays = workdays if ended else 0
-                suspension_row = (case_id, kind, reason, t_start.date(), t_end.date() if ended else None,
-                                  workdays if ended else 0)  # fmt: skip
-                self.suspensions.add(*suspension_row)
-            dues = case_deadlines(cal, accepted_on=acc_day, promised_days=item.promised, legal_days=item.legal,
-                                  suspended_workdays=suspended_workdays)  # fmt: skip
-            promised_due, legal_due = dues.promised_due, dues.legal_due
-            for moment, state in steps:
-                if moment > now:
-                    break
-                if state == Status.DECIDED:
-                    decided_at = moment - off
-                    decision = "deny" if rng.random() < DENY_SHARE else "approve"
-                elif state == Status.COMPLETED:
-                    completed_at = moment
-            if item.gaps and not instant and rng.random() < GAP_SHARE:
-                material, name = rng.choice(item.gaps)
-                due = cal.add_workdays(acc_day, rng.choice([5, 5, 10]))
-                r = rng.random()
-                supplied = (None if r < 0.05 else
-                            dt.datetime.combine(due + dt.timedelta(days=rng.randint(1, 10)), dt.time(10)) if r < 0.2
-                            else t_acc + (dt.datetime.combine(due, dt.time(10)) - t_acc) * rng.random())  # fmt: skip
-                if not final and (supplied is None or supplied > now):
-                    owed = json.dumps([{"material": material, "name": name, "due": due.isoformat()}],
-                                      ensure_ascii=False)  # fmt: skip
-            if status in (Status.ACCEPTED, Status.SUSPENDED, Status.CORRECTION) and not instant:
-                self.make_tasks(case_id, item, t_acc, h, promised_due)
-        delivered = delivery if status in (Status.ISSUED, Status.COMPLETED) else "{}"
-        utc = t_sub - off
-        acc_utc = t_acc - off if accepted and t_acc is not None else None
-        row = [case_id, None, item.id, item.department_id, region, applicant.user_id, applicant.enterprise_id,
-               applicant.name, submitted_by, window_id, channel, status.value, applicant.form, utc,
-               updated - off, utc, acc_utc, acc_day if accepted else None, decided_at,
-               completed_at - off if completed_at else None, promised_due, legal_due, suspended_workdays,
-               corrections, decision, owed, delivered]  # fmt: skip
-        self.events.add(case_id, utc, submitted_by, actor_label[:100], channel, "submit", Status.DRAFT.value,
-                        Status.SUBMITTED.value, "")  # fmt: skip
-        self.summary.statuses[status.value] += 1
-        if completed_at is not None:
-            self.make_ratings(case_id, item, applicant, channel, t_acc if accepted else None, completed_at)
-        return region[:6], row
+        return _Standing(
+            status=status,
+            updated=updated,
+            final=status in (Status.COMPLETED, Status.REFUSED, Status.WITHDRAWN),
+            corrections=sum(1 for c in life.corrections if c <= now),
+            accepted=life.accepted is not None and life.accepted <= now,
+        )
+
+    def handle(self, origin: _Origin, life: _Life, standing: _Standing, instant: bool) -> _Outcome:
+        """An accepted case at `now`: its suspension row, deadlines, decision and completion so far, owed
+        materials, and the live task of an open case."""
+        rng, now, item, t_acc = self.rng, self.now, origin.item, life.accepted
+        assert t_acc is not None
+        outcome = _Outcome()
+        if life.pause and life.pause.start <= now:
+            outcome.suspended_workdays = self.record_pause(origin.case_id, life.pause)
+        dues = case_deadlines(self.calendar, accepted_on=t_acc.date(), promised_days=item.promised,
+                              legal_days=item.legal, suspended_workdays=outcome.suspended_workdays)  # fmt: skip
+        outcome.promised_due, outcome.legal_due = dues.promised_due, dues.legal_due
+        for moment, state in life.steps:
+            if moment > now:
+                break
+            if state == Status.DECIDED:
+                outcome.decided_at = moment - self.off
+                outcome.decision = "deny" if rng.random() < DENY_SHARE else "approve"
+            elif state == Status.COMPLETED:
+                outcome.completed_at = moment
+        if item.gaps and not instant and rng.random() < GAP_SHARE:
+            outcome.owed = self.owed_materials(item, t_acc, standing.final)
+        if standing.status in (Status.ACCEPTED, Status.SUSPENDED, Status.CORRECTION) and not instant:
+            self.make_tasks(origin.case_id, item, t_acc, life.handling, outcome.promised_due)
+        return outcome
+
+    def record_pause(self, case_id: int, pause: _Pause) -> int:
+        """The Suspension row of a suspension started by `now` (open if not yet ended); the working days it
+        counts."""
+        ended = pause.end <= self.now
+        workdays = pause.workdays if ended else 0
+        self.suspensions.add(case_id=case_id, kind=pause.kind, reason=pause.reason, started_on=pause.start.date(),
+                             ended_on=pause.end.date() if ended else None, workdays=workdays)  # fmt: skip
+        return workdays
+
+    def owed_materials(self, item: _Item, t_acc: dt.datetime, final: bool) -> str:
+        """A tolerated gap (容缺): a material owed by a due date, still owed if the open case has not supplied it."""
+        rng = self.rng
+        material, name = rng.choice(item.gaps)
+        due = self.calendar.add_workdays(t_acc.date(), rng.choice([5, 5, 10]))
+        r = rng.random()
+        supplied = (None if r < 0.05 else
+                    dt.datetime.combine(due + dt.timedelta(days=rng.randint(1, 10)), dt.time(10)) if r < 0.2
+                    else t_acc + (dt.datetime.combine(due, dt.time(10)) - t_acc) * rng.random())  # fmt: skip
+        if not final and (supplied is None or supplied > self.now):
+            return json.dumps(
+                [{"material": material, "name": name, "due": due.isoformat()}], ensure_ascii=False
+            )
+        return "[]"
+
+    def case_row(self, origin: _Origin, life: _Life, standing: _Standing, outcome: _Outcome) -> list[Any]:
+        """The case's row (moments in UTC; the number is given when the batch is stored)."""
+        off, item, applicant = self.off, origin.item, origin.applicant
+        utc = life.submitted - off
+        t_acc = life.accepted if standing.accepted else None
+        return self.cases.row(
+            id=origin.case_id, number=None, item_id=item.id, department_id=item.department_id,
+            region_id=origin.region, applicant_id=applicant.user_id, enterprise_id=applicant.enterprise_id,
+            applicant_name=applicant.name, submitted_by_id=origin.submitted_by, window_id=origin.window_id,
+            channel=origin.channel, status=standing.status.value, form_encrypted=applicant.form, created_at=utc,
+            updated_at=standing.updated - off, submitted_at=utc,
+            accepted_at=t_acc - off if t_acc else None, accepted_on=t_acc.date() if t_acc else None,
+            decided_at=outcome.decided_at,
+            completed_at=outcome.completed_at - off if outcome.completed_at else None,
+            promised_due=outcome.promised_due, legal_due=outcome.legal_due,
+            suspended_workdays=outcome.suspended_workdays, corrections=standing.corrections,
+            decision=outcome.decision, owed_materials=outcome.owed,
+            delivery=life.delivery if standing.status in (Status.ISSUED, Status.COMPLETED) else "{}",
+        )  # fmt: skip
 
     def make_tasks(
         self, case_id: int, item: _Item, t_acc: dt.datetime, h: int, promised_due: dt.date | None
@@ -593,9 +726,10 @@ class _Generator:
         staff = self.approvers if role == StaffRole.APPROVER else self.heads
         for department in departments:
             claimer = staff.get(department) if rng.random() < 0.5 else None
-            self.tasks.add(case_id, f"gen-{case_id}-{step}-{department}", step, name, department, role.value,
-                           CaseTask.State.CLAIMED if claimer else CaseTask.State.OPEN, claimer,
-                           created - self.off, due)  # fmt: skip
+            self.tasks.add(case_id=case_id, task_id=f"gen-{case_id}-{step}-{department}", step=step, name=name,
+                           department_id=department, role=role.value,
+                           state=CaseTask.State.CLAIMED if claimer else CaseTask.State.OPEN, claimed_by_id=claimer,
+                           created_at=created - self.off, due_on=due)  # fmt: skip
 
     def make_ratings(self, case_id: int, item: _Item, applicant: _Applicant, channel: str,
                      t_acc: dt.datetime | None, completed_at: dt.datetime) -> None:  # fmt: skip
@@ -617,13 +751,15 @@ class _Generator:
         age = now - completed_at
         remind = dt.timedelta(days=self.remind_days)
         if age >= remind + dt.timedelta(days=self.default_days) and rng.random() < DEFAULTED_SHARE:
-            self.reminders.add(case_id, completed_at + remind - self.off)
+            self.reminders.add(case_id=case_id, sent_at=completed_at + remind - self.off)
             at = completed_at + remind + dt.timedelta(days=self.default_days, hours=rng.uniform(0, 6))
-            self.ratings.add(self.rating_ids.take(), case_id, "complete", self.default_level, "[]", "", "default",
-                             None, True, item.department_id, item.id, min(at, now) - self.off)  # fmt: skip
+            self.ratings.add(id=self.rating_ids.take(), case_id=case_id, stage="complete", level=self.default_level,
+                             tags="[]", text="", channel="default", rater_id=None, is_default=True,
+                             department_id=item.department_id, item_id=item.id,
+                             created_at=min(at, now) - self.off)  # fmt: skip
             self.summary.default_ratings += 1
         elif age >= remind and rng.random() < 0.5:
-            self.reminders.add(case_id, completed_at + remind - self.off)
+            self.reminders.add(case_id=case_id, sent_at=completed_at + remind - self.off)
 
     def make_rating(self, case_id: int, item: _Item, applicant: _Applicant, stage: str, channel: str,
                     at: dt.datetime) -> None:  # fmt: skip
@@ -634,8 +770,9 @@ class _Generator:
             tags, text = rng.choice(BAD_TAG_SETS), rng.choice(BAD_TEXTS)
         else:
             tags, text = rng.choice(GOOD_TAG_SETS), rng.choice(GOOD_TEXTS)
-        self.ratings.add(rating_id, case_id, stage, level, tags, text, channel, applicant.user_id, False,
-                         item.department_id, item.id, at - off)  # fmt: skip
+        self.ratings.add(id=rating_id, case_id=case_id, stage=stage, level=level, tags=tags, text=text,
+                         channel=channel, rater_id=applicant.user_id, is_default=False,
+                         department_id=item.department_id, item_id=item.id, created_at=at - off)  # fmt: skip
         if level > 2:
             return
         local = at
@@ -648,15 +785,19 @@ class _Generator:
             closed = None
         head = self.heads.get(item.department_id) or self.approvers.get(item.department_id)
         if closed is None or head is None:
-            self.rectifications.add(rating_id, case_id, item.department_id, Rectification.State.OPEN, at - off, due,
-                                    "", "", None, None, None, "", None)  # fmt: skip
+            self.rectifications.add(rating_id=rating_id, case_id=case_id, department_id=item.department_id,
+                                    state=Rectification.State.OPEN, created_at=at - off, due_on=due, action="",
+                                    follow_up="", closed_at=None, closed_by_id=None, applicant_level=None,
+                                    applicant_text="", applicant_rated_at=None)  # fmt: skip
             return
         rated = closed + dt.timedelta(days=rng.uniform(0.5, 5))
         applicant_level = rng.choice([5, 4, 4, 3]) if rng.random() < 0.4 and rated <= self.now else None
-        self.rectifications.add(rating_id, case_id, item.department_id, Rectification.State.CLOSED, at - off, due,
-                                rng.choice(RECTIFY_ACTIONS), rng.choice(FOLLOW_UPS), closed - off, head,
-                                applicant_level, "" if applicant_level is None else "整改及时，态度诚恳",
-                                rated - off if applicant_level is not None else None)  # fmt: skip
+        self.rectifications.add(rating_id=rating_id, case_id=case_id, department_id=item.department_id,
+                                state=Rectification.State.CLOSED, created_at=at - off, due_on=due,
+                                action=rng.choice(RECTIFY_ACTIONS), follow_up=rng.choice(FOLLOW_UPS),
+                                closed_at=closed - off, closed_by_id=head, applicant_level=applicant_level,
+                                applicant_text="" if applicant_level is None else "整改及时，态度诚恳",
+                                applicant_rated_at=rated - off if applicant_level is not None else None)  # fmt: skip
 
 
 def generate_cases(

@@ -9,6 +9,7 @@ import queue
 import threading
 from collections import Counter, deque
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -43,10 +44,29 @@ class _Table:
         self.datetimes = [
             i for i, c in enumerate(self.columns) if isinstance(fields[c], models.DateTimeField)
         ]
+        self.filled = tuple(columns)
+        self.pick: Callable[[dict[str, Any]], Any] = itemgetter(*columns)
+        if len(columns) == 1:  # itemgetter of one key gives the bare value
+            self.pick = lambda values: (values[columns[0]],)
         self.rows: list[tuple[Any, ...]] = []
 
-    def add(self, *row: Any) -> None:
-        self.rows.append(row)
+    def add(self, **values: Any) -> None:
+        """One row, by column name (every filled column, no other)."""
+        self.rows.append(self.values(values))
+
+    def row(self, **values: Any) -> list[Any]:
+        """One row by column name, as a list in column order (for a value filled in later, e.g. a number)."""
+        return list(self.values(values))
+
+    def values(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        if len(values) == len(self.filled):
+            try:
+                return tuple(self.pick(values))
+            except KeyError:
+                pass
+        missing = [c for c in self.filled if c not in values]
+        unknown = [c for c in values if c not in self.filled]
+        raise TypeError(f"{self.name} row: unknown columns {unknown}, missing columns {missing}")
 
 
 def _write(table: _Table, rows: list[tuple[Any, ...]]) -> None:
@@ -92,10 +112,10 @@ def _store(tables: list[_Table], unnumbered: Unnumbered, rows: list[list[tuple[A
             for region, _ in day_cases:
                 wanted[(region, day)] += 1
         following = _claim_numbers(wanted) if wanted else {}
-        cases = rows[0]
+        cases, number = rows[0], tables[0].columns.index("number")
         for day, day_cases in unnumbered:
             for region, row in day_cases:
-                row[1] = format_case_number(region, day, following[(region, day)])
+                row[number] = format_case_number(region, day, following[(region, day)])
                 following[(region, day)] += 1
                 cases.append(tuple(row))
         for table, table_rows in zip(tables, rows, strict=True):
