@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import File, Query, Router, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
+from ninja.params.functions import Query as QueryParam
 
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.schemas import binary_answer, errors, responses
@@ -94,8 +95,8 @@ def submit(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut]:
 @router.get("/cases", response=responses(CasePage), summary="我的办件")
 def my_cases(
     request: AuthedRequest,
-    page: int = Query(1, ge=1, le=1000),
-    page_size: int = Query(20, ge=1, le=100),
+    page: int = QueryParam(1, ge=1, le=1000),
+    page_size: int = QueryParam(20, ge=1, le=100),
 ) -> CasePage:
     cases = selectors.cases_of(request.user)
     rows = cases[(page - 1) * page_size : page * page_size]
@@ -266,8 +267,8 @@ def submit_draft(request: AuthedRequest, draft_id: int) -> Status[CaseOut]:
 @router.get("/tasks", response=responses(TaskPage, 403), summary="我的待办（本部门任务，按时限排序）")
 def tasks(
     request: AuthedRequest,
-    page: int = Query(1, ge=1, le=1000),
-    page_size: int = Query(50, ge=1, le=200),
+    page: int = QueryParam(1, ge=1, le=1000),
+    page_size: int = QueryParam(50, ge=1, le=200),
 ) -> TaskPage:
     queryset = selectors.tasks_for(request.user)
     rows = queryset[(page - 1) * page_size : page * page_size]
@@ -301,6 +302,8 @@ public_router = Router(tags=["办件"])
     auth=None,
 )
 def progress(
-    request: HttpRequest, number: str = Query(..., max_length=40), name: str = Query(..., max_length=200)
+    request: HttpRequest,
+    number: str = QueryParam(..., max_length=40),
+    name: str = QueryParam(..., max_length=200),
 ) -> ProgressOut:
     return ProgressOut.of(selectors.progress_get(number, name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.params.functions import Query as QueryParam
 
 from govhall.core.schemas import responses
 
@@ -37,7 +38,7 @@ def search_items(request: HttpRequest, params: Query[SearchParams]) -> ItemPage:
     auth=None,
 )
 def get_item(
-    request: HttpRequest, implementation_code: str, version: int | None = Query(None, ge=1, le=1_000_000)
+    request: HttpRequest, implementation_code: str, version: int | None = QueryParam(None, ge=1, le=1_000_000)
 ) -> ItemGuide:
     item, joint = selectors.item_guide_get(implementation_code, version=version)
     return ItemGuide.of_guide(item, joint_departments=joint)

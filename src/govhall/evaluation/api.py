@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Query as QueryParam
 
 from govhall.core.schemas import EARLIEST_DATE, LATEST_DATE, binary_answer, errors, responses
 from govhall.identity.auth import AuthedRequest, api_auth
@@ -26,9 +28,11 @@ from .schemas import (
 )
 
 router = Router(tags=["好差评"], auth=api_auth)
-FROM_DATE = Query(None, alias="from", ge=EARLIEST_DATE, le=LATEST_DATE, description="起始日期 YYYY-MM-DD")
-TO_DATE = Query(None, alias="to", ge=EARLIEST_DATE, le=LATEST_DATE, description="截止日期 YYYY-MM-DD（含）")
-FORMAT = Query("csv", pattern="^(csv|xlsx)$", description="csv 或 xlsx")
+# pydantic bounds dates as it bounds numbers; ninja's signature names only numbers
+DATE_BOUNDS: dict[str, Any] = {"ge": EARLIEST_DATE, "le": LATEST_DATE}
+FROM_DATE = QueryParam(None, alias="from", description="起始日期 YYYY-MM-DD", **DATE_BOUNDS)
+TO_DATE = QueryParam(None, alias="to", description="截止日期 YYYY-MM-DD（含）", **DATE_BOUNDS)
+FORMAT = QueryParam("csv", pattern="^(csv|xlsx)$", description="csv 或 xlsx")
 public = Router(tags=["好差评"])
 
 
@@ -104,9 +108,9 @@ def export(
 )
 def rectifications(
     request: AuthedRequest,
-    state: str | None = Query(None, pattern="^(open|closed)$"),
-    page: int = Query(1, ge=1, le=1000),
-    page_size: int = Query(20, ge=1, le=100),
+    state: str | None = QueryParam(None, pattern="^(open|closed)$"),
+    page: int = QueryParam(1, ge=1, le=1000),
+    page_size: int = QueryParam(20, ge=1, le=100),
 ) -> RectificationPage:
     require_staff_with(
         request.user, StaffRole.SUPERVISOR, StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER,

@@ -7,6 +7,7 @@ The monthly report per department is the supervision app's (/api/v1/stats/depart
 from __future__ import annotations
 
 from ninja import Query, Router
+from ninja.params.functions import Query as QueryParam
 
 from govhall.core.schemas import responses
 from govhall.identity.auth import AuthedRequest, api_auth
@@ -16,7 +17,7 @@ from .schemas import DailyOut, ItemsOut, PerformanceOut, StatsParams, WarningsOu
 from .scope import StatsFilter, stats_filter
 
 router = Router(tags=["统计分析"], auth=api_auth)
-LIMIT = Query(10, ge=1, le=50, description="返回的事项数")
+LIMIT = QueryParam(10, ge=1, le=50, description="返回的事项数")
 # Answers carry the filters as "from" and "to" (by_alias); a caller outside the statistics scope gets 403.
 
 

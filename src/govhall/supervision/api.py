@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Query as QueryParam
 
 from govhall.core.schemas import responses
 from govhall.identity.auth import AuthedRequest, api_auth
@@ -25,11 +26,11 @@ from .schemas import (
 )
 
 router = Router(tags=["电子监察"], auth=api_auth)
-PAGE = Query(1, ge=1, le=1000)
-PAGE_SIZE = Query(20, ge=1, le=100)
-LEVEL = Query(None, pattern="^(yellow|red)$", description="yellow 黄牌 / red 红牌")
-OPEN = Query(1, ge=0, le=1, description="1 只看未解除的预警，0 含已解除")
-MONTH = Query(..., pattern=r"^\d{4}-\d{2}$", description="月份 YYYY-MM")
+PAGE = QueryParam(1, ge=1, le=1000)
+PAGE_SIZE = QueryParam(20, ge=1, le=100)
+LEVEL = QueryParam(None, pattern="^(yellow|red)$", description="yellow 黄牌 / red 红牌")
+OPEN = QueryParam(1, ge=0, le=1, description="1 只看未解除的预警，0 含已解除")
+MONTH = QueryParam(..., pattern=r"^\d{4}-\d{2}$", description="月份 YYYY-MM")
 
 
 @router.get(
@@ -75,7 +76,7 @@ def rule_update(request: AuthedRequest, code: str, payload: RuleIn) -> RuleOut:
 
 @router.get("/supervision/orders", response=responses(OrderPage, 403), summary="督办单")
 def orders(
-    request: AuthedRequest, state: str | None = Query(None, pattern="^(open|answered)$"),
+    request: AuthedRequest, state: str | None = QueryParam(None, pattern="^(open|answered)$"),
     page: int = PAGE, page_size: int = PAGE_SIZE,
 ) -> OrderPage:  # fmt: skip
     rows = selectors.orders_for(request.user, state=state)
