@@ -20,6 +20,7 @@ from govhall.catalogue.forms import item_fields, prefill
 from govhall.catalogue.selectors import item_get_published, item_search
 from govhall.core.errors import DomainError, NotFound, ValidationFailed
 from govhall.core.pages import not_found, page_error
+from govhall.identity.auth import AuthedRequest
 from govhall.identity.models import StaffRole
 from govhall.identity.permissions import is_staff_member, staff_with
 
@@ -49,7 +50,7 @@ def _account_data(user: Any, enterprise: Any = None) -> dict[str, str]:
     return data
 
 
-def _posted_form(request: HttpRequest, fields: list[Any]) -> dict[str, Any]:
+def _posted_form(request: AuthedRequest, fields: list[Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in fields:
         if f.type == "boolean":
@@ -59,9 +60,9 @@ def _posted_form(request: HttpRequest, fields: list[Any]) -> dict[str, Any]:
     return values
 
 
-def _uploaded_pairs(request: HttpRequest, item: Any) -> list[tuple[int, str]]:
+def _uploaded_pairs(request: AuthedRequest, item: Any) -> list[tuple[int, str]]:
     """Store each material's uploaded file; (material id, upload id) pairs for the service."""
-    user: Any = request.user
+    user = request.user
     pairs = []
     for material in item.materials.all():
         upload = request.FILES.get(f"{FILE_PREFIX}{material.pk}")
@@ -71,17 +72,17 @@ def _uploaded_pairs(request: HttpRequest, item: Any) -> list[tuple[int, str]]:
     return pairs
 
 
-def _draft(request: HttpRequest) -> Case | None:
+def _draft(request: AuthedRequest) -> Case | None:
     draft_id = request.POST.get("draft") or request.GET.get("draft")
     if not draft_id or not str(draft_id).isascii() or not str(draft_id).isdigit():
         return None
-    return selectors.draft_get(request.user, int(draft_id))  # type: ignore[arg-type]
+    return selectors.draft_get(request.user, int(draft_id))
 
 
 class _Application:
     """The apply page's request, parsed: the item, for whom, as which enterprise, and the draft so far."""
 
-    def __init__(self, request: HttpRequest, item: Any, applicant: Any, on_behalf_of: str | None) -> None:
+    def __init__(self, request: AuthedRequest, item: Any, applicant: Any, on_behalf_of: str | None) -> None:
         self.request, self.item, self.applicant, self.on_behalf_of = request, item, applicant, on_behalf_of
         self.memberships = list(applicant.enterprise_memberships.select_related("enterprise"))
         uscc = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
@@ -153,10 +154,10 @@ class _Application:
 
 
 @login_required
-def apply(request: HttpRequest, implementation_code: str) -> HttpResponse:
+def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
     """网上申报: fill the form, upload each material, save a draft or submit. Uploads are kept in a draft
     as soon as they arrive, so a page with an error never loses them."""
-    user: Any = request.user
+    user = request.user
     try:
         item = item_get_published(implementation_code)
     except NotFound:
@@ -184,9 +185,9 @@ def apply(request: HttpRequest, implementation_code: str) -> HttpResponse:
 
 
 @login_required
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthedRequest) -> HttpResponse:
     """前台综合受理: a window clerk registers an application for an applicant who is present."""
-    user: Any = request.user
+    user = request.user
     if not staff_with(user, StaffRole.WINDOW_CLERK):
         return redirect("web:tasks")
     applicant_login = request.GET.get("for", "").strip()[:40]
@@ -205,8 +206,8 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_cases(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def my_cases(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     page = Paginator(selectors.cases_of(user), 15).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"case": c, "level": due_level(today, c.promised_due)} for c in page.object_list]
@@ -216,8 +217,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_page(request: HttpRequest, number: str) -> HttpResponse:
-    user: Any = request.user
+def case_page(request: AuthedRequest, number: str) -> HttpResponse:
+    user = request.user
     try:
         page = selectors.case_page_get(user=user, number=number)
     except NotFound:
@@ -226,7 +227,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/case.html", {**page.context(), "crumbs": [back, (page.case.number, None)]})
 
 
-def _action_details(request: HttpRequest, action: str) -> dict[str, Any]:
+def _action_details(request: AuthedRequest, action: str) -> dict[str, Any]:
     if action == Action.REQUEST_CORRECTION:
         return {"items": [line for line in request.POST.get("items", "").splitlines() if line.strip()]}
     if action == Action.ACCEPT:
@@ -234,13 +235,13 @@ def _action_details(request: HttpRequest, action: str) -> dict[str, Any]:
     return {k: request.POST.get(k, "") for k in CASE_DETAIL_KEYS}
 
 
-def _case_uploads(request: HttpRequest, number: str) -> list[tuple[int, str]]:
-    item = selectors.case_item_for(request.user, number)  # type: ignore[arg-type]
+def _case_uploads(request: AuthedRequest, number: str) -> list[tuple[int, str]]:
+    item = selectors.case_item_for(request.user, number)
     return _uploaded_pairs(request, item) if item else []
 
 
-def _supply(request: HttpRequest, number: str) -> None:
-    user: Any = request.user
+def _supply(request: AuthedRequest, number: str) -> None:
+    user = request.user
     pairs = _case_uploads(request, number)
     if not pairs:
         raise ValidationFailed("请选择要补交的文件", field="file")
@@ -251,9 +252,9 @@ def _supply(request: HttpRequest, number: str) -> None:
 
 @login_required
 @require_POST
-def case_action(request: HttpRequest, number: str) -> HttpResponse:
+def case_action(request: AuthedRequest, number: str) -> HttpResponse:
     """One form handler for every action on the case page; the service decides whether it is allowed."""
-    user: Any = request.user
+    user = request.user
     action = request.POST.get("action", "")
     back = redirect("web:case", number=number)
     try:
@@ -276,8 +277,8 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_action(request: HttpRequest, task_id: int) -> HttpResponse:
-    user: Any = request.user
+def task_action(request: AuthedRequest, task_id: int) -> HttpResponse:
+    user = request.user
     number = request.POST.get("number", "")
     back = redirect("web:case", number=number) if number else redirect("web:tasks")
     try:
@@ -321,9 +322,9 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tasks(request: HttpRequest) -> HttpResponse:
+def tasks(request: AuthedRequest) -> HttpResponse:
     """我的待办: the department's open tasks, earliest due first, with coloured deadline badges."""
-    user: Any = request.user
+    user = request.user
     if not is_staff_member(user):
         return redirect("web:my_cases")
     today = timezone.localdate()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from govhall.cases.models import Case
 from govhall.cases.permissions import can_view
 from govhall.core.errors import DomainError, NotFound
+from govhall.identity.auth import AuthedRequest
 from govhall.identity.models import StaffRole
 from govhall.identity.permissions import is_staff_member, staff_with
 
@@ -148,10 +149,10 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectification_close(request: HttpRequest, rectification_id: int) -> HttpResponse:
+def rectification_close(request: AuthedRequest, rectification_id: int) -> HttpResponse:
     try:
         services.rectification_close(
-            rectification_id=rectification_id, user=request.user,  # type: ignore[arg-type]
+            rectification_id=rectification_id, user=request.user,
             action=request.POST.get("action"), follow_up=request.POST.get("follow_up"),
         )  # fmt: skip
         messages.success(request, "整改已办结，回访记录已保存。")
@@ -162,11 +163,11 @@ def rectification_close(request: HttpRequest, rectification_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def rectification_rate(request: HttpRequest, rectification_id: int) -> HttpResponse:
+def rectification_rate(request: AuthedRequest, rectification_id: int) -> HttpResponse:
     rectification = selectors.rectification_by_id(rectification_id)
     try:
         services.rectification_rate(
-            rectification_id=rectification_id, user=request.user,  # type: ignore[arg-type]
+            rectification_id=rectification_id, user=request.user,
             level=request.POST.get("level"), text=request.POST.get("text", ""),
         )  # fmt: skip
         messages.success(request, "感谢您对整改情况的评价。")

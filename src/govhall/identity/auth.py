@@ -48,8 +48,9 @@ api_auth = [bearer, django_auth]
 
 
 class AuthedRequest(HttpRequest):
-    """The request of an API operation behind ``api_auth``: the account is known (bearer token or session).
-    Annotate an endpoint's ``request`` with it; ninja has authenticated the caller before the body runs."""
+    """A request whose account is known: an API operation behind ``api_auth`` (bearer token or session), or
+    a page behind ``login_required``. Annotate ``request`` with it; the caller was authenticated before the
+    body runs."""
 
     user: User
     auth: User

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from govhall.core.errors import DomainError
 
 from . import services
+from .auth import AuthedRequest
 
 REGISTER_FIELDS = ["name", "id_number", "phone", "password"]
 
@@ -66,22 +67,22 @@ def register_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_view(request: HttpRequest) -> HttpResponse:
+def account_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    enterprises = user.enterprise_memberships.select_related("enterprise")  # type: ignore[union-attr]
+    enterprises = user.enterprise_memberships.select_related("enterprise")
     return render(
         request, "identity/account.html", {"enterprises": enterprises, "crumbs": [("我的空间", None)]}
     )
 
 
 @login_required
-def enterprise_register_view(request: HttpRequest) -> HttpResponse:
+def enterprise_register_view(request: AuthedRequest) -> HttpResponse:
     fields = ["name", "uscc", "legal_representative"]
     values = {f: request.POST.get(f, "") for f in fields}
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.enterprise_register(operator=request.user, **values)  # type: ignore[arg-type]
+            services.enterprise_register(operator=request.user, **values)
         except DomainError as exc:
             errors[exc.field or "form"] = exc.message
         else:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from govhall.core.errors import DomainError, PermissionDenied, ValidationFailed
 from govhall.core.pages import forbidden
+from govhall.identity.auth import AuthedRequest
 from govhall.identity.models import Department, StaffRole
 from govhall.identity.selectors import region_list
 
@@ -115,7 +116,7 @@ def _back_to_board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_issue(request: HttpRequest) -> HttpResponse:
+def order_issue(request: AuthedRequest) -> HttpResponse:
     """督办 from a warning: on an error the board comes back with the form filled in and the message beside it."""
     raw = request.POST.get("warning", "")
     warning_id = int(raw) if raw.isascii() and raw.isdigit() else None
@@ -125,7 +126,7 @@ def order_issue(request: HttpRequest) -> HttpResponse:
         if warning_id is None:
             raise ValidationFailed("请从预警列表选择要督办的预警", field="warning")
         order = services.order_issue(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             requirement=form["requirement"], respond_by=form["respond_by"], warning_id=warning_id,
         )  # fmt: skip
     except PermissionDenied as exc:
@@ -202,10 +203,10 @@ def _orders(
 
 @login_required
 @require_POST
-def order_answer(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_answer(request: AuthedRequest, order_id: int) -> HttpResponse:
     answer = request.POST.get("answer", "")[:8000]
     try:
-        services.order_answer(user=request.user, order_id=order_id, answer=answer)  # type: ignore[arg-type]
+        services.order_answer(user=request.user, order_id=order_id, answer=answer)
     except DomainError as exc:
         try:
             form = {"order": order_id, "answer": answer, "error": exc.message}
@@ -246,8 +247,8 @@ def _rules(request: HttpRequest, edited: dict[str, Any] | None = None, status: i
 
 @login_required
 @require_POST
-def rule_update(request: HttpRequest, code: str) -> HttpResponse:
-    posted = {
+def rule_update(request: AuthedRequest, code: str) -> HttpResponse:
+    posted: dict[str, Any] = {
         "code": code,
         "enabled": request.POST.get("enabled") == "on",
         "level": request.POST.get("level", ""),
@@ -255,7 +256,7 @@ def rule_update(request: HttpRequest, code: str) -> HttpResponse:
         "window_days": request.POST.get("window_days", "")[:10],
     }
     try:
-        rule = services.rule_update(user=request.user, **posted)  # type: ignore[arg-type]
+        rule = services.rule_update(user=request.user, **posted)
     except PermissionDenied as exc:
         return _forbidden(request, exc.message)
     except DomainError as exc:
