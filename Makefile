@@ -8,7 +8,7 @@ PORT ?= 8000
 VENDOR := src/govhall/web/static/vendor
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: install install-test demo test lint typecheck pytest browser clean
+.PHONY: install install-test demo test lint typecheck pytest browser clean mutation
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -63,6 +63,13 @@ pytest: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Mutation testing of the rules (docs/testing.md): slow, so not part of `make test` or CI.
+MUTANTS ?= govhall.core.ids* govhall.core.crypto* govhall.cases.transitions* govhall.supervision.rules* \
+	govhall.cases.services.x__submitted_with_key* govhall.cases.services.x__idempotent*
+mutation: install-test
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) *.sqlite3
