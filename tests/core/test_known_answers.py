@@ -154,6 +154,14 @@ def _derived_keys(secret: str) -> tuple[bytes, bytes]:
 SECRET = "a-field-key-for-the-known-answer-tests"
 
 
+@pytest.fixture(autouse=True)
+def _derive_keys_afresh():
+    """crypto caches derived keys per secret; derive them again so each test sees the derivation run."""
+    crypto._keys.cache_clear()
+    yield
+    crypto._keys.cache_clear()
+
+
 def test_gmssl_sm3_agrees_with_the_standard():
     assert _sm3(b"abc").hex() == SM3_ABC
 
