@@ -118,3 +118,15 @@ def test_named_rules(media, people, status, joint_department):
         assert not _may(case, users[name], Status.ACCEPTED, Action.DECIDE)
     assert can_view(case, users["supervisor"]) and not case_actors(case, users["supervisor"])
     assert not can_view(case, users["stranger"]) and not can_view(case, users["outsider"])
+
+
+def test_a_refusal_says_why():
+    with pytest.raises(TransitionRefused) as err:
+        next_status(Status.ACCEPTED, Action.SUSPEND, set())
+    assert str(err.value) == err.value.reason == "无权启动特别程序（暂停计时）" and err.value.forbidden
+    with pytest.raises(TransitionRefused) as err:
+        next_status(Status.COMPLETED, Action.SUSPEND, set())
+    assert (
+        str(err.value) == "办件当前状态为“已办结”，不能启动特别程序（暂停计时）" and not err.value.forbidden
+    )
+    assert (err.value.status, err.value.action) == (Status.COMPLETED, Action.SUSPEND)
