@@ -213,7 +213,7 @@ def test_secret_key_is_the_fallback(settings):
 
 def test_unknown_version_is_refused(settings):
     token = crypto.encrypt("x")
-    with pytest.raises(ValueError, match="^unknown ciphertext version$"):
+    with pytest.raises(ValueError, match=r"^unknown ciphertext version$"):
         crypto.decrypt(b"\x02" + token[1:])
 
 
