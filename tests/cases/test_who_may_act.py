@@ -124,6 +124,7 @@ def test_a_refusal_says_why():
     with pytest.raises(TransitionRefused) as err:
         next_status(Status.ACCEPTED, Action.SUSPEND, set())
     assert str(err.value) == err.value.reason == "无权启动特别程序（暂停计时）" and err.value.forbidden
+    assert (err.value.status, err.value.action) == (Status.ACCEPTED, Action.SUSPEND)
     with pytest.raises(TransitionRefused) as err:
         next_status(Status.COMPLETED, Action.SUSPEND, set())
     assert (

@@ -41,6 +41,8 @@ def test_default_rules():
         (10, 0, 0),
         (10, 100, 10),
         (0, 80, 0),
+        (200, 80, 160),  # large limits: the divisor is exactly 100
+        (101, 100, 101),
     ],
 )
 def test_days_needed_rounds_up_to_whole_days(limit, percent, days):
