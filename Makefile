@@ -8,7 +8,7 @@ PORT ?= 8000
 VENDOR := src/govhall/web/static/vendor
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: install install-test demo docs test lint typecheck pytest pytest-unit pytest-browser browser clean
+.PHONY: install install-test demo docs test lint typecheck pytest pytest-unit pytest-browser browser clean mutation
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -75,6 +75,14 @@ pytest-browser: install-test
 pytest: pytest-unit pytest-browser
 
 test: lint typecheck pytest
+
+# Mutation testing of the rules (docs/testing.md): slow, so not part of `make test` or CI.
+MUTANTS ?= govhall.core.ids* govhall.core.crypto* govhall.cases.transitions* govhall.supervision.rules* \
+	govhall.cases.services.submission.x__submitted_with_key* govhall.cases.services.submission.x__idempotent* \
+	govhall.cases.services.submission.x_request_digest*
+mutation: install-test
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) *.sqlite3

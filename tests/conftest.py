@@ -93,3 +93,22 @@ def pytest_sessionfinish(session, exitstatus):
     if _e2e_outcomes["skipped"] or (selected_e2e and not _e2e_outcomes["passed"]) or not selected_e2e:
         session.exitstatus = 1
         print(f"\nGOVHALL_REQUIRE_BROWSER=1 but browser tests did not all run: {_e2e_outcomes}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say plainly which kinds of tests were skipped, and how to run them."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    postgres = sum(1 for r in skipped if "postgres" in r.keywords)
+    browser = sum(1 for r in skipped if "e2e" in r.keywords)
+    if postgres:
+        terminalreporter.write_line(
+            f"{postgres} 个仅限 PostgreSQL 的测试已跳过 / {postgres} PostgreSQL-only tests skipped: "
+            "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/govhall make test",
+            yellow=True,
+        )
+    if browser:
+        terminalreporter.write_line(
+            f"{browser} 个浏览器测试已跳过 / {browser} browser tests skipped: "
+            "install Debian's chromium and fonts-noto-cjk (make browser), then make test",
+            yellow=True,
+        )

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 
 from govhall.core.models import CalendarDay, CalendarYear
@@ -60,19 +61,33 @@ def test_bad_input_is_422_naming_the_field(params, field):
 
 
 def test_calendar_warnings_for_administrators():
-    assert calendar_warnings(dt.date(2026, 11, 22)) == [calendar_warnings(dt.date(2026, 11, 22))[0]]
-    assert "2027" in calendar_warnings(dt.date(2026, 11, 22))[0]
+    # 2026 is confirmed by the seed; from October on, next year's missing arrangement is announced too
+    assert calendar_warnings(dt.date(2026, 11, 22)) == [
+        "2027年的节假日安排尚未录入，该年按周一至周五计算工作日；国务院公布后请在“节假日与调休”中录入并确认年度安排。"
+    ]
     assert calendar_warnings(dt.date(2026, 3, 1)) == []
+    assert calendar_warnings(dt.date(2026, 9, 30)) == []
+    assert [w[:4] for w in calendar_warnings(dt.date(2026, 10, 1))] == ["2027"]
+    assert [w[:4] for w in calendar_warnings(dt.date(2027, 10, 1))] == ["2027", "2028"]
+    CalendarYear.objects.update_or_create(year=2027, defaults={"confirmed": True})
+    assert calendar_warnings(dt.date(2026, 11, 22)) == []
 
 
 def test_admin_index_shows_the_warning(department):
     from tests.factories import make_staff
 
-    client = Client()
-    client.force_login(make_staff(username="sys", department=department, roles=["system_admin"]))
-    page = client.get("/admin/").content.decode()
-    if dt.date.today().month >= 10 or dt.date.today().year > 2026:
-        assert "节假日安排尚未录入" in page
+    admin = make_staff(username="sys", department=department, roles=["system_admin"])
+    cst = dt.timezone(dt.timedelta(hours=8))
+    for moment, expected in [
+        (dt.datetime(2026, 11, 22, 10, 0, tzinfo=cst), True),
+        (dt.datetime(2026, 3, 2, 10, 0, tzinfo=cst), False),
+    ]:
+        with time_machine.travel(moment, tick=False):
+            client = Client()
+            client.force_login(admin)  # inside the travel: a session from another day may have expired
+            page = client.get("/admin/")
+            assert page.status_code == 200
+            assert ("2027年的节假日安排尚未录入" in page.content.decode()) is expected
 
 
 def test_calendar_load_is_two_queries(django_assert_num_queries):

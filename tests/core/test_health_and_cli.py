@@ -16,14 +16,14 @@ def test_healthz_reports_database_and_worker():
     data = Client().get("/healthz").json()
     assert data["database"]["status"] == "ok"
     assert data["worker"]["status"] == "down"
+    before = timezone.now()
     worker_heartbeat("test-worker")
+    after = timezone.now()
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json()["worker"] == {
-        "status": "ok",
-        "workers": 1,
-        "last_seen": response.json()["worker"]["last_seen"],
-    }
+    worker = response.json()["worker"]
+    assert {k: v for k, v in worker.items() if k != "last_seen"} == {"status": "ok", "workers": 1}
+    assert before <= dt.datetime.fromisoformat(worker["last_seen"]) <= after  # the heartbeat's moment
     WorkerHeartbeat.objects.update(seen_at=timezone.now() - dt.timedelta(minutes=5))
     assert Client().get("/healthz").json()["worker"]["status"] == "down"
 
