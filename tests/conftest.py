@@ -6,71 +6,8 @@ import os
 
 os.environ.setdefault("GOVHALL_FAST_PASSWORD_HASHING", "1")
 
-import pytest
-from django.test import Client
-
-from tests.factories import (
-    DepartmentFactory,
-    RegionFactory,
-    ServiceItemFactory,
-    ThemeFactory,
-    make_citizen,
-    make_staff,
-)
-
-pytest_plugins = ["tests.fixtures.clock"]
-
-PASSWORD = "Secret2026x"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2 on purpose is slow; tests hash many passwords, so they use a fast hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def county(db):
-    province = RegionFactory(code="330000", name="浙江省", level="province", parent=None)
-    city = RegionFactory(code="330500", name="湖州市", level="city", parent=province)
-    county = RegionFactory(code="330523", name="安吉县", level="county", parent=city)
-    RegionFactory(code="330523101000", name="孝丰镇", level="town", parent=county)
-    return county
-
-
-@pytest.fixture
-def department(county):
-    return DepartmentFactory(code="rsj", name="安吉县人力资源和社会保障局", region=county)
-
-
-@pytest.fixture
-def theme(db):
-    return ThemeFactory(code="shebao", name="社会保障", audience="person")
-
-
-@pytest.fixture
-def item(department, theme):
-    return ServiceItemFactory.published(department=department, themes=[theme])
-
-
-@pytest.fixture
-def citizen(db):
-    return make_citizen(password=PASSWORD)
-
-
-@pytest.fixture
-def citizen_client(citizen) -> Client:
-    client = Client()
-    client.force_login(citizen)
-    return client
-
-
-@pytest.fixture
-def catalogue_admin(department):
-    return make_staff(
-        username="cat_admin", department=department, roles=["catalogue_admin"], password=PASSWORD
-    )
-
+# shared fixtures as plugins: the clock, the organisation (county, department, item, accounts), cases
+pytest_plugins = ["tests.fixtures.clock", "tests.fixtures.organisation", "tests.fixtures.cases"]
 
 _e2e_outcomes: dict[str, int] = {"passed": 0, "skipped": 0}
 

@@ -8,7 +8,7 @@ from django.test import Client
 
 from govhall.cases.models import Case
 from govhall.identity.services import token_issue
-from tests.cases.conftest import PDF
+from tests.factories.cases import PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from govhall.cases.models import Case
 from govhall.cases.services import case_act
 from govhall.cases.transitions import Action
 from govhall.core.errors import Conflict
-from tests.cases.conftest import submit
+from tests.factories.cases import submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,8 @@ import pytest
 from govhall.cases.models import Case
 from govhall.cases.services import case_submit, request_digest, upload_store
 from govhall.core.errors import Conflict
-from tests.cases.conftest import PDF
 from tests.factories import make_citizen
+from tests.factories.cases import PDF
 
 
 def _submit(item, user, key, digest):

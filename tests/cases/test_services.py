@@ -11,7 +11,7 @@ from govhall.cases.models import Case, CaseEvent, CaseTask, Channel
 from govhall.cases.services import case_act, case_submit, task_claim, task_complete, upload_store
 from govhall.cases.transitions import Action, Status
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from tests.cases.conftest import PDF, PNG, ofd_bytes, submit
+from tests.factories.cases import PDF, PNG, ofd_bytes, submit
 from tests.fixtures.clock import CST
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.test import Client
 
 from govhall.cases.models import Case, CaseTask
 from govhall.cases.transitions import Status
-from tests.cases.conftest import PDF
+from tests.factories.cases import PDF
 
 pytestmark = pytest.mark.django_db
 

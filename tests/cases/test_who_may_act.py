@@ -18,8 +18,8 @@ import pytest
 from govhall.cases.models import CaseTask
 from govhall.cases.permissions import can_view, case_actors
 from govhall.cases.transitions import TRANSITIONS, Action, Status, TransitionRefused, next_status
-from tests.cases.conftest import submit
 from tests.factories import DepartmentFactory, make_citizen, make_staff
+from tests.factories.cases import submit
 
 DEPARTMENT = {"approver", "head", "joint"}
 PEOPLE = {

@@ -7,7 +7,7 @@ from govhall.cases.services import case_act
 from govhall.cases.transitions import Action
 from govhall.evaluation.models import Rating, Rectification
 from tests.cases.api_helpers import client_for
-from tests.cases.conftest import submit
+from tests.factories.cases import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from govhall.evaluation.services import (
     ratings_sweep,
 )
 from govhall.notices.models import Notice
-from tests.cases.conftest import submit
+from tests.factories.cases import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from govhall.cases.services import case_act
 from govhall.cases.transitions import Action
 from govhall.evaluation.models import Rating, Rectification
 from govhall.evaluation.services import rating_link_token
-from tests.cases.conftest import submit
+from tests.factories.cases import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from govhall.cases.services import case_act
 from govhall.cases.transitions import Action
 from govhall.notices.models import Notice, SmsLogEntry
 from govhall.notices.services import notice_deliver
-from tests.cases.conftest import submit
+from tests.factories.cases import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from tests.cases are parameters here)
 """A small county month for the statistics: cases made through the real services, then moved to known dates
 with .update(); ratings through the rating service; warnings as the scan would leave them."""
 
@@ -17,16 +16,8 @@ from govhall.cases.transitions import Action
 from govhall.evaluation.models import Rating
 from govhall.evaluation.services import rating_submit
 from govhall.supervision.models import Warning
-from tests.cases.conftest import (  # noqa: F401  (shared fixtures)
-    applicant,
-    items,
-    joint_department,
-    media,
-    platform,
-    staff,
-    submit,
-)
 from tests.factories import ServiceItemFactory, make_staff
+from tests.factories.cases import submit
 
 START, END = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 TOWN = "330523101000"  # 孝丰镇

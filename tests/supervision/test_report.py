@@ -10,7 +10,7 @@ from govhall.core.errors import ValidationFailed
 from govhall.evaluation.services import rating_submit
 from govhall.supervision.scan import supervision_scan
 from govhall.supervision.selectors import month_bounds, monthly_report
-from tests.cases.conftest import submit
+from tests.factories.cases import submit
 
 
 def this_month() -> str:

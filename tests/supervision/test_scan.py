@@ -13,7 +13,7 @@ from govhall.core.models import CalendarDay
 from govhall.core.selectors import work_calendar
 from govhall.supervision.models import Rule, Warning
 from govhall.supervision.scan import supervision_scan
-from tests.cases.conftest import submit
+from tests.factories.cases import submit
 
 
 def at(day: dt.date) -> dt.datetime:
