@@ -8,9 +8,8 @@ import json
 import random
 import time
 from bisect import bisect
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
@@ -19,8 +18,8 @@ from django.utils import timezone
 
 from govhall.cases.deadlines import case_deadlines, suspension_workdays
 from govhall.cases.models import Case, CaseEvent, CaseTask, Suspension
-from govhall.cases.transitions import STATUS_LABELS, Status
-from govhall.catalogue.models import CaseKind, ItemStatus, Material, Requirement, ServiceItem
+from govhall.cases.transitions import Status
+from govhall.catalogue.models import CaseKind, ServiceItem
 from govhall.core.selectors import work_calendar
 from govhall.evaluation.models import (
     Rating,
@@ -30,9 +29,7 @@ from govhall.evaluation.models import (
 )
 from govhall.identity.models import (
     AccountKind,
-    Department,
     StaffRole,
-    StaffRoleGrant,
     User,
     Window,
 )
@@ -40,29 +37,17 @@ from govhall.identity.models import (
 from .calendar import FastCalendar
 from .mix import (
     API,
-    BAD_TAG_SETS,
-    BAD_TEXTS,
     BEYOND_LEGAL_SHARE,
-    BOTH_STAGES_SHARE,
     CASES_PER_APPLICANT,
     CHANNEL_WEIGHTS,
     CORRECTION_SHARE,
-    DEFAULTED_SHARE,
     DENY_SHARE,
     EXPRESS,
-    FOLLOW_UPS,
     GAP_SHARE,
-    GOOD_TAG_SETS,
-    GOOD_TEXTS,
     HANDLING_CORRECTION_SHARE,
     LATE_SHARE,
-    LEVEL_CUM,
-    LEVELS,
     MAX_APPLICANTS,
     OFF_DAY_WEIGHT,
-    RATED_SHARE,
-    RATING_CHANNELS,
-    RECTIFY_ACTIONS,
     REFUSED_SHARE,
     REPEAT_SHARE,
     STUCK_SHARE,
@@ -74,171 +59,22 @@ from .mix import (
     WITHDRAWN_SHARE,
 )
 from .people import _Applicant, _make_applicants
+from .ratings import _Ratings
+from .state import (
+    GenerateSummary,
+    _Item,
+    _Life,
+    _load_items,
+    _Origin,
+    _Outcome,
+    _Pause,
+    _staff_by_department,
+    _Standing,
+)
 from .storage import _Ids, _store, _Table, _Writer
 
 
-@dataclass
-class GenerateSummary:
-    cases: int = 0
-    applicants: int = 0
-    enterprises: int = 0
-    events: int = 0
-    tasks: int = 0
-    suspensions: int = 0
-    ratings: int = 0
-    default_ratings: int = 0
-    rectifications: int = 0
-    reminders: int = 0
-    repeats: int = 0
-    seconds: float = 0.0
-    statuses: Counter[str] = field(default_factory=Counter)
-
-    def lines(self) -> list[str]:
-        mix = "，".join(f"{STATUS_LABELS[Status(s)]} {n:,}" for s, n in self.statuses.most_common())
-        return [
-            f"办件 {self.cases:,}（{mix}），用时 {self.seconds:.1f} 秒（{self.cases / max(self.seconds, 1e-9):,.0f} 件/秒）",
-            f"申请人 {self.applicants:,}（其中法人 {self.enterprises:,}），过程记录 {self.events:,}，"
-            f"审批任务 {self.tasks:,}，暂停计时 {self.suspensions:,}，重复申请 {self.repeats:,}",
-            f"评价 {self.ratings:,}（默认评价 {self.default_ratings:,}），差评整改 {self.rectifications:,}，"
-            f"评价提醒 {self.reminders:,}",
-        ]
-
-
-@dataclass
-class _Item:
-    id: int
-    name: str
-    department_id: int
-    region_id: str
-    kind: str
-    promised: int
-    legal: int
-    online: bool
-    for_person: bool
-    for_enterprise: bool
-    joint: list[int]
-    escalation: int | None
-    procedures: list[tuple[str, str]]  # (suspension kind, reason)
-    gaps: list[tuple[int, str]]  # materials that may be owed
-
-
-@dataclass(slots=True)
-class _Origin:
-    """Who applies for what, and through whom: a case's first choices."""
-
-    case_id: int
-    item: _Item
-    applicant: _Applicant
-    channel: str
-    region: str
-    window_id: int | None
-    submitted_by: int | None
-    actor_label: str
-
-
-@dataclass(slots=True)
-class _Pause:
-    """A suspension of the handling time (a special procedure, or a correction after acceptance), local times."""
-
-    kind: str
-    reason: str
-    start: dt.datetime
-    end: dt.datetime
-    workdays: int
-
-
-@dataclass(slots=True)
-class _Life:
-    """A case's planned life, phase by phase: (moment, status) steps in local time, whatever `now` is."""
-
-    submitted: dt.datetime
-    resubmitted: dt.datetime  # the last submission before acceptance (after corrections)
-    steps: list[tuple[dt.datetime, Status]]
-    corrections: list[dt.datetime] = field(default_factory=list)  # when corrections were asked for
-    closed: bool = False  # refused or withdrawn before acceptance
-    accepted: dt.datetime | None = None
-    handling: int = 0  # working days from acceptance to the decision, suspension aside
-    stuck: bool = False  # accepted and never decided
-    pause: _Pause | None = None
-    delivery: str = "{}"
-
-
-@dataclass(slots=True)
-class _Standing:
-    """Where a case's life stands at `now`."""
-
-    status: Status
-    updated: dt.datetime
-    final: bool
-    corrections: int
-    accepted: bool
-
-
-@dataclass(slots=True)
-class _Outcome:
-    """What an accepted case has at `now`: deadlines, suspended days, decision, completion, owed materials."""
-
-    promised_due: dt.date | None = None
-    legal_due: dt.date | None = None
-    suspended_workdays: int = 0
-    decided_at: dt.datetime | None = None  # UTC
-    decision: str = ""
-    completed_at: dt.datetime | None = None  # local
-    owed: str = "[]"
-
-
-def _procedure_kind(name: str) -> str:
-    if "听证" in name:
-        return Suspension.Kind.HEARING
-    if "专家" in name or "评审" in name:
-        return Suspension.Kind.EXPERT
-    if any(w in name for w in ("核查", "检查", "审核", "勘")):
-        return Suspension.Kind.INSPECTION
-    return Suspension.Kind.OTHER
-
-
-def _load_items() -> list[_Item]:
-    departments = dict(Department.objects.values_list("code", "pk"))
-    published = list(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).order_by("pk"))
-    gaps: dict[int, list[tuple[int, str]]] = {}
-    for pk, item_id, name, requirement, position in Material.objects.filter(
-        item__status=ItemStatus.PUBLISHED
-    ).values_list("pk", "item_id", "name", "requirement", "position"):
-        if not (requirement == Requirement.REQUIRED and position == 0):
-            gaps.setdefault(item_id, []).append((pk, name))
-    items = []
-    for item in published:
-        procedures = [
-            (_procedure_kind(str(p.get("name", ""))), str(p.get("name") or "特别程序"))
-            for p in item.special_procedures or []
-            if isinstance(p, dict)
-        ]
-        items.append(
-            _Item(
-                id=item.pk, name=item.name, department_id=item.department_id, region_id=item.region_id,
-                kind=item.case_kind, promised=item.promised_time_limit, legal=item.legal_time_limit,
-                online=item.online_depth >= 3, for_person=item.for_person or not item.for_enterprise,
-                for_enterprise=item.for_enterprise,
-                joint=[departments[c] for c in item.joint_departments or [] if c in departments],
-                escalation=item.escalation_department_id, procedures=procedures, gaps=gaps.get(item.pk, []),
-            )
-        )  # fmt: skip
-    return items
-
-
-def _staff_by_department(role: str) -> dict[int, int]:
-    """One staff member per department holding ``role`` (the first by id)."""
-    found: dict[int, int] = {}
-    for user_id, department_id in (
-        StaffRoleGrant.objects.filter(role=role, user__is_active=True, user__department__isnull=False)
-        .order_by("user_id")
-        .values_list("user_id", "user__department_id")
-    ):
-        found.setdefault(department_id, user_id)
-    return found
-
-
-class _Generator:
+class _Generator(_Ratings):
     def __init__(self, total: int, seed: int, now: dt.datetime, years: float, batch: int,
                  progress: Callable[[str], None]) -> None:  # fmt: skip
         self.total, self.batch, self.progress = total, batch, progress
@@ -730,74 +566,6 @@ class _Generator:
                            department_id=department, role=role.value,
                            state=CaseTask.State.CLAIMED if claimer else CaseTask.State.OPEN, claimed_by_id=claimer,
                            created_at=created - self.off, due_on=due)  # fmt: skip
-
-    def make_ratings(self, case_id: int, item: _Item, applicant: _Applicant, channel: str,
-                     t_acc: dt.datetime | None, completed_at: dt.datetime) -> None:  # fmt: skip
-        rng, now = self.rng, self.now
-        if rng.random() < RATED_SHARE:
-            names, weights = RATING_CHANNELS[channel]
-            rating_channel = names[0] if rng.random() < weights[0] else names[1]
-            delay = (dt.timedelta(minutes=rng.uniform(1, 15)) if rating_channel == "window"
-                     else dt.timedelta(hours=rng.expovariate(1 / 20)))  # fmt: skip
-            rated_at = completed_at + delay
-            if rated_at <= now:
-                self.make_rating(case_id, item, applicant, "complete", rating_channel, rated_at)
-                if t_acc is not None and rng.random() < BOTH_STAGES_SHARE:
-                    accept_at = t_acc + dt.timedelta(minutes=rng.uniform(1, 60))
-                    self.make_rating(
-                        case_id, item, applicant, "accept", rating_channel, min(accept_at, rated_at)
-                    )
-                return
-        age = now - completed_at
-        remind = dt.timedelta(days=self.remind_days)
-        if age >= remind + dt.timedelta(days=self.default_days) and rng.random() < DEFAULTED_SHARE:
-            self.reminders.add(case_id=case_id, sent_at=completed_at + remind - self.off)
-            at = completed_at + remind + dt.timedelta(days=self.default_days, hours=rng.uniform(0, 6))
-            self.ratings.add(id=self.rating_ids.take(), case_id=case_id, stage="complete", level=self.default_level,
-                             tags="[]", text="", channel="default", rater_id=None, is_default=True,
-                             department_id=item.department_id, item_id=item.id,
-                             created_at=min(at, now) - self.off)  # fmt: skip
-            self.summary.default_ratings += 1
-        elif age >= remind and rng.random() < 0.5:
-            self.reminders.add(case_id=case_id, sent_at=completed_at + remind - self.off)
-
-    def make_rating(self, case_id: int, item: _Item, applicant: _Applicant, stage: str, channel: str,
-                    at: dt.datetime) -> None:  # fmt: skip
-        rng, cal, off = self.rng, self.calendar, self.off
-        level = LEVELS[bisect(LEVEL_CUM, rng.random())]
-        rating_id = self.rating_ids.take()
-        if level <= 2:
-            tags, text = rng.choice(BAD_TAG_SETS), rng.choice(BAD_TEXTS)
-        else:
-            tags, text = rng.choice(GOOD_TAG_SETS), rng.choice(GOOD_TEXTS)
-        self.ratings.add(id=rating_id, case_id=case_id, stage=stage, level=level, tags=tags, text=text,
-                         channel=channel, rater_id=applicant.user_id, is_default=False,
-                         department_id=item.department_id, item_id=item.id, created_at=at - off)  # fmt: skip
-        if level > 2:
-            return
-        local = at
-        due = cal.add_workdays(local.date(), self.rectify_days)
-        r = rng.random()
-        closed = (None if r < 0.05 else
-                  self.office_time(cal.add_workdays(due, rng.randint(1, 8))) if r < 0.15
-                  else local + (dt.datetime.combine(due, dt.time(16)) - local) * rng.uniform(0.2, 1.0))  # fmt: skip
-        if closed is not None and closed > self.now:
-            closed = None
-        head = self.heads.get(item.department_id) or self.approvers.get(item.department_id)
-        if closed is None or head is None:
-            self.rectifications.add(rating_id=rating_id, case_id=case_id, department_id=item.department_id,
-                                    state=Rectification.State.OPEN, created_at=at - off, due_on=due, action="",
-                                    follow_up="", closed_at=None, closed_by_id=None, applicant_level=None,
-                                    applicant_text="", applicant_rated_at=None)  # fmt: skip
-            return
-        rated = closed + dt.timedelta(days=rng.uniform(0.5, 5))
-        applicant_level = rng.choice([5, 4, 4, 3]) if rng.random() < 0.4 and rated <= self.now else None
-        self.rectifications.add(rating_id=rating_id, case_id=case_id, department_id=item.department_id,
-                                state=Rectification.State.CLOSED, created_at=at - off, due_on=due,
-                                action=rng.choice(RECTIFY_ACTIONS), follow_up=rng.choice(FOLLOW_UPS),
-                                closed_at=closed - off, closed_by_id=head, applicant_level=applicant_level,
-                                applicant_text="" if applicant_level is None else "整改及时，态度诚恳",
-                                applicant_rated_at=rated - off if applicant_level is not None else None)  # fmt: skip
 
 
 def generate_cases(
