@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,6 +55,18 @@ ROLES = {"citizen": "citizen", "staff": "head_scjg", "supervisor": "supervisor"}
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go to the WSGI application itself, which closes the database connection when a request ends
+    with autocommit off (as inside the test's transaction): on PostgreSQL the test would lose its connection
+    after the first request. Django's test client disconnects the same receiver."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
