@@ -1,6 +1,6 @@
 """One way to turn a DomainError into a page: a thing that is not there (or not theirs to see) is the 404 page;
 anything else is a message on the page the person came from (a refused action, a field to correct). The 403
-page is for pages someone may not open at all (``forbidden``; identity.permissions.staff_required)."""
+page is for pages someone may not open at all (``forbidden``)."""
 
 from __future__ import annotations
 

@@ -5,24 +5,15 @@ is each app's own rule, built on these.
   is named) — for ``if`` tests in services and selectors.
 - ``require_staff_with(user, *roles, message=...)``: the same, raising PermissionDenied (403) with a Chinese
   message — for services and API endpoints.
-- ``staff_required(*roles)``: a view decorator: login first, then a 403 page naming what is missing.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from typing import Any
 
 from govhall.core.errors import PermissionDenied
-from govhall.core.pages import forbidden
 
 from .models import AccountKind, StaffRole
-
-View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
 def is_staff_member(user: Any) -> bool:
@@ -43,18 +34,3 @@ def roles_label(*roles: str) -> str:
 def require_staff_with(user: Any, *roles: str, message: str = "") -> None:
     if not staff_with(user, *roles):
         raise PermissionDenied(message or f"仅{roles_label(*roles)}可以进行此操作")
-
-
-def staff_required(*roles: str) -> Callable[[View], View]:
-    """Views for staff: an anonymous visitor is sent to log in; others without the role get a 403 page."""
-
-    def decorate(view: View) -> View:
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not staff_with(request.user, *roles):
-                return forbidden(request, f"此页面仅供{roles_label(*roles)}使用")
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)  # type: ignore[return-value]
-
-    return decorate

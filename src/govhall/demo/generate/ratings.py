@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect
+from collections.abc import Callable
 
 from govhall.evaluation.models import Rectification
 
@@ -45,9 +46,7 @@ class _Ratings:
     rating_ids: _Ids
     heads: dict[int, int]
     approvers: dict[int, int]
-
-    def office_time(self, day: dt.date) -> dt.datetime:
-        raise NotImplementedError
+    office_time: Callable[[dt.date], dt.datetime]  # a moment in office hours of a day (the generator's)
 
     def make_ratings(self, case_id: int, item: _Item, applicant: _Applicant, channel: str,
                      t_acc: dt.datetime | None, completed_at: dt.datetime) -> None:  # fmt: skip
