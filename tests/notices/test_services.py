@@ -1,14 +1,21 @@
 """The outbox: milestones write notices in the case's transaction; the worker sends each SMS once, retries
 with backoff, and the development gateway records what was sent."""
 
+import datetime as dt
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from govhall.cases.services import case_act
 from govhall.cases.transitions import Action
+from govhall.notices.gateways import LogGateway
 from govhall.notices.models import Notice, SmsLogEntry
-from govhall.notices.services import notice_deliver
+from govhall.notices.services import BACKOFF_MINUTES, notice_deliver, notices_resend
 from tests.factories.cases import submit
+from tests.factories.identity import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +45,80 @@ class FailingGateway:
         raise ConnectionError("gateway down")
 
 
-def test_failures_are_retried_then_marked_failed(media, items, applicant, settings):
+def test_failures_are_retried_for_a_day_then_marked_failed(media, items, applicant, settings):
     settings.SMS_GATEWAY = "tests.notices.test_services.FailingGateway"
     submit(items["promised"], applicant)
     notice = Notice.objects.get(channel="sms")
-    results = [notice_deliver(notice.pk) for _ in range(5)]
+    results = [notice_deliver(notice.pk) for _ in range(10)]
     notice.refresh_from_db()
-    assert results == ["retry", "retry", "retry", "retry", "failed"]
-    assert notice.state == "failed" and notice.attempts == 5 and "gateway down" in notice.last_error
+    assert results == ["retry"] * 9 + ["failed"]
+    assert notice.state == "failed" and notice.attempts == 10 and "gateway down" in notice.last_error
+    assert sum(BACKOFF_MINUTES) >= 24 * 60
+
+
+class OutageGateway:
+    """Down until RECOVERS_AT, then sends like the development gateway."""
+
+    RECOVERS_AT = None
+
+    def send(self, **kwargs):
+        if timezone.now() < self.RECOVERS_AT:
+            raise ConnectionError("gateway down")
+        LogGateway().send(**kwargs)
+
+
+def _run_tasks_as_the_clock_moves(clock, *, rounds: int) -> None:
+    """Run every task that is due, then move the clock to the next scheduled retry, and again."""
+    for _ in range(rounds):
+        call_command("db_worker", batch=True, verbosity=0)
+        upcoming = DBTaskResult.objects.filter(status="READY").order_by("run_after").first()
+        if upcoming is None:
+            return
+        clock.move_to(upcoming.run_after + dt.timedelta(seconds=1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_20_hour_gateway_outage_loses_no_notice(media, items, applicant, settings, _pinned_clock):
+    """The old schedule gave up after five attempts (about 2.6 hours)."""
+    settings.SMS_GATEWAY = "tests.notices.test_services.OutageGateway"
+    OutageGateway.RECOVERS_AT = timezone.now() + dt.timedelta(hours=20)
+    for _ in range(3):
+        submit(items["promised"], applicant)
+    _run_tasks_as_the_clock_moves(_pinned_clock, rounds=20)
+    sms = Notice.objects.filter(channel="sms")
+    assert set(sms.values_list("state", flat=True)) == {"sent"} and sms.count() == 3
+    assert SmsLogEntry.objects.count() == 3
+    assert all(n.sent_at >= OutageGateway.RECOVERS_AT for n in sms)
+
+
+def test_an_operator_resends_failed_notices(media, items, applicant, settings):
+    settings.SMS_GATEWAY = "tests.notices.test_services.FailingGateway"
+    submit(items["promised"], applicant)
+    notice = Notice.objects.get(channel="sms")
+    Notice.objects.filter(pk=notice.pk).update(state="failed", attempts=10)
+    out = StringIO()
+    call_command("notices", stdout=out)
+    assert "发送失败 1 条" in out.getvalue() and "--resend" in out.getvalue()
+    settings.SMS_GATEWAY = "govhall.notices.gateways.LogGateway"
+    assert notices_resend() == 1 and notices_resend() == 0  # only failed ones, once
+    notice.refresh_from_db()
+    assert notice.state == "pending" and notice.attempts == 0
+    assert notice_deliver(notice.pk) == "sent"
+    call_command("notices", "--resend", stdout=out)
+    assert "已重新排队发送 0 条" in out.getvalue()
+
+
+def test_the_admin_resend_action(media, items, applicant, platform, client):
+    submit(items["promised"], applicant)
+    sms = Notice.objects.get(channel="sms")
+    Notice.objects.filter(pk=sms.pk).update(state="failed", attempts=10)
+    client.force_login(make_staff(username="ops", department=platform, roles=["system_admin"]))
+    response = client.post(
+        "/admin/notices/notice/", {"action": "resend", "_selected_action": [sms.pk]}, follow=True
+    )
+    assert "已重新排队发送 1 条短信" in response.content.decode()
+    sms.refresh_from_db()
+    assert sms.state == "pending"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,4 +1,4 @@
-from govhall.ops.jobs import PERIODIC_JOBS, PeriodicJob, run_periodic_round
+from govhall.ops.jobs import PERIODIC_JOBS, PeriodicJob, Schedule, run_periodic_round
 
 
 def test_a_failing_job_does_not_stop_the_round(caplog):
@@ -15,8 +15,20 @@ def test_a_failing_job_does_not_stop_the_round(caplog):
 
 
 def test_the_worker_runs_the_sweep_before_the_scan():
-    assert [job.name for job in PERIODIC_JOBS] == ["评价提醒与默认评价", "电子监察扫描"]
+    assert [job.name for job in PERIODIC_JOBS] == ["回收失联进程的任务", "评价提醒与默认评价", "电子监察扫描"]
 
 
 def test_the_real_round_runs_on_an_empty_database(db):
     assert run_periodic_round() == []
+
+
+def test_each_job_runs_when_it_is_due():
+    ran = []
+    fast = PeriodicJob("快", lambda: ran.append("fast"), every=lambda: 1.0)
+    slow = PeriodicJob("慢", lambda: ran.append("slow"), every=lambda: 300.0)
+    schedule = Schedule((fast, slow))
+    for second in range(0, 5):
+        schedule.run_due(now=1000.0 + second)
+    assert ran.count("fast") == 5 and ran.count("slow") == 1
+    schedule.run_due(now=1300.0)
+    assert ran.count("slow") == 2

@@ -40,7 +40,14 @@ class Notice(models.Model):
                 fields=["event_id", "channel", "recipient"], name="one_notice_per_event_channel"
             )
         ]
-        indexes = [models.Index(fields=["recipient", "channel", "-created_at"], name="notice_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "channel", "-created_at"], name="notice_inbox"),
+            models.Index(
+                fields=["state"],
+                name="notice_undelivered",
+                condition=models.Q(channel="sms", state__in=["pending", "failed"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,4 +1,5 @@
-"""Writes of notices: what a case milestone tells the applicant, and delivering one notice with retries."""
+"""Writes of notices: what a case milestone tells the applicant, delivering one notice with retries, and the
+operator's re-send of notices that failed for good."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ MILESTONES = {
     "issue": ("办理结果已出件", "您申请的“{item}”（{number}）办理结果已出件，{delivery}。"),
     "complete": ("办件已办结", "您申请的“{item}”（{number}）已办结，欢迎对本次服务进行评价。"),
 }
-BACKOFF_MINUTES = [1, 5, 30, 120, 720]
+# Pauses before each retry: ten attempts over about 28 hours, so a gateway outage of a day loses nothing; then
+# the notice is marked failed for an operator to re-send (admin → 消息通知, or `govhall notices --resend`).
+BACKOFF_MINUTES = [1, 5, 15, 30, 60, 120, 240, 480, 720]
 
 
 def notify_milestone(
@@ -89,7 +92,7 @@ def notice_deliver(notice_id: int) -> str:
 
 def _retry_later(notice: Notice, exc: Exception) -> str:
     notice.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
-    if notice.attempts >= len(BACKOFF_MINUTES):
+    if notice.attempts > len(BACKOFF_MINUTES):
         notice.state = Notice.State.FAILED
         notice.save(update_fields=["state", "attempts", "last_error"])
         return "failed"
@@ -99,6 +102,24 @@ def _retry_later(notice: Notice, exc: Exception) -> str:
     run_after = timezone.now() + dt.timedelta(minutes=BACKOFF_MINUTES[notice.attempts - 1])
     deliver_notice.using(run_after=run_after).enqueue(notice.pk)
     return "retry"
+
+
+def notices_resend(notice_ids: list[int] | None = None) -> int:
+    """An operator sends failed SMS again (all of them when no ids are given): each starts a fresh retry
+    schedule. Returns how many were queued."""
+    from .tasks import deliver_notice
+
+    with transaction.atomic():
+        failed = Notice.objects.select_for_update().filter(
+            channel=Notice.Channel.SMS, state=Notice.State.FAILED
+        )
+        if notice_ids is not None:
+            failed = failed.filter(pk__in=notice_ids)
+        ids = list(failed.values_list("pk", flat=True))
+        Notice.objects.filter(pk__in=ids).update(state=Notice.State.PENDING, attempts=0)
+        for notice_id in ids:
+            deliver_notice.enqueue(notice_id)
+    return len(ids)
 
 
 def notices_mark_read(*, user: User) -> int:
