@@ -1,7 +1,13 @@
 """Odd requests get a clear 4xx in the API's error shape, never a 500."""
 
+import json
+
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govhall.core.middleware import nesting_exceeds
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +100,54 @@ def test_superseded_version_says_so(item):
     item_publish(item_draft_create_from(item))
     page = Client().get(f"/items/{item.implementation_code}/", {"version": 1}).content.decode()
     assert "历史版本" in page and "查看现行办事指南" in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cases", "/api/v1/auth/token", "/api/v1/drafts", "/login/", "/cases/X/act/"]
+)
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
+def test_deeply_nested_json_is_a_400_on_any_url(url, opener):
+    """100,000 levels made the JSON parser recurse out of the stack (RecursionError, a 500)."""
+    body = opener * 100_000
+    response = Client().post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert _shape(response)["code"] == "too_deep"
+    else:
+        assert "嵌套层数" in response.content.decode()
+
+
+def test_a_json_body_over_the_limit_is_a_413(settings):
+    settings.JSON_BODY_MAX_KB = 4
+    body = '{"username": "%s", "password": "x"}' % ("a" * 5000)
+    response = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 413 and _shape(response)["code"] == "too_large"
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    body = '{"username": "%s", "password": "[\\"{"}' % ("[{" * 200)
+    response = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code != 400 or _shape(response)["code"] != "too_deep"
+
+
+def _depth(value) -> int:
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    return 0
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='ab[]{}"\\\\ 字'),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(alphabet='[{"\\\\k'), children, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@given(value=json_values, limit=st.integers(min_value=0, max_value=8))
+def test_the_nesting_check_agrees_with_the_parsed_depth(value, limit):
+    body = json.dumps(value, ensure_ascii=False).encode()
+    assert nesting_exceeds(body, limit) == (_depth(value) > limit)

@@ -212,6 +212,16 @@ UPLOAD_MAX_MB = config(
 )
 CASE_UPLOAD_MAX_MB = config("CASE_UPLOAD_MAX_MB", 50, help="all files of one case together")
 DATA_UPLOAD_MAX_MEMORY_SIZE = (UPLOAD_MAX_MB + 1) * 1024 * 1024
+JSON_BODY_MAX_KB = config(
+    "JSON_BODY_MAX_KB",
+    1024,
+    help="largest JSON (non-form) request body; larger ones answer 413 before parsing",
+)
+JSON_MAX_DEPTH = config(
+    "JSON_MAX_DEPTH",
+    32,
+    help="deepest nesting of arrays and objects in a JSON request body; deeper answers 400",
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from .errors import ValidationFailed
 from .workdays import MAX_DAYS
 
 
@@ -41,6 +42,26 @@ def responses(ok: Any, *statuses: int, auth: bool = True, status: int = 200) -> 
 # datetime when a day's bounds are computed.
 EARLIEST_DATE = dt.date(1949, 10, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def query_date(value: str | None, *, field: str, label: str) -> dt.date | None:
+    """A YYYY-MM-DD date typed into a page's query string, between EARLIEST_DATE and LATEST_DATE; None when
+    empty. Raises ValidationFailed naming the field."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{label}（{field}）应为 YYYY-MM-DD 格式的日期", field=field) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationFailed(
+            f"{label}（{field}）应在 {EARLIEST_DATE.isoformat()} 至 {LATEST_DATE.isoformat()} 之间",
+            field=field,
+        )
+    return day
 
 
 class WorkdaysParams(Schema):

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from govhall.cases.models import Case
 from govhall.cases.permissions import can_view
-from govhall.core.errors import DomainError, NotFound
+from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.core.schemas import query_date
 from govhall.identity.auth import AuthedRequest
 from govhall.identity.models import StaffRole
 from govhall.identity.permissions import is_staff_member, staff_with
@@ -108,14 +109,12 @@ def rate_tablet(request: HttpRequest, number: str, stage: str) -> HttpResponse:
 
 
 def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None, str | None]:
-    values = []
-    for name in ("from", "to"):
-        raw = request.GET.get(name, "").strip()
-        try:
-            values.append(dt.date.fromisoformat(raw) if raw else None)
-        except ValueError:
-            return None, None, f"日期格式应为 YYYY-MM-DD（{'起始' if name == 'from' else '截止'}日期）"
-    return values[0], values[1], None
+    try:
+        start = query_date(request.GET.get("from"), field="from", label="起始日期")
+        end = query_date(request.GET.get("to"), field="to", label="截止日期")
+    except ValidationFailed as exc:
+        return None, None, exc.message
+    return start, end, None
 
 
 def public_figures(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from govhall.core.errors import PermissionDenied, ValidationFailed
+from govhall.core.schemas import query_date
 from govhall.identity.models import Department, Region, StaffRole
 from govhall.identity.permissions import is_staff_member
 
@@ -62,18 +63,8 @@ def is_department_bound(user: Any) -> bool:
 
 
 def parse_date(value: str | None, field: str) -> dt.date | None:
-    """A YYYY-MM-DD date, or None when the field is empty."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(
-            f"{FIELD_LABELS[field]}（{field}）应为 YYYY-MM-DD 格式的日期", field=field
-        ) from None
+    """A YYYY-MM-DD date within the bounds every date parameter has, or None when the field is empty."""
+    return query_date(value, field=field, label=FIELD_LABELS[field])
 
 
 def period(start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
