@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import platform
+import secrets
 import statistics
 import sys
 import tempfile
@@ -60,6 +61,9 @@ def _prepare_database() -> str:
 def _setup_django() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.config.settings")
+    # a benchmark runs like production, which refuses the development keys: keys of its own for this run
+    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", secrets.token_hex(32))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 

@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import shutil
 import signal
 import sqlite3
@@ -74,6 +75,9 @@ def setup_django() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # a benchmark runs like production, which refuses the development keys: keys of its own for this run
+    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", secrets.token_hex(32))
     os.environ["GOVHALL_VAR_DIR"] = tempfile.mkdtemp(prefix="govhall-bench-")
     import django
 

@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import platform
 import resource
+import secrets
 import sqlite3
 import sys
 import tempfile
@@ -62,6 +63,9 @@ def prepare_database() -> str:
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.config.settings")
+    # a benchmark runs like production, which refuses the development keys: keys of its own for this run
+    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", secrets.token_hex(32))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("GOVHALL_FAST_PASSWORD_HASHING", "1")  # the demo accounts: not what is measured
     os.environ["GOVHALL_VAR_DIR"] = tempfile.mkdtemp(prefix="govhall-bench-")

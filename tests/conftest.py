@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("GOVHALL_FAST_PASSWORD_HASHING", "1")
+# the environment (keys, fast hashing) is set by tests/settings.py, before Django reads its settings
 
 # shared fixtures as plugins: the clock, the organisation (county, department, item, accounts), cases
 pytest_plugins = ["tests.fixtures.clock", "tests.fixtures.organisation", "tests.fixtures.cases"]
@@ -20,7 +20,6 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     """With GOVHALL_REQUIRE_BROWSER=1 (CI), a run whose browser tests were skipped or absent fails."""
-    import os
 
     if os.environ.get("GOVHALL_REQUIRE_BROWSER") != "1" or session.config.option.collectonly:
         return

@@ -12,6 +12,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.config.settings")
+    if sys.argv[1:2] == ["demo"]:  # the demo runs like production: with this machine's own random keys
+        from govhall.config.keys import default_var_dir, ensure_local_keys
+
+        ensure_local_keys(default_var_dir())
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

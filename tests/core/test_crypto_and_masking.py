@@ -1,5 +1,7 @@
 import logging
 
+import pytest
+
 from govhall.core import crypto
 from govhall.core.masking import PersonalDataLogFilter, mask_id_number, mask_phone, mask_text
 
@@ -46,3 +48,31 @@ def test_log_filter_masks_tracebacks():
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     PersonalDataLogFilter().filter(record)
     assert "330523199003150012" not in record.exc_text and "330523********0012" in record.exc_text
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("电话 +86 139 0572 0001", "0572"),
+        ("电话+8613905720001", "0572"),
+        ("电话 86-139-0572-0001", "0572"),
+        ("电话 139-0572-0001", "0572"),
+        ("电话 139 0572 0001 谢谢", "0572"),
+        ("电话１３９０５７２０００１", "０５７２"),
+        ("证件ID330523199003150012号", "19900315"),
+        ("证件 330523 19900315 0012", "19900315"),
+        ("证件３３０５２３１９９００３１５００１Ｘ", "１９９００３１５"),
+        ("user=abc13905720001xyz", "0572"),
+    ],
+)
+def test_mask_text_finds_numbers_however_they_are_written(text, hidden):
+    masked = mask_text(text)
+    assert (
+        hidden not in masked
+        and hidden.translate(str.maketrans("０１２３４５６７８９", "0123456789")) not in masked
+    )
+    assert "****" in masked
+
+
+def test_mask_text_leaves_other_numbers():
+    assert mask_text("订单 123456，金额 100.00 元，2026-11-18") == "订单 123456，金额 100.00 元，2026-11-18"

@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.exceptions import ImproperlyConfigured
 
 from govhall.core import crypto
 from govhall.core.ids import (
@@ -204,8 +205,11 @@ def test_a_hex_secret_is_used_as_raw_key_bytes(settings):
     assert crypto.lookup_hash("X") == _hmac_sm3(mac_key, b"X").hex()
 
 
-def test_secret_key_is_the_fallback(settings):
+def test_secret_key_is_the_fallback_only_in_debug(settings):
     settings.FIELD_ENCRYPTION_KEY = ""
+    with pytest.raises(ImproperlyConfigured):
+        crypto.lookup_hash("X")
+    settings.DEBUG = True
     settings.SECRET_KEY = SECRET
     _, mac_key = _derived_keys(SECRET)
     assert crypto.lookup_hash("X") == _hmac_sm3(mac_key, b"X").hex()

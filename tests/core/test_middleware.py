@@ -151,3 +151,17 @@ json_values = st.recursive(
 def test_the_nesting_check_agrees_with_the_parsed_depth(value, limit):
     body = json.dumps(value, ensure_ascii=False).encode()
     assert nesting_exceeds(body, limit) == (_depth(value) > limit)
+
+
+def test_a_filename_too_long_for_the_multipart_parser_gets_its_own_message():
+    boundary = "xyz"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{"a" * 3000}.pdf"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--{boundary}--\r\n"
+    )
+    response = Client().generic(
+        "POST", "/api/v1/uploads", body.encode(), content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 400
+    body = _shape(response)
+    assert "文件名" in body["message"] and "控制字符" not in body["message"]

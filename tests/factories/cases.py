@@ -13,7 +13,17 @@ from govhall.cases.transitions import Action
 from govhall.identity.models import User
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def png_bytes(width: int = 4, height: int = 3) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = png_bytes()
 
 
 def ofd_bytes() -> bytes:

@@ -39,7 +39,7 @@ from .schemas import (
     UploadOut,
 )
 from .transitions import Action
-from .uploads import ALLOWED
+from .uploads import ALLOWED, download_name
 
 router = Router(tags=["办件"], auth=api_auth)
 # What acting on a case can answer besides the case: not yours (403), no such case (404), not in this status
@@ -193,7 +193,8 @@ def case_file(request: AuthedRequest, number: str, material_id: int) -> FileResp
         (settings.MEDIA_ROOT / found.upload.path).open("rb"),  # FileResponse closes it
         content_type=found.upload.content_type,
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(found.upload.original_name)}"
+    name = download_name(found.upload.original_name, found.upload.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

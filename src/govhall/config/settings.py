@@ -11,25 +11,36 @@ from pathlib import Path
 import dj_database_url
 
 from govhall.config.env import config
+from govhall.config.keys import load_local_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/govhall
 PROJECT_DIR = BASE_DIR.parent.parent
 
 
 DEBUG = config("DEBUG", False, help="Django debug mode; never on in production")
-_DEV_SECRET = "govhall-insecure-development-key-change-me-in-production-0123456789"
+VAR_DIR = Path(
+    config(
+        "GOVHALL_VAR_DIR",
+        str(PROJECT_DIR / "var"),
+        doc_default="`<repo>/var`",
+        help="where the default SQLite database, static files, uploads and the generated keys file (`keys.env`) live",
+    )
+)
+load_local_keys(VAR_DIR)  # keys the environment does not set, from var/keys.env (govhall.config.keys)
+DEVELOPMENT_SECRET_KEY = _DEV_SECRET = "govhall-insecure-development-key-change-me-in-production-0123456789"
 SECRET_KEY = config(
     "SECRET_KEY",
     _DEV_SECRET,
     doc_default="a fixed development key",
-    help="Django's signing key; **set a long random value in production**",
+    help="Django's signing key; **set a long random value in production**: with `DEBUG` off GovHall refuses to "
+    "start with the development key (`govhall demo` writes random keys to `var/keys.env`)",
 )
 FIELD_ENCRYPTION_KEY = config(
     "FIELD_ENCRYPTION_KEY",
     "",
-    doc_default="derived from `SECRET_KEY`",
+    doc_default="none: required unless `DEBUG` (then derived from `SECRET_KEY`)",
     help="key for SM4 encryption of ID/phone numbers and their HMAC-SM3 look-up hashes (hex of ≥16 bytes, "
-    "or any long string); set it separately in production. Changing it makes stored personal data unreadable: "
+    "or any long string); GovHall refuses to start without it unless `DEBUG`. Changing it makes stored personal data unreadable: "
     "back it up",
 )
 _HOSTS = config(
@@ -43,14 +54,6 @@ _ORIGINS = config(
 )
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in _ORIGINS.split(",") if o.strip()]
 
-VAR_DIR = Path(
-    config(
-        "GOVHALL_VAR_DIR",
-        str(PROJECT_DIR / "var"),
-        doc_default="`<repo>/var`",
-        help="where the default SQLite database, static files and uploads live",
-    )
-)
 DATABASES = {
     "default": dj_database_url.parse(
         config(

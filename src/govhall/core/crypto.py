@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as c_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 _VERSION = b"\x01"
 
@@ -36,7 +37,11 @@ def _is_hex(value: str) -> bool:
 
 
 def _secret() -> str:
-    return settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY
+    if settings.FIELD_ENCRYPTION_KEY:
+        return str(settings.FIELD_ENCRYPTION_KEY)
+    if not settings.DEBUG:  # the system check refuses to start like this; never encrypt with SECRET_KEY
+        raise ImproperlyConfigured("未设置 FIELD_ENCRYPTION_KEY（个人信息加密密钥）")
+    return str(settings.SECRET_KEY)
 
 
 def encrypt(plaintext: str) -> bytes:

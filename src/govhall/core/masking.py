@@ -24,12 +24,17 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Digits may be full-width (１３９…), groups separated by a space or a dash, an ID may sit inside a word
+# (ID330523…X号) and a phone may carry the country code (+86 139 0572 0001): logs see all of these.
+_SEP = r"[ \t\-]?"
+_ID_IN_TEXT = re.compile(rf"(?<!\d)(\d{{6}}){_SEP}\d{{4}}{_SEP}\d{{4}}{_SEP}(\d{{3}}[\dXx])(?!\d)")
+_PHONE_IN_TEXT = re.compile(rf"(?<!\d)((?:\+?86{_SEP})?1[3-9]\d){_SEP}\d{{4}}{_SEP}(\d{{4}})(?!\d)")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－　", "0123456789Xx+- ")
 
 
 def mask_text(text: str) -> str:
-    """Mask every ID number and mobile phone number found in free text."""
+    """Mask every ID number and mobile phone number found in free text (full-width digits become ASCII)."""
+    text = text.translate(_FULL_WIDTH)
     text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(2), text)
     return _PHONE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(2), text)
 

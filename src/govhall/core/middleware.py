@@ -21,6 +21,7 @@ from django.http.multipartparser import MultiPartParserError
 MESSAGE = "请求中含有不允许的控制字符或无效字符，请检查输入内容"
 TOO_DEEP = "请求内容的嵌套层数过多（最多 {depth} 层），请检查请求格式"
 TOO_LARGE = "请求内容过大（不超过 {kb} KB；上传文件请使用材料上传接口）"
+BAD_FORM = "上传的表单无法解析（文件名过长或格式不正确），请缩短文件名（不超过 200 个字）后重试"
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 API_PREFIX = "/api/"
 _STATUS_MESSAGES = {
@@ -53,7 +54,7 @@ class RejectBadInputMiddleware:
         try:
             bad = _has_bad_input(request)
         except MultiPartParserError:
-            bad = True
+            return _refuse(request, "bad_form", BAD_FORM, 400)
         if bad:
             return _refuse(request, "bad_input", MESSAGE, 400)
         return self.get_response(request)

@@ -19,7 +19,7 @@ from govhall.identity.models import User
 from ..models import Case, CaseMaterial, Channel, Upload
 from ..permissions import case_actors
 from ..transitions import Actor, Status
-from ..uploads import ALLOWED, sniff_content_type
+from ..uploads import UploadRefused, checked_content_type
 from .timeline import case_lock, event_write
 
 
@@ -30,10 +30,10 @@ def upload_store(*, owner: User, name: str, data: bytes) -> Upload:
         raise ValidationFailed("上传的文件是空的", field="file")
     if len(data) > limit:
         raise ValidationFailed(f"文件超过{settings.UPLOAD_MAX_MB}MB，请压缩后再上传", field="file")
-    content_type = sniff_content_type(data[:8192], data)
-    if content_type is None:
-        allowed = "、".join(ALLOWED.values())
-        raise ValidationFailed(f"文件内容不是允许的格式（{allowed}），请检查文件", field="file")
+    try:
+        content_type = checked_content_type(data)
+    except UploadRefused as refused:
+        raise ValidationFailed(str(refused), field="file") from None
     today = timezone.localdate()
     relative = f"uploads/{today:%Y/%m}/{uuid.uuid4().hex}"
     target = settings.MEDIA_ROOT / relative
