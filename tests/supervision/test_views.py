@@ -128,7 +128,11 @@ def test_department_head_answers_an_order(late_case, supervisor, staff):
 
 def test_rule_edit_is_validated_like_the_api(supervisor, staff):
     client = login(supervisor)
-    assert "承诺时限即将到期" in client.get("/supervision/rules/").content.decode()
+    page = client.get("/supervision/rules/").content.decode()
+    assert "承诺时限即将到期" in page
+    assert 'id="threshold-promised_near" name="threshold" value="80" min="1" max="100"' in page
+    assert 'id="threshold-repeated_visit" name="threshold" value="2" min="2" max="1000"' in page
+    assert 'id="window-repeated_visit" name="window_days" value="30" min="1" max="365"' in page
     url = "/supervision/rules/promised_near/"
     body = {"enabled": "on", "level": "yellow", "threshold": "150", "window_days": "0"}
     bad = client.post(url, body)

@@ -24,6 +24,44 @@ RULE_DEFAULTS: list[tuple[str, str, int, int]] = [
     ("rectification_overdue", "red", 0, 0),
 ]
 
+# The settings a rule accepts, (low, high) for the threshold and for the window in days. A supervisor who asks
+# for more is told so (page, API): the scan never quietly raises a setting to what it can use.
+THRESHOLD_RANGE = (0, 1000)
+WINDOW_RANGE = (0, 365)
+RULE_LIMITS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "promised_near": ((1, 100), WINDOW_RANGE),  # a percentage of the promised limit
+    "repeated_correction": ((2, 1000), WINDOW_RANGE),  # corrections of one case
+    "repeated_visit": ((2, 1000), (1, 365)),  # visits, within a window of calendar days
+}
+_LIMIT_MESSAGES = {
+    ("promised_near", "threshold"): "承诺时限预警阈值应为1到100（百分比）",
+    ("repeated_correction", "threshold"): "次数阈值至少为2，最多为1000",
+    ("repeated_visit", "threshold"): "次数阈值至少为2，最多为1000",
+    ("repeated_visit", "window_days"): "统计天数至少为1天，最多为365天",
+}
+
+
+def rule_limits(code: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    return RULE_LIMITS.get(code, (THRESHOLD_RANGE, WINDOW_RANGE))
+
+
+def rule_settings_problem(code: str, *, threshold: int, window_days: int) -> tuple[str, str] | None:
+    """(message, field) when a rule's settings are out of the range it accepts, else None."""
+    for field, value, (low, high) in zip(
+        ("threshold", "window_days"), (threshold, window_days), rule_limits(code), strict=True
+    ):
+        if not low <= value <= high:
+            label = "阈值" if field == "threshold" else "统计天数"
+            return _LIMIT_MESSAGES.get((code, field), f"{label}应在{low}到{high}之间"), field
+    return None
+
+
+# 同一人多次跑 counts visits: the applicant coming to a window for the item. An online or interface application is
+# no visit; a refused or withdrawn one is not the same application coming back (a new one follows a refusal,
+# a withdrawal is the applicant's choice), nor is a draft.
+VISIT_CHANNELS = ("window",)
+NOT_VISIT_STATUSES = ("draft", "refused", "withdrawn")
+
 
 def days_needed(limit: int, percent: int) -> int:
     """The working days used at which ``percent`` of a ``limit`` is reached (rounded up to whole days)."""

@@ -26,6 +26,7 @@ from govhall.identity.selectors import region_list
 from . import selectors, services
 from .export import REPORT_COLUMNS, XLSX_TYPE, report_cells, report_xlsx
 from .models import Order, RuleCode, WarningLevel
+from .rules import rule_limits
 from .scan import rules_current, supervision_scan
 
 HOME = ("电子监察", "supervision:board")
@@ -238,8 +239,10 @@ def _rules(request: HttpRequest, edited: dict[str, Any] | None = None, status: i
                   "window_days": rule.window_days, "error": None, "field": None}  # fmt: skip
         if edited and edited["code"] == code:
             values |= edited
+        (t_low, t_high), (w_low, w_high) = rule_limits(code)
         rows.append({"rule": rule, "values": values, "threshold_help": threshold_help,
-                     "window_help": window_help})  # fmt: skip
+                     "window_help": window_help, "threshold_min": t_low, "threshold_max": t_high,
+                     "window_min": w_low, "window_max": w_high})  # fmt: skip
     context = {**_page_context(request, "rules"), "crumbs": _crumbs(("监察规则", None)), "rows": rows,
                "levels": WarningLevel.choices}  # fmt: skip
     return render(request, "supervision/rules.html", context, status=status)
