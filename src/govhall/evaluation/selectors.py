@@ -105,13 +105,17 @@ def rating_figures_by(ratings: QuerySet[Rating], by: str) -> list[dict[str, Any]
     return [with_rates({keys.get(k, k): v for k, v in row.items()}) for row in rows]
 
 
-def rectifications_for(user: Any, *, state: str | None = None) -> QuerySet[Rectification]:
+def rectifications_for(
+    user: Any, *, state: str | None = None, case_number: str | None = None
+) -> QuerySet[Rectification]:
     """Staff see their department's rectifications; supervisors those of their region; others none."""
     rows = Rectification.objects.select_related("case", "case__item", "department", "rating").order_by(
         "state", "due_on", "pk"
     )
     if state:
         rows = rows.filter(state=state)
+    if case_number:
+        rows = rows.filter(case__number=case_number)
     if not is_staff_member(user):
         return rows.none()
     if user.has_role(StaffRole.SUPERVISOR):
@@ -120,6 +124,25 @@ def rectifications_for(user: Any, *, state: str | None = None) -> QuerySet[Recti
     if user.department_id and user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER):
         return rows.filter(department_id=user.department_id)
     return rows.none()
+
+
+def rectifications_to_do(user: Any) -> int:
+    """How many rectifications wait for this department head or approver (open, of their department): the
+    count in the menu and on the workbench. 0 for everyone else."""
+    if not (staff_with(user, StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER) and user.department_id):
+        return 0
+    return Rectification.objects.filter(
+        department_id=user.department_id, state=Rectification.State.OPEN
+    ).count()
+
+
+def may_rectify(user: Any, case: Case) -> bool:
+    """Whether the user works the rectifications of this case's department (the case page links the form)."""
+    return bool(
+        staff_with(user, StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER)
+        and user.department_id
+        and user.department_id == case.department_id
+    )
 
 
 EXPORT_COLUMNS = [
@@ -178,6 +201,7 @@ def rating_panel(case: Any, user: Any) -> dict[str, Any]:
         "levels": [(lv.value, lv.label) for lv in Level],
         "to_rate": open_stages if applicant else [],
         "tablet": open_stages if clerk else [],
+        "may_rectify": may_rectify(user, case),
     }
 
 
