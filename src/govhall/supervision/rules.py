@@ -9,6 +9,7 @@ instead of counting working days case by case.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from govhall.core.workdays import WorkCalendar
 
@@ -83,3 +84,17 @@ def near_due_before(calendar: WorkCalendar, *, today: dt.date, limit: int, perce
     if spare < 0:
         return today  # the threshold is above 100%: never reached before the due date
     return calendar.add_workdays(today, spare + 1)
+
+
+WILSON_Z = 1.96  # 95% confidence
+
+
+def wilson_lower_bound(part: int, whole: int, z: float = WILSON_Z) -> float | None:
+    """The lower bound of the Wilson score interval of ``part / whole``: the rate a department can be trusted
+    to reach. The monthly report ranks on it, so that 6 of 6 on time does not outrank 205 of 208."""
+    if whole <= 0:
+        return None
+    p = part / whole
+    centre = p + z * z / (2 * whole)
+    spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole))
+    return round((centre - spread) / (1 + z * z / whole), 4)

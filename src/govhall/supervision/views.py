@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -296,6 +297,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": regions,
         "columns": REPORT_COLUMNS,
+        "issuer": settings.SUPERVISION_REPORT_ISSUER,
     }
     try:
         visible = set(departments.values_list("code", flat=True))
@@ -306,7 +308,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         region_name = next((r.name for r in regions if r.code == region), "")
         response = HttpResponse(
-            report_xlsx(rows, month=month, region_name=region_name), content_type=XLSX_TYPE
+            report_xlsx(
+                rows, month=month, region_name=region_name, issuer=settings.SUPERVISION_REPORT_ISSUER
+            ),
+            content_type=XLSX_TYPE,
         )
         response["Content-Disposition"] = content_disposition_header(True, f"部门月度监察报表-{month}.xlsx")
         return response
