@@ -94,8 +94,9 @@ def report_xlsx(rows: list[dict[str, Any]], *, month: str, region_name: str = ""
                 )
     sheet.freeze_panes = "C3"
     sheet.print_options.gridLines = True
-    if issuer:  # printed at the foot of every page
-        sheet.oddFooter.left.text = f"制表单位：{issuer}"
+    footer = sheet.oddFooter
+    if issuer and footer is not None:  # printed at the foot of every page
+        footer.left.text = f"制表单位：{issuer}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
