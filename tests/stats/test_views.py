@@ -98,7 +98,8 @@ def test_a_long_period_is_charted_by_week_or_month(month, supervisor):
     quarter = client_for(supervisor).get(URL, {"from": "2026-01-01", "to": "2026-06-30"})
     data = chart_data(quarter)
     assert data["unit"] == "week" and len(data["daily"]) == 27  # 2026-01-01 is a Thursday
-    assert data["daily"][0]["label"] == "01-01至01-04" and data["daily"][1]["label"] == "01-05至01-11"
+    assert data["daily"][0]["label"] == "01-01起" and data["daily"][1]["label"] == "01-05起"
+    assert data["daily"][0]["end"] == "2026-01-04" and data["daily"][1]["end"] == "2026-01-11"
     assert (
         sum(d["total"] for d in data["daily"]) == quarter.context["summary"]["submitted"]
     )  # summed into weeks

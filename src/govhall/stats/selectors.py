@@ -124,7 +124,7 @@ def _period_label(first: dt.date, last: dt.date, unit: str) -> str:
     if unit == "month":
         return f"{first:%Y-%m}"
     if unit == "week":
-        return f"{first:%m-%d}至{last:%m-%d}"
+        return f"{first:%m-%d}起"  # short, so the axis keeps it whole; the table gives first and last day
     return f"{first:%m-%d}"
 
 

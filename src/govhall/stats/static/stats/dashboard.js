@@ -41,7 +41,7 @@
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
-      grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 20, right: 20, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: days.map(function (d) { return d.label; }),
                axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1 },
