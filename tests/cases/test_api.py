@@ -211,3 +211,13 @@ def test_public_progress(media, items, citizen_api, applicant):
     wrong = Client().get("/api/v1/progress", {"number": number, "name": "李四"})
     assert wrong.status_code == 404
     assert Client().get("/api/v1/progress", {"number": "nope", "name": "王小红"}).json() == wrong.json()
+
+
+def test_deadlines_say_when_they_count_on_estimated_holidays(media, items, staff, citizen_api, applicant):
+    payload = body(items["promised"], applicant, upload(citizen_api).json()["id"])
+    number = citizen_api.post("/api/v1/cases", payload, content_type="application/json").json()["number"]
+    clerk = client_for(staff["clerk"])
+    case = clerk.post(f"/api/v1/cases/{number}/accept", content_type="application/json").json()
+    assert case["deadlines"]["estimated"] is False  # accepted 2026-11-18, due within 2026 (published)
+    Case.objects.filter(number=number).update(legal_due=dt.date(2027, 1, 20))  # a limit reaching into 2027
+    assert clerk.get(f"/api/v1/cases/{number}").json()["deadlines"]["estimated"] is True

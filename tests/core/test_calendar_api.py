@@ -28,9 +28,28 @@ def test_workdays_api_matches_the_issue_example():
     }
 
 
-def test_a_year_without_data_answers_monday_to_friday_and_flags_it():
+def test_a_year_without_data_keeps_the_statutory_holidays_and_flags_it():
     data = Client().get("/api/v1/calendar/workdays", {"start": "2027-09-30", "days": 3}).json()
-    assert data["due"] == "2027-10-05" and data["estimated"] and data["unconfirmed_years"] == [2027]
+    assert data["due"] == "2027-10-06" and data["estimated"] and data["unconfirmed_years"] == [2027]
+    data = Client().get("/api/v1/calendar/workdays", {"start": "2027-09-30", "days": 1}).json()
+    assert data["due"] == "2027-10-04" and data["estimated"]
+    data = Client().get("/api/v1/calendar/workdays", {"start": "2026-12-31", "days": 1}).json()
+    assert data["due"] == "2027-01-04" and data["estimated"]  # 元旦 2027 is not a working day
+
+
+def test_confirming_a_year_recounts_the_ordinals():
+    from govhall.core.models import WorkdayOrdinal
+    from govhall.core.services import calendar_year_save, workday_ordinals_ensure
+
+    workday_ordinals_ensure(dt.date(2028, 1, 1))
+
+    def between(a: dt.date, b: dt.date) -> int:
+        rows = dict(WorkdayOrdinal.objects.filter(date__in=[a, b]).values_list("date", "ordinal"))
+        return rows[b] - rows[a]
+
+    assert between(dt.date(2027, 9, 30), dt.date(2027, 10, 4)) == 1  # 1 October estimated off
+    calendar_year_save(CalendarYear(year=2027, confirmed=True))
+    assert between(dt.date(2027, 9, 30), dt.date(2027, 10, 4)) == 2  # confirmed, nothing entered yet
 
 
 def test_administrator_entries_change_the_answer_and_survive_reseeding():
@@ -62,9 +81,9 @@ def test_bad_input_is_422_naming_the_field(params, field):
 
 def test_calendar_warnings_for_administrators():
     # 2026 is confirmed by the seed; from October on, next year's missing arrangement is announced too
-    assert calendar_warnings(dt.date(2026, 11, 22)) == [
-        "2027年的节假日安排尚未录入，该年按周一至周五计算工作日；国务院公布后请在“节假日与调休”中录入并确认年度安排。"
-    ]
+    [warning] = calendar_warnings(dt.date(2026, 11, 22))
+    assert warning.startswith("2027年的节假日安排尚未录入，该年的工作日暂按法定节假日估算")
+    assert "不含调休" in warning and "估算" in warning
     assert calendar_warnings(dt.date(2026, 3, 1)) == []
     assert calendar_warnings(dt.date(2026, 9, 30)) == []
     assert [w[:4] for w in calendar_warnings(dt.date(2026, 10, 1))] == ["2027"]

@@ -56,9 +56,21 @@ def test_bad_rating_rectified_and_supervised(browser: Any, portal: str) -> None:
         expect(row).to_contain_text(case.number)
         expect(row).to_contain_text("红牌")
         shot(supervisor, "supervision-board")
+        levels = supervisor.locator("table.sv-warnings tbody tr td:first-child").all_inner_texts()
+        reds = [i for i, text in enumerate(levels) if "红牌" in text]
+        assert reds and reds == list(range(len(reds))), levels  # red warnings first
 
         with _person(browser, portal, "rsj_head", DESKTOP) as head:
-            head.goto(f"{portal}/rectifications/?state=open")
+            head.goto(f"{portal}/tasks/")  # the head starts from the workbench: the work is announced there
+            menu = head.get_by_role("navigation", name="主导航").get_by_role(
+                "link", name=re.compile("^差评整改")
+            )
+            expect(menu).to_contain_text(re.compile(r"\d"))
+            expect(head.locator("#rectifications-due")).to_contain_text("件差评待整改")
+            shot(head, "workbench-rectifications")
+            head.goto(f"{portal}/cases/{case.number}/")
+            head.get_by_role("link", name="填写整改措施和回访").click()
+            head.wait_for_url(re.compile(r"/rectifications/\?case="))
             item = head.locator("article", has_text=case.number)
             expect(item).to_contain_text("已逾期")
             item.get_by_label("整改措施").fill("增加制卡批次，窗口公示制卡进度")
@@ -73,6 +85,12 @@ def test_bad_rating_rectified_and_supervised(browser: Any, portal: str) -> None:
         supervisor.get_by_role("button", name="筛选").click()
         resolved = supervisor.locator("tr", has_text="差评整改逾期")
         expect(resolved).to_contain_text("预警原因已消除")
+        supervisor.goto(f"{portal}/supervision/report/?month={timezone.localdate():%Y-%m}")
+        expect(supervisor.locator("#report-issuer")).to_contain_text("制表单位")
+        expect(supervisor.locator("#ranking-rule")).to_contain_text("置信下限")
+        supervisor.emulate_media(media="print")
+        shot(supervisor, "supervision-report-print")
+        supervisor.emulate_media(media="screen")
 
     with _person(browser, portal, "citizen", DESKTOP) as citizen:
         citizen.goto(f"{portal}/cases/{case.number}/")

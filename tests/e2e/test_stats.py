@@ -124,6 +124,17 @@ def test_supervisor_dashboard(browser: Any, portal: str) -> None:
         page.wait_for_function(f"w => {width} > w + 100", arg=wide)
         page.set_viewport_size(DESKTOP["viewport"])
 
+        page.get_by_role("link", name="近一年").click()  # a year of days would be a comb: weeks instead
+        expect(page.get_by_role("heading", name="每周办件量（按申报渠道）")).to_be_visible()
+        _charts_drawn(page)
+        option = "echarts.getInstanceByDom(document.getElementById('%s')).getOption()"
+        labels = page.evaluate(f"({option % 'chart-daily'}).xAxis[0].data")
+        assert 50 <= len(labels) <= 54 and labels[-1].endswith("起"), labels[-3:]
+        axis = page.evaluate(f"({option % 'chart-items'}).yAxis[0].axisLabel.overflow")
+        assert axis == "break"  # long item names wrap, not cut
+        page.wait_for_timeout(600)
+        shot(page, "stats-dashboard-year")
+
         page.get_by_label("起始日期").fill("2026-03-31")
         page.get_by_label("截止日期").fill("2026-03-01")
         page.get_by_role("button", name="查询").click()

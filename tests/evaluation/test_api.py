@@ -1,5 +1,7 @@
 """The 好差评 API contract through HTTP with bearer tokens."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -102,11 +104,33 @@ def test_bad_rating_rectification_lifecycle(completed, staff, applicant):
     assert stats["satisfaction_rate"] == 0.0
 
 
+def test_an_open_rectification_not_yet_due_is_not_late(completed, applicant):
+    rate(client_for(applicant), completed.number, stage="complete", level=1, text="等太久")
+    rectification = Rectification.objects.get()
+    url = f"/api/v1/ratings/stats?department={completed.department.code}"
+    pending = Client().get(url).json()
+    assert (pending["bad"], pending["rectification_pending"], pending["rectification_late"]) == (1, 1, 0)
+    assert pending["rectified_on_time_rate"] is None  # nothing decided yet: not 0%
+    Rectification.objects.filter(pk=rectification.pk).update(due_on=dt.date(2026, 11, 17))  # past due
+    late = Client().get(url).json()
+    assert (late["rectification_pending"], late["rectification_late"], late["rectified_on_time_rate"]) == (
+        0,
+        1,
+        0.0,
+    )
+    department = Client().get("/api/v1/ratings/stats").json()["departments"][0]
+    assert department["rectification_late"] == 1
+
+
 def test_public_stats_filters(completed, applicant):
     rate(client_for(applicant), completed.number, stage="complete", level=4)
     everything = Client().get("/api/v1/ratings/stats").json()
     assert everything["count"] == 1 and everything["satisfaction_rate"] == 1.0
-    assert everything["departments"][0]["department__code"] == completed.department.code
+    [row] = everything["departments"]
+    assert (row["department"], row["department_name"]) == (
+        completed.department.code,
+        completed.department.name,
+    )
     assert Client().get("/api/v1/ratings/stats?from=2000-01-01&to=2000-12-31").json()["count"] == 0
     by_item = Client().get(f"/api/v1/ratings/stats?item={completed.item.implementation_code}").json()
     assert by_item["count"] == 1

@@ -98,3 +98,27 @@ def test_department_closes_a_rectification_on_its_page(completed, applicant, sta
     rectification.refresh_from_db()
     assert rectification.applicant_level == 4
     assert logged_in(applicant).get("/rectifications/").status_code == 404
+
+
+def test_department_heads_find_their_rectifications(completed, applicant, staff):
+    head = logged_in(staff["head"])
+    assert "差评整改" not in head.get("/tasks/").content.decode()  # nothing to do: no menu entry
+    logged_in(applicant).post(f"/cases/{completed.number}/rate/complete/", {"level": "1", "text": "态度差"})
+    rectification = Rectification.objects.get()
+    workbench = head.get("/tasks/").content.decode()
+    assert 'aria-label="1件待整改"' in workbench  # in the menu and on the workbench's side menu
+    assert "本部门有 <strong>1</strong> 件差评待整改" in workbench
+    assert "/rectifications/?state=open" in workbench
+    assert "差评整改" not in logged_in(staff["other"]).get("/tasks/").content.decode()  # other department
+    case_page = head.get(f"/cases/{completed.number}/").content.decode()
+    form = f"/rectifications/?case={completed.number}#r{rectification.pk}"
+    assert form in case_page and "填写整改措施和回访" in case_page
+    assert form not in logged_in(staff["other"]).get(f"/cases/{completed.number}/").content.decode()
+    listed = head.get(f"/rectifications/?case={completed.number}").content.decode()
+    assert f'id="r{rectification.pk}"' in listed and "整改措施" in listed
+    from govhall.notices.models import Notice
+
+    notice = Notice.objects.get(recipient=staff["head"], channel="site", title="收到差评，请整改")
+    assert f"/rectifications/?case={completed.number}" in notice.body
+    messages = head.get("/my/messages/").content.decode()
+    assert f'<a href="http://127.0.0.1:8000/rectifications/?case={completed.number}"' in messages  # a link

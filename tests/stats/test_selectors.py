@@ -156,3 +156,21 @@ def test_filter_choices(month, county):
     assert [code for code, _ in selectors.department_choices(month["rsj"])] == ["rsj"]
     assert {"rsj", "scjgj", "sjj"} <= {code for code, _ in selectors.department_choices()}
     assert StatsFilter(START, END).as_dict() == {"from": START, "to": END, "region": None, "department": None}
+
+
+def test_period_units_and_rate_axis_floor():
+    import datetime as dt
+
+    from govhall.stats.selectors import period_unit, rate_axis_floor
+
+    d = dt.date
+    assert period_unit(d(2026, 3, 1), d(2026, 3, 31)) == "day"
+    assert period_unit(d(2026, 1, 1), d(2026, 3, 3)) == "day"  # 62 days
+    assert period_unit(d(2026, 1, 1), d(2026, 3, 4)) == "week"
+    assert period_unit(d(2025, 11, 19), d(2026, 11, 18)) == "week"  # 近一年
+    assert period_unit(d(2025, 1, 1), d(2026, 11, 18)) == "month"
+    assert rate_axis_floor([0.95, 0.99, None]) == 90
+    assert rate_axis_floor([0.921, 1.0]) == 90
+    assert rate_axis_floor([0.905]) == 85
+    assert rate_axis_floor([0.9, 0.99]) == 0  # not all above 90%
+    assert rate_axis_floor([None]) == 0 and rate_axis_floor([]) == 0

@@ -35,7 +35,8 @@ def test_supervisor_sees_charts_and_tables(month, supervisor):
     assert "2026-03-01 至 2026-03-31" in html
     assert "66.7%" in html and "50.0%" in html  # rsj: on time 2 of 3, satisfaction 1 of 2
     data = chart_data(response)
-    assert set(data) == {"daily", "performance", "warnings", "items"}
+    assert set(data) == {"daily", "unit", "rate_floor", "performance", "warnings", "items"}
+    assert (data["unit"], data["rate_floor"]) == ("day", 0)
     assert len(data["daily"]) == 31 and data["daily"][1]["total"] == 2
     assert [r["department"] for r in data["performance"]] == ["rsj", "scjgj"]
     assert response.context["summary"]["submitted"] == 4
@@ -91,3 +92,19 @@ def test_nav_link_for_those_who_may_see(month, supervisor, staff):
     assert 'href="/stats/"' in client_for(staff["head"]).get("/").content.decode()
     assert 'href="/stats/"' not in client_for(staff["approver"]).get("/").content.decode()
     assert 'href="/stats/"' not in Client().get("/").content.decode()
+
+
+def test_a_long_period_is_charted_by_week_or_month(month, supervisor):
+    quarter = client_for(supervisor).get(URL, {"from": "2026-01-01", "to": "2026-06-30"})
+    data = chart_data(quarter)
+    assert data["unit"] == "week" and len(data["daily"]) == 27  # 2026-01-01 is a Thursday
+    assert data["daily"][0]["label"] == "01-01起" and data["daily"][1]["label"] == "01-05起"
+    assert data["daily"][0]["end"] == "2026-01-04" and data["daily"][1]["end"] == "2026-01-11"
+    assert (
+        sum(d["total"] for d in data["daily"]) == quarter.context["summary"]["submitted"]
+    )  # summed into weeks
+    html = quarter.content.decode()
+    assert "每周办件量（按申报渠道）" in html and "按周（周一至周日）汇总" in html
+    two_years = chart_data(client_for(supervisor).get(URL, {"from": "2025-01-01", "to": "2026-11-18"}))
+    assert two_years["unit"] == "month" and len(two_years["daily"]) == 23
+    assert two_years["daily"][0]["label"] == "2025-01"

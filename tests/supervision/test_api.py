@@ -97,6 +97,29 @@ def test_rules_are_configurable_by_supervisors(supervisor, staff):
     assert head.status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("code", "threshold", "window_days", "field", "message"),
+    [
+        ("repeated_visit", 1, 30, "threshold", "次数阈值至少为2"),
+        ("repeated_visit", 2, 0, "window_days", "统计天数至少为1天"),
+        ("repeated_correction", 0, 0, "threshold", "次数阈值至少为2"),
+        ("promised_near", 0, 0, "threshold", "承诺时限预警阈值应为1到100"),
+    ],
+)
+def test_out_of_range_rule_settings_are_refused_not_raised(
+    supervisor, code, threshold, window_days, field, message
+):
+    body = {"enabled": True, "level": "yellow", "threshold": threshold, "window_days": window_days}
+    bad = client_for(supervisor).put(
+        f"/api/v1/supervision/rules/{code}", body, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == field
+    assert message in bad.json()["message"]
+    before = client_for(supervisor).get("/api/v1/supervision/rules").json()
+    rule = {r["code"]: r for r in before}[code]
+    assert (rule["threshold"], rule["window_days"]) != (threshold, window_days)  # nothing saved
+
+
 def test_monthly_report_api(late_case, supervisor, staff):
     month = timezone.localdate().strftime("%Y-%m")
     rows = client_for(supervisor).get(f"/api/v1/stats/departments?month={month}").json()["rows"]

@@ -61,3 +61,18 @@ def test_report_ranks_on_time_first(media, items, staff, applicant, joint_depart
     report = monthly_report(this_month())
     assert [r["department"] for r in report] == [joint_department.code, items["promised"].department.code]
     assert report[1]["on_time_rate"] == 0.0
+
+
+def test_a_small_department_does_not_outrank_a_busy_one_on_rate_alone():
+    from govhall.supervision.rules import wilson_lower_bound
+    from govhall.supervision.selectors import _ranked
+
+    def row(code, on_time, timed):
+        return {"department": code, "on_time_rate": on_time / timed, "satisfaction_rate": 1.0, "warnings": 0,
+                "on_time_lower_bound": wilson_lower_bound(on_time, timed)}  # fmt: skip
+
+    report = _ranked(
+        [row("small", 6, 6), row("busy", 205, 208), row("none", 0, 1) | {"on_time_lower_bound": None}]
+    )
+    assert [r["department"] for r in report] == ["busy", "small", "none"]
+    assert [r["rank"] for r in report] == [1, 2, 3]

@@ -83,3 +83,23 @@ def test_the_cut_off_agrees_with_the_used_share(limit, percent, ahead):
     near = due < near_due_before(WEEKDAYS, today=MONDAY, limit=limit, percent=percent)
     share = used_share(WEEKDAYS, today=MONDAY, due=due, limit=limit)
     assert near == (share * 100 >= percent - 1e-9)
+
+
+def test_wilson_lower_bound():
+    from govhall.supervision.rules import wilson_lower_bound
+
+    assert wilson_lower_bound(0, 0) is None
+    assert wilson_lower_bound(6, 6) == pytest.approx(0.6097, abs=1e-3)
+    assert wilson_lower_bound(205, 208) == pytest.approx(0.9585, abs=2e-3)
+    assert wilson_lower_bound(205, 208) > wilson_lower_bound(6, 6)
+    assert wilson_lower_bound(0, 10) == 0.0
+
+
+@given(part=st.integers(0, 500), extra=st.integers(0, 500))
+def test_wilson_lower_bound_stays_below_the_rate(part, extra):
+    from govhall.supervision.rules import wilson_lower_bound
+
+    whole = part + extra
+    bound = wilson_lower_bound(part, whole)
+    if whole:
+        assert bound is not None and 0.0 <= bound <= part / whole + 1e-9

@@ -122,6 +122,7 @@ def test_legal_limit_is_a_separate_warning(media, items, staff, applicant):
 def test_repeated_correction_and_repeated_visit(media, items, staff, applicant):
     first = submit(items["promised"], applicant)
     second = submit(items["promised"], applicant)
+    Case.objects.filter(pk__in=[first.pk, second.pk]).update(channel="window")
     for _ in range(2):
         case_act(
             number=second.number,
@@ -133,6 +134,38 @@ def test_repeated_correction_and_repeated_visit(media, items, staff, applicant):
     supervision_scan()
     assert open_rules(second, visits=True) == {"repeated_correction", "repeated_visit"}
     assert open_rules(first, visits=True) == set()
+
+
+@pytest.mark.parametrize("earlier", ["web", "api", "refused", "withdrawn"])
+def test_online_refused_and_withdrawn_applications_are_no_visits(media, items, staff, applicant, earlier):
+    first = submit(items["promised"], applicant)
+    second = submit(items["promised"], applicant)
+    Case.objects.filter(pk__in=[first.pk, second.pk]).update(channel="window")
+    if earlier in ("web", "api"):
+        Case.objects.filter(pk=first.pk).update(channel=earlier)
+    else:
+        Case.objects.filter(pk=first.pk).update(status=earlier)
+    supervision_scan()
+    assert "repeated_visit" not in open_rules(second, visits=True)
+    Case.objects.filter(pk=first.pk).update(channel="window", status="submitted")
+    supervision_scan()
+    assert "repeated_visit" in open_rules(second, visits=True)
+
+
+def test_a_rule_stored_out_of_range_is_skipped_not_raised(media, items, staff, applicant, caplog):
+    case = submit(items["promised"], applicant)
+    Case.objects.filter(pk=case.pk).update(corrections=1)
+    Rule.objects.update_or_create(code="repeated_correction", defaults={"level": "yellow", "threshold": 1})
+    supervision_scan()
+    assert "repeated_correction" not in open_rules(case)  # not silently counted as 2, not run on 1 either
+    assert "repeated_correction skipped" in caplog.text
+
+
+def test_two_online_applications_are_no_repeated_visit(media, items, staff, applicant):
+    submit(items["promised"], applicant)
+    second = submit(items["promised"], applicant)
+    supervision_scan()
+    assert "repeated_visit" not in open_rules(second, visits=True)
 
 
 def test_thresholds_are_configurable_and_disabling_resolves(media, items, staff, applicant):

@@ -53,6 +53,19 @@ def test_board_for_supervisor(late_case, supervisor):
     assert "没有符合条件的预警" in login(supervisor).get("/supervision/?state=resolved").content.decode()
 
 
+def test_board_lists_red_warnings_first(late_case, supervisor):
+    from govhall.supervision.models import Warning
+    from govhall.supervision.selectors import warnings_for
+
+    yellow = Warning.objects.filter(level="yellow").first()
+    assert yellow is not None and Warning.objects.filter(level="red").exists()
+    Warning.objects.filter(pk=yellow.pk).update(opened_at=timezone.now())  # the newest warning is yellow
+    levels = list(warnings_for(supervisor).values_list("level", flat=True))
+    assert levels == sorted(levels, key=lambda level: level != "red") and levels[0] == "red"
+    html = login(supervisor).get("/supervision/").content.decode()
+    assert html.index("红牌警告") < html.index("黄牌预警", html.index("红牌警告"))
+
+
 def test_board_for_department_heads_is_scoped(late_case, staff):
     html = login(staff["head"]).get("/supervision/").content.decode()
     assert late_case.number in html and "环节超时" in html
@@ -128,7 +141,11 @@ def test_department_head_answers_an_order(late_case, supervisor, staff):
 
 def test_rule_edit_is_validated_like_the_api(supervisor, staff):
     client = login(supervisor)
-    assert "承诺时限即将到期" in client.get("/supervision/rules/").content.decode()
+    page = client.get("/supervision/rules/").content.decode()
+    assert "承诺时限即将到期" in page
+    assert 'id="threshold-promised_near" name="threshold" value="80" min="1" max="100"' in page
+    assert 'id="threshold-repeated_visit" name="threshold" value="2" min="2" max="1000"' in page
+    assert 'id="window-repeated_visit" name="window_days" value="30" min="1" max="365"' in page
     url = "/supervision/rules/promised_near/"
     body = {"enabled": "on", "level": "yellow", "threshold": "150", "window_days": "0"}
     bad = client.post(url, body)
@@ -159,6 +176,8 @@ def test_monthly_report_page_and_excel(late_case, supervisor, staff):
     html = page.content.decode()
     assert page.status_code == 200 and late_case.department.name in html and "按时办结率" in html
     assert "下载 Excel" in html
+    assert "制表单位：安吉县政务服务管理办公室（电子监察）" in html  # on the page and so on the print
+    assert "排名规则" in html and "置信下限" in html and ">排名依据</th>" in html
     default = login(supervisor).get("/supervision/report/")
     assert previous_month(timezone.localdate()) in default.content.decode()
     assert previous_month(dt.date(2026, 1, 15)) == "2025-12"
@@ -175,6 +194,8 @@ def test_monthly_report_page_and_excel(late_case, supervisor, staff):
     assert len(rows) == 1 and rows[0][1] == late_case.department.code and rows[0][0] == 1
     assert rows[0][header.index("受理件数")] == 1
     assert sheet.cell(row=3, column=header.index("网办率") + 1).number_format == "0.0%"
+    assert "按时率下限（排名依据）" in header
+    assert sheet.oddFooter.left.text == "制表单位：安吉县政务服务管理办公室（电子监察）"
 
     mine = login(staff["head"]).get(f"/supervision/report/?month={month}&format=xlsx")
     assert len(list(load_workbook(io.BytesIO(mine.content)).active.iter_rows(min_row=3))) == 1

@@ -15,7 +15,7 @@ from pydantic import Field
 from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
 from .permissions import sees_full_personal_data
-from .selectors import case_form_shown
+from .selectors import case_form_shown, deadlines_estimated
 from .transitions import STATUS_LABELS, allowed_actions
 from .transitions import Status as CaseStatus
 
@@ -103,6 +103,10 @@ class DeadlinesOut(Schema):
     promised_due: dt.date | None
     legal_due: dt.date | None
     suspended_workdays: int
+    estimated: bool = Field(
+        description="true when a due date falls in or crosses a year whose holidays are estimated "
+        "(not yet published: statutory holidays counted, 调休 not known)"
+    )
 
 
 class EventOut(Schema):
@@ -223,6 +227,7 @@ class CaseOut(Schema):
                 promised_due=case.promised_due,
                 legal_due=case.legal_due,
                 suspended_workdays=case.suspended_workdays,
+                estimated=deadlines_estimated(case),
             ),
             corrections=case.corrections,
             owed_materials=case.owed_materials,

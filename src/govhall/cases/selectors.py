@@ -15,6 +15,7 @@ from django.utils import timezone
 from govhall.catalogue.forms import item_fields, masked_form
 from govhall.catalogue.models import ServiceItem
 from govhall.core.errors import NotFound
+from govhall.core.selectors import calendar_unconfirmed_years
 from govhall.identity.models import Department, User
 from govhall.identity.permissions import is_staff_member
 
@@ -245,3 +246,11 @@ def acceptance_queue(user: User) -> QuerySet[Case]:
 def draft_get(user: User, draft_id: int) -> Case | None:
     """One of the user's own drafts, or None."""
     return Case.objects.filter(pk=draft_id, submitted_by_id=user.pk, status=Status.DRAFT).first()
+
+
+def deadlines_estimated(case: Case) -> bool:
+    """Whether a due date of the case was counted on estimated working days (a year not yet published)."""
+    dues = [d for d in (case.promised_due, case.legal_due) if d is not None]
+    if not dues or case.accepted_at is None:
+        return False
+    return bool(calendar_unconfirmed_years(timezone.localdate(case.accepted_at), max(dues)))

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "govhall.web.context.platform",
+                "govhall.web.context.workbench",
             ]
         },
     }
@@ -253,6 +254,11 @@ SUPERVISION_SCAN_SECONDS = config(
     300,
     help="how often the worker runs the supervision scan and the rating sweep (reminders, default ratings); "
     "`govhall supervise` runs both at once",
+)
+SUPERVISION_REPORT_ISSUER = config(
+    "SUPERVISION_REPORT_ISSUER",
+    "安吉县政务服务管理办公室（电子监察）",
+    help="the issuing unit (制表单位) printed on the monthly supervision report and its Excel file",
 )
 SUPERVISION_RED_SMS = config(
     "SUPERVISION_RED_SMS",

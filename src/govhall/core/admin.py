@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from .admin_access import RoleAdminMixin
 from .models import CalendarDay, CalendarYear, WorkerHeartbeat
-from .services import calendar_day_save, calendar_days_delete
+from .services import calendar_day_save, calendar_days_delete, calendar_year_save, calendar_years_delete
 
 
 @admin.register(WorkerHeartbeat)
@@ -41,3 +41,12 @@ class CalendarDayAdmin(RoleAdminMixin, admin.ModelAdmin):
 class CalendarYearAdmin(RoleAdminMixin, admin.ModelAdmin):
     admin_roles = ("catalogue_admin", "system_admin")
     list_display = ["year", "confirmed", "note"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        calendar_year_save(obj)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        calendar_years_delete([obj])
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        calendar_years_delete(list(queryset))

@@ -74,7 +74,8 @@ class WorkdaysOut(Schema):
     days: int
     due: dt.date
     estimated: bool = Field(
-        description="true when a year in the range has no official holiday data (Monday–Friday used)"
+        description="true when a year in the range has no official holiday data: its statutory holidays are "
+        "estimated (《全国年节及纪念日放假办法》), its 调休 weekends are not known and count as days off"
     )
     unconfirmed_years: list[int]
 

@@ -53,12 +53,22 @@ def work_calendar_for(start: dt.date, days: int) -> WorkCalendar:
     return work_calendar(start, start + dt.timedelta(days=days * 2 + 60))
 
 
+def calendar_unconfirmed_years(start: dt.date, end: dt.date) -> list[int]:
+    """Years in [start, end] (either order) whose working days are estimated for want of official data."""
+    low, high = sorted((start.year, end.year))
+    confirmed = set(
+        CalendarYear.objects.filter(year__range=(low, high), confirmed=True).values_list("year", flat=True)
+    )
+    return [year for year in range(low, high + 1) if year not in confirmed]
+
+
 def calendar_warnings(today: dt.date) -> list[str]:
     """What administrators must hear: this year or next year has no official holiday arrangement yet."""
     confirmed = set(CalendarYear.objects.filter(confirmed=True).values_list("year", flat=True))
     years = [today.year] + ([today.year + 1] if today.month >= 10 else [])
     return [
-        f"{year}年的节假日安排尚未录入，该年按周一至周五计算工作日；国务院公布后请在“节假日与调休”中录入并确认年度安排。"
+        f"{year}年的节假日安排尚未录入，该年的工作日暂按法定节假日估算（元旦、春节、清明、劳动节、端午、中秋、国庆，"
+        "不含调休），据此计算的期限标为“估算”；国务院公布后请在“节假日与调休”中录入调休并在“节假日年度安排”中确认该年。"
         for year in years
         if year not in confirmed
     ]

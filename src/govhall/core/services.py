@@ -101,6 +101,26 @@ def calendar_days_delete(days: Iterable[CalendarDay]) -> int:
 
 
 @transaction.atomic
+def calendar_year_save(year: CalendarYear) -> CalendarYear:
+    """An administrator confirms (or un-confirms) a year's official arrangement: the statutory-holiday estimate
+    stops (or starts) applying to it, so the working days from that year on are recounted."""
+    year.save()
+    workday_ordinals_rebuild(since=dt.date(year.year, 1, 1))
+    return year
+
+
+@transaction.atomic
+def calendar_years_delete(years: Iterable[CalendarYear]) -> int:
+    """Forget years' arrangements: they are estimated again."""
+    numbers = [year.year for year in years]
+    if not numbers:
+        return 0
+    deleted, _ = CalendarYear.objects.filter(year__in=numbers).delete()
+    workday_ordinals_rebuild(since=dt.date(min(numbers), 1, 1))
+    return deleted
+
+
+@transaction.atomic
 def workday_ordinals_rebuild(since: dt.date = ORDINAL_EPOCH, until: dt.date | None = None) -> int:
     """Recompute the working-day ordinals from ``since`` on (after a holiday is entered or changed)."""
     since = max(since, ORDINAL_EPOCH)

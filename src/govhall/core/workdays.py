@@ -1,8 +1,9 @@
 """Working-day arithmetic, as pure code: no database, no clock.
 
 A calendar is Monday–Friday plus overrides: official holidays that fall on weekdays (not working) and
-adjusted weekends (调休, working). Years without official data use plain Monday–Friday; callers learn
-which years those were, so they can warn instead of failing.
+adjusted weekends (调休, working). Years without official data are estimated: Monday–Friday less the
+statutory holidays (core.holidays), with no 调休; callers learn which years those were, so they can say the
+answer is an estimate and warn.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from .holidays import statutory_holidays
 
 MAX_DAYS = 3660  # about fourteen years of working days: far beyond any legal time limit
 
@@ -27,10 +30,17 @@ class WorkingDays(Protocol):
 class WorkCalendar:
     overrides: Mapping[dt.date, bool] = field(default_factory=dict)  # date -> is a working day
     confirmed_years: frozenset[int] = frozenset()  # years whose official arrangement is known
+    estimate: bool = True  # other years lose their statutory holidays (False: plain Monday–Friday)
 
     def is_workday(self, day: dt.date) -> bool:
         override = self.overrides.get(day)
-        return override if override is not None else day.weekday() < 5
+        if override is not None:
+            return override
+        if day.weekday() >= 5:
+            return False
+        return not (
+            self.estimate and day.year not in self.confirmed_years and day in statutory_holidays(day.year)
+        )
 
     def add_workdays(self, start: dt.date, days: int) -> dt.date:
         """The date ``days`` working days after ``start`` (``start`` itself not counted; 0 gives ``start``)."""
@@ -53,7 +63,7 @@ class WorkCalendar:
         return count
 
     def unconfirmed_years(self, start: dt.date, end: dt.date) -> list[int]:
-        """Years in [start, end] counted as plain Monday–Friday for want of official data."""
+        """Years in [start, end] estimated for want of official data (statutory holidays, no 调休)."""
         low, high = sorted((start.year, end.year))
         return [year for year in range(low, high + 1) if year not in self.confirmed_years]
 

@@ -118,15 +118,19 @@ class RatingFigures(Schema):
     good: int = Field(description="好评（基本满意及以上）")
     bad: int = Field(description="差评")
     default: int = Field(description="默认好评")
-    rectified: int
-    rectified_on_time: int
+    rectified: int = Field(description="已完成整改的差评")
+    rectified_on_time: int = Field(description="在整改期限内完成整改")
+    rectification_late: int = Field(description="逾期完成整改，或已过整改期限仍未完成")
+    rectification_pending: int = Field(description="整改中且未到期限：不计入按期整改率")
     satisfaction_rate: float | None
-    rectified_on_time_rate: float | None
+    rectified_on_time_rate: float | None = Field(
+        description="按期整改率：按期完成 ÷（按期完成 + 逾期），未到期的整改不计"
+    )
 
 
 class DepartmentRatingFigures(RatingFigures):
-    department__code: str
-    department__name: str
+    department: str = Field(description="部门简码")
+    department_name: str
 
 
 class RatingStatsOut(RatingFigures):

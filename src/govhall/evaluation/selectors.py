@@ -18,20 +18,34 @@ from govhall.identity.selectors import region_subtree_codes
 
 from .models import BAD_LEVELS, GOOD_LEVELS, Level, Rating, Rectification, Stage
 
-FIGURES = {
-    "count": Count("pk"),
-    "good": Count("pk", filter=Q(level__in=GOOD_LEVELS)),
-    "bad": Count("pk", filter=Q(level__in=BAD_LEVELS)),
-    "default": Count("pk", filter=Q(is_default=True)),
-    "rectified": Count("pk", filter=Q(rectification__state=Rectification.State.CLOSED)),
-    "rectified_on_time": Count(
-        "pk",
-        filter=Q(
-            rectification__state=Rectification.State.CLOSED,
-            rectification__closed_at__date__lte=F("rectification__due_on"),
+
+def _figures(today: dt.date) -> dict[str, Any]:
+    """The aggregates of the published figures. A rectification is on time when closed by its due date and
+    late when closed after it or still open past it; one still open and not yet due is pending: neither."""
+    closed, still_open = Rectification.State.CLOSED, Rectification.State.OPEN
+    return {
+        "count": Count("pk"),
+        "good": Count("pk", filter=Q(level__in=GOOD_LEVELS)),
+        "bad": Count("pk", filter=Q(level__in=BAD_LEVELS)),
+        "default": Count("pk", filter=Q(is_default=True)),
+        "rectified": Count("pk", filter=Q(rectification__state=closed)),
+        "rectified_on_time": Count(
+            "pk",
+            filter=Q(
+                rectification__state=closed, rectification__closed_at__date__lte=F("rectification__due_on")
+            ),
         ),
-    ),
-}
+        "rectification_late": Count(
+            "pk",
+            filter=Q(
+                rectification__state=closed, rectification__closed_at__date__gt=F("rectification__due_on")
+            )
+            | Q(rectification__state=still_open, rectification__due_on__lt=today),
+        ),
+        "rectification_pending": Count(
+            "pk", filter=Q(rectification__state=still_open, rectification__due_on__gte=today)
+        ),
+    }
 
 
 def ratings_in(
@@ -57,34 +71,51 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    """Rates over what is known: satisfaction over all ratings, on-time rectification over the rectifications
+    whose outcome is known (closed, or past due), so a pending one does not count against the department."""
     count = row["count"]
     row["satisfaction_rate"] = round(row["good"] / count, 4) if count else None
-    row["rectified_on_time_rate"] = round(row["rectified_on_time"] / row["bad"], 4) if row["bad"] else None
+    decided = row["rectified_on_time"] + row["rectification_late"]
+    row["rectified_on_time_rate"] = round(row["rectified_on_time"] / decided, 4) if decided else None
     return row
 
 
 def rating_figures(ratings: QuerySet[Rating]) -> dict[str, Any]:
-    return with_rates(ratings.aggregate(**FIGURES))
+    return with_rates(ratings.aggregate(**_figures(timezone.localdate())))
+
+
+# per-department and per-item keys (query path -> answer key), named as in the stats and supervision answers
+_GROUP_KEYS = {
+    "department": {"department__code": "department", "department__name": "department_name"},
+    "item": {
+        "item__implementation_code": "item",
+        "item__name": "item_name",
+        "department__name": "department_name",
+    },
+}
 
 
 def rating_figures_by(ratings: QuerySet[Rating], by: str) -> list[dict[str, Any]]:
     """Figures per department (``by="department"``) or per item, most ratings first."""
-    keys = (
-        ["department__code", "department__name"]
-        if by == "department"
-        else ["item__implementation_code", "item__name", "department__name"]
+    keys = _GROUP_KEYS[by]
+    first = next(iter(keys))
+    rows = (
+        ratings.order_by().values(*keys).annotate(**_figures(timezone.localdate())).order_by("-count", first)
     )
-    rows = ratings.order_by().values(*keys).annotate(**FIGURES).order_by("-count", keys[0])
-    return [with_rates(dict(row)) for row in rows]
+    return [with_rates({keys.get(k, k): v for k, v in row.items()}) for row in rows]
 
 
-def rectifications_for(user: Any, *, state: str | None = None) -> QuerySet[Rectification]:
+def rectifications_for(
+    user: Any, *, state: str | None = None, case_number: str | None = None
+) -> QuerySet[Rectification]:
     """Staff see their department's rectifications; supervisors those of their region; others none."""
     rows = Rectification.objects.select_related("case", "case__item", "department", "rating").order_by(
         "state", "due_on", "pk"
     )
     if state:
         rows = rows.filter(state=state)
+    if case_number:
+        rows = rows.filter(case__number=case_number)
     if not is_staff_member(user):
         return rows.none()
     if user.has_role(StaffRole.SUPERVISOR):
@@ -93,6 +124,25 @@ def rectifications_for(user: Any, *, state: str | None = None) -> QuerySet[Recti
     if user.department_id and user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER):
         return rows.filter(department_id=user.department_id)
     return rows.none()
+
+
+def rectifications_to_do(user: Any) -> int:
+    """How many rectifications wait for this department head or approver (open, of their department): the
+    count in the menu and on the workbench. 0 for everyone else."""
+    if not (staff_with(user, StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER) and user.department_id):
+        return 0
+    return Rectification.objects.filter(
+        department_id=user.department_id, state=Rectification.State.OPEN
+    ).count()
+
+
+def may_rectify(user: Any, case: Case) -> bool:
+    """Whether the user works the rectifications of this case's department (the case page links the form)."""
+    return bool(
+        staff_with(user, StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER)
+        and user.department_id
+        and user.department_id == case.department_id
+    )
 
 
 EXPORT_COLUMNS = [
@@ -151,6 +201,7 @@ def rating_panel(case: Any, user: Any) -> dict[str, Any]:
         "levels": [(lv.value, lv.label) for lv in Level],
         "to_rate": open_stages if applicant else [],
         "tablet": open_stages if clerk else [],
+        "may_rectify": may_rectify(user, case),
     }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from govhall.cases.models import Case
@@ -114,6 +115,12 @@ def rating_submit(
     return rating
 
 
+def rectification_url(case: Case) -> str:
+    """The rectification form of a case, as an address a message can carry (in-site and SMS)."""
+    path = reverse("evaluation:rectifications") + f"?case={case.number}"
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
+
+
 def _open_rectification(rating: Rating, case: Case) -> Rectification:
     today = timezone.localdate()
     days = RatingPolicy.current().rectification_workdays
@@ -126,7 +133,8 @@ def _open_rectification(rating: Rating, case: Case) -> Rectification:
     )
     notify_users(
         heads, title="收到差评，请整改",
-        body=f"办件{case.number}（{case.item.name}）收到“{rating.get_level_display()}”评价，请于{due:%Y年%m月%d日}前完成整改并回访。",
+        body=f"办件{case.number}（{case.item.name}）收到“{rating.get_level_display()}”评价，请于{due:%Y年%m月%d日}前完成整改并回访。"
+             f"填写整改： {rectification_url(case)}",
         case_number=case.number or "",
     )  # fmt: skip
     return rectification

@@ -136,10 +136,11 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(user):
         raise Http404
     state = request.GET.get("state") if request.GET.get("state") in ("open", "closed") else None
-    rows = selectors.rectifications_for(user, state=state)
+    case_number = request.GET.get("case", "")[:30] or None
+    rows = selectors.rectifications_for(user, state=state, case_number=case_number)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     context = {
-        "page": page, "state": state, "crumbs": [("工作台", reverse("web:tasks")), ("差评整改", None)],
+        "page": page, "state": state, "case_number": case_number, "crumbs": [("工作台", reverse("web:tasks")), ("差评整改", None)],
         "can_close": user.has_role(StaffRole.DEPARTMENT_HEAD, StaffRole.APPROVER),
         "today": timezone.localdate(),
     }  # fmt: skip

@@ -100,6 +100,58 @@ def cases_per_day(
     return [{"date": day, **counts, "total": sum(counts.values())} for day, counts in days.items()]
 
 
+# A period is charted by day up to two months, by week (Monday to Sunday) up to a year, by month beyond:
+# a year of daily bars is a comb nobody can read.
+DAILY_UP_TO_DAYS = 62
+WEEKLY_UP_TO_DAYS = 366
+PERIOD_UNITS = {"day": "每日", "week": "每周", "month": "每月"}
+
+
+def period_unit(start: dt.date, end: dt.date) -> str:
+    days = (end - start).days + 1
+    return "day" if days <= DAILY_UP_TO_DAYS else "week" if days <= WEEKLY_UP_TO_DAYS else "month"
+
+
+def _period_start(day: dt.date, unit: str) -> dt.date:
+    if unit == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _period_label(first: dt.date, last: dt.date, unit: str) -> str:
+    if unit == "month":
+        return f"{first:%Y-%m}"
+    if unit == "week":
+        return f"{first:%m-%d}起"  # short, so the axis keeps it whole; the table gives first and last day
+    return f"{first:%m-%d}"
+
+
+def cases_per_period(daily: list[dict[str, Any]], unit: str) -> list[dict[str, Any]]:
+    """The daily counts summed by ``unit`` (day, week or month); each period's ``date`` and ``end`` are its
+    first and last day inside the asked period, ``label`` what the chart's axis shows."""
+    periods: dict[dt.date, dict[str, Any]] = {}
+    for row in daily:
+        key = _period_start(row["date"], unit)
+        period = periods.setdefault(key, {"date": row["date"], **dict.fromkeys((*CHANNELS, "total"), 0)})
+        period["end"] = row["date"]
+        for name in (*CHANNELS, "total"):
+            period[name] += row[name]
+    for period in periods.values():
+        period["label"] = _period_label(period["date"], period["end"], unit)
+    return list(periods.values())
+
+
+def rate_axis_floor(rates: list[float | None]) -> int:
+    """Where a percentage axis starts: 0, unless every rate is above 90%, when it starts a little below the
+    lowest (a multiple of 5) so that 92% and 99% do not look alike. The page says where the axis starts."""
+    known = [r * 100 for r in rates if r is not None]
+    if not known or min(known) <= 90:
+        return 0
+    return int((min(known) - 2) // 5 * 5)
+
+
 def department_performance(
     *, start: dt.date, end: dt.date, region: str | None = None, department: str | None = None
 ) -> list[dict[str, Any]]:

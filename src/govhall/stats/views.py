@@ -55,14 +55,28 @@ def _figures(f: StatsFilter) -> dict[str, Any]:
     performance = selectors.department_performance(start=start, end=end, region=region, department=department)
     warnings = selectors.warnings_by_level(start=start, end=end, region=region, department=department)
     items = selectors.busiest_items(start=start, end=end, region=region, department=department)
+    unit = selectors.period_unit(start, end)
+    periods = selectors.cases_per_period(daily, unit)
+    rates = [r["on_time_rate"] for r in performance] + [r["satisfaction_rate"] for r in performance]
+    rate_floor = selectors.rate_axis_floor(rates)
     return {
         "filter": f,
-        "daily": daily,
+        "daily": periods,
+        "period_unit": unit,
+        "period_label": selectors.PERIOD_UNITS[unit],
+        "rate_floor": rate_floor,
         "performance": performance,
         "warnings": warnings,
         "items": items,
         "summary": selectors.summary(performance, warnings),
-        "chart_data": {"daily": daily, "performance": performance, "warnings": warnings, "items": items},
+        "chart_data": {
+            "daily": periods,
+            "unit": unit,
+            "rate_floor": rate_floor,
+            "performance": performance,
+            "warnings": warnings,
+            "items": items,
+        },
     }
 
 

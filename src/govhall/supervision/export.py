@@ -31,6 +31,7 @@ REPORT_COLUMNS = [
     Column("accepted", "受理件数", "int", 10, "受理"),
     Column("completed", "办结件数", "int", 10, "办结"),
     Column("on_time_rate", "按时办结率", "pct", 11),
+    Column("on_time_lower_bound", "按时率下限（排名依据）", "pct", 14, "排名依据"),
     Column("avg_used_workdays", "平均用时（工作日）", "num", 12, "平均用时"),
     Column("avg_promised_workdays", "平均承诺时限（工作日）", "num", 14, "平均承诺时限"),
     Column("instant_share", "即办件占比", "pct", 11, "即办占比"),
@@ -67,7 +68,7 @@ def report_cells(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report_xlsx(rows: list[dict[str, Any]], *, month: str, region_name: str = "") -> bytes:
+def report_xlsx(rows: list[dict[str, Any]], *, month: str, region_name: str = "", issuer: str = "") -> bytes:
     """The report as a workbook: a title line, Chinese headers, numbers kept as numbers (shares as %)."""
     book = Workbook()
     sheet = book.active
@@ -93,6 +94,9 @@ def report_xlsx(rows: list[dict[str, Any]], *, month: str, region_name: str = ""
                 )
     sheet.freeze_panes = "C3"
     sheet.print_options.gridLines = True
+    footer = sheet.oddFooter
+    if issuer and footer is not None:  # printed at the foot of every page
+        footer.left.text = f"制表单位：{issuer}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0

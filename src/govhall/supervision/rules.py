@@ -9,6 +9,7 @@ instead of counting working days case by case.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from govhall.core.workdays import WorkCalendar
 
@@ -23,6 +24,44 @@ RULE_DEFAULTS: list[tuple[str, str, int, int]] = [
     ("owed_overdue", "yellow", 0, 0),
     ("rectification_overdue", "red", 0, 0),
 ]
+
+# The settings a rule accepts, (low, high) for the threshold and for the window in days. A supervisor who asks
+# for more is told so (page, API): the scan never quietly raises a setting to what it can use.
+THRESHOLD_RANGE = (0, 1000)
+WINDOW_RANGE = (0, 365)
+RULE_LIMITS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "promised_near": ((1, 100), WINDOW_RANGE),  # a percentage of the promised limit
+    "repeated_correction": ((2, 1000), WINDOW_RANGE),  # corrections of one case
+    "repeated_visit": ((2, 1000), (1, 365)),  # visits, within a window of calendar days
+}
+_LIMIT_MESSAGES = {
+    ("promised_near", "threshold"): "承诺时限预警阈值应为1到100（百分比）",
+    ("repeated_correction", "threshold"): "次数阈值至少为2，最多为1000",
+    ("repeated_visit", "threshold"): "次数阈值至少为2，最多为1000",
+    ("repeated_visit", "window_days"): "统计天数至少为1天，最多为365天",
+}
+
+
+def rule_limits(code: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    return RULE_LIMITS.get(code, (THRESHOLD_RANGE, WINDOW_RANGE))
+
+
+def rule_settings_problem(code: str, *, threshold: int, window_days: int) -> tuple[str, str] | None:
+    """(message, field) when a rule's settings are out of the range it accepts, else None."""
+    for field, value, (low, high) in zip(
+        ("threshold", "window_days"), (threshold, window_days), rule_limits(code), strict=True
+    ):
+        if not low <= value <= high:
+            label = "阈值" if field == "threshold" else "统计天数"
+            return _LIMIT_MESSAGES.get((code, field), f"{label}应在{low}到{high}之间"), field
+    return None
+
+
+# 同一人多次跑 counts visits: the applicant coming to a window for the item. An online or interface application is
+# no visit; a refused or withdrawn one is not the same application coming back (a new one follows a refusal,
+# a withdrawal is the applicant's choice), nor is a draft.
+VISIT_CHANNELS = ("window",)
+NOT_VISIT_STATUSES = ("draft", "refused", "withdrawn")
 
 
 def days_needed(limit: int, percent: int) -> int:
@@ -45,3 +84,17 @@ def near_due_before(calendar: WorkCalendar, *, today: dt.date, limit: int, perce
     if spare < 0:
         return today  # the threshold is above 100%: never reached before the due date
     return calendar.add_workdays(today, spare + 1)
+
+
+WILSON_Z = 1.96  # 95% confidence
+
+
+def wilson_lower_bound(part: int, whole: int, z: float = WILSON_Z) -> float | None:
+    """The lower bound of the Wilson score interval of ``part / whole``: the rate a department can be trusted
+    to reach. The monthly report ranks on it, so that 6 of 6 on time does not outrank 205 of 208."""
+    if whole <= 0:
+        return None
+    p = part / whole
+    centre = p + z * z / (2 * whole)
+    spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole))
+    return round((centre - spread) / (1 + z * z / whole), 4)

@@ -6,6 +6,7 @@ over cases, so time and memory depend on the database, not on the number of case
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import time
@@ -43,7 +44,9 @@ from govhall.identity.models import StaffRole, User
 from govhall.notices.outbox import notify_users
 
 from .models import Candidate, Rule, RuleCode, ScanLease, ScanRun, Warning, WarningLevel
-from .rules import RULE_DEFAULTS, near_due_before
+from .rules import NOT_VISIT_STATUSES, RULE_DEFAULTS, VISIT_CHANNELS, near_due_before, rule_settings_problem
+
+logger = logging.getLogger(__name__)
 
 RUNNING = [Status.ACCEPTED]  # the clock runs
 FROZEN = [Status.SUSPENDED, Status.CORRECTION]  # the clock stopped: warnings stay as they are
@@ -88,6 +91,12 @@ def supervision_scan(*, trigger: str = "worker", now: dt.datetime | None = None)
         run = ScanRun.objects.create(started_at=now, trigger=trigger)
         opened = resolved = 0
         for code, rule in rules_current().items():
+            problem = rule_settings_problem(code, threshold=rule.threshold, window_days=rule.window_days)
+            if (
+                problem
+            ):  # stored around the service (a bulk update): skipped, its warnings stay, said in the log
+                logger.error("supervision rule %s skipped: %s", code, problem[0])
+                continue
             with transaction.atomic():
                 _tune_planner()
                 if rule.enabled:
@@ -212,17 +221,22 @@ def _step_over(rule: Rule, scan: int, now: dt.datetime) -> None:
 
 
 def _repeated_correction(rule: Rule, scan: int, now: dt.datetime) -> None:
-    rows = Case.objects.filter(status__in=ACTIVE, corrections__gte=max(rule.threshold, 2))
+    rows = Case.objects.filter(status__in=ACTIVE, corrections__gte=rule.threshold)
     reason = _text("同一办件已", Cast("corrections", CharField()), "次要求补正，未做到一次性告知")
     _stage(_as_case(rows, reason), scan, rule.code)
 
 
+def _visits() -> QuerySet[Case]:
+    return Case.objects.filter(channel__in=VISIT_CHANNELS).exclude(status__in=NOT_VISIT_STATUSES)
+
+
 def _repeated_visit(rule: Rule, scan: int, now: dt.datetime) -> None:
-    """The same applicant applying for the same item again within the window: the later case is flagged
-    while it is recent."""
-    window = dt.timedelta(days=max(rule.window_days, 1))
+    """The same applicant coming to a window again for the same item within the window: the later case is
+    flagged while it is recent. Online, refused and withdrawn applications are no visits (rules.py)."""
+    window = dt.timedelta(days=rule.window_days)
     earlier = (
-        Case.objects.filter(
+        _visits()
+        .filter(
             applicant=OuterRef("applicant"),
             item__implementation_code=OuterRef("item__implementation_code"),
             submitted_at__lt=OuterRef("submitted_at"),
@@ -234,12 +248,15 @@ def _repeated_visit(rule: Rule, scan: int, now: dt.datetime) -> None:
         .values("n")
     )
     rows = (
-        Case.objects.filter(submitted_at__gte=now - window)
+        _visits()
+        .filter(submitted_at__gte=now - window)
         .annotate(w_earlier=Coalesce(Subquery(earlier, output_field=IntegerField()), 0))
-        .filter(w_earlier__gte=max(rule.threshold, 2) - 1)
+        .filter(w_earlier__gte=rule.threshold - 1)
     )
     reason = _text(
-        f"同一申请人{window.days}日内第", Cast(F("w_earlier") + 1, CharField()), "次申请本事项（多次跑）"
+        f"同一申请人{window.days}日内第",
+        Cast(F("w_earlier") + 1, CharField()),
+        "次到窗口申请本事项（多次跑）",
     )
     _stage(_as_case(rows, reason), scan, rule.code)
 

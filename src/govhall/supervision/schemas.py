@@ -171,6 +171,9 @@ class DepartmentReportRow(Schema):
     orders: int
     orders_answered: int
     on_time_rate: float | None
+    on_time_lower_bound: float | None = Field(
+        description="按时办结率的 Wilson 95% 区间下限：月报排名依据，件数少的部门不因偶然的100%排在前面"
+    )
     avg_used_workdays: float | None
     avg_promised_workdays: float | None
     instant_share: float | None

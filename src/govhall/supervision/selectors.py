@@ -34,6 +34,7 @@ from govhall.identity.permissions import is_staff_member
 from govhall.identity.selectors import region_subtree_codes
 
 from .models import Order, ScanRun, Warning
+from .rules import wilson_lower_bound
 
 # --- who sees what ---
 
@@ -68,7 +69,7 @@ def warnings_for(
         rows = rows.filter(department__code=department)
     if open_only:
         rows = rows.filter(resolved_at__isnull=True)
-    return rows.order_by("-opened_at", "-pk")
+    return rows.order_by("level", "-opened_at", "-pk")  # 红牌 ("red") before 黄牌 ("yellow"), newest first
 
 
 def warning_board(user: Any) -> list[dict[str, Any]]:
@@ -242,6 +243,7 @@ def _row(department: Department, f: dict[str, Any]) -> dict[str, Any]:
         "department": department.code, "department_name": department.name, "department_uscc": department.uscc,
         **g,
         "on_time_rate": _rate(g["on_time"], g["timed"]),
+        "on_time_lower_bound": wilson_lower_bound(g["on_time"], g["timed"]),
         "avg_used_workdays": round(float(used), 2) if used is not None else None,
         "avg_promised_workdays": round(float(promised), 2) if promised is not None else None,
         "instant_share": _rate(g["instant"], g["accepted"]),
@@ -253,8 +255,12 @@ def _row(department: Department, f: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ranked(report: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """By the Wilson lower bound of the on-time rate (volume counts: a rate on few cases is less sure), then
+    satisfaction, then fewer warnings; departments without timed completions last."""
+
     def key(row: dict[str, Any]) -> tuple[float, float, int, str]:
-        on_time = row["on_time_rate"] if row["on_time_rate"] is not None else -1.0
+        bound = row["on_time_lower_bound"]
+        on_time = bound if bound is not None else -1.0
         satisfaction = row["satisfaction_rate"] if row["satisfaction_rate"] is not None else -1.0
         return (-on_time, -satisfaction, row["warnings"], row["department"])
 

@@ -14,7 +14,8 @@ from govhall.identity.models import Department, StaffRole, User
 from govhall.identity.permissions import staff_with
 from govhall.notices.outbox import notify_users
 
-from .models import Order, Rule, RuleCode, Warning, WarningLevel
+from .models import Order, Rule, Warning, WarningLevel
+from .rules import rule_settings_problem
 from .scan import rules_current
 from .selectors import scope_departments
 
@@ -130,12 +131,9 @@ def rule_update(
         raise ValidationFailed("预警级别应为黄牌预警或红牌警告", field="level")
     threshold = _whole(threshold, "threshold", "阈值", 0, 1000)
     window_days = _whole(window_days, "window_days", "统计天数", 0, 365)
-    if code == RuleCode.PROMISED_NEAR and not 1 <= threshold <= 100:
-        raise ValidationFailed("承诺时限预警阈值应为1到100（百分比）", field="threshold")
-    if code in (RuleCode.REPEATED_CORRECTION, RuleCode.REPEATED_VISIT) and threshold < 2:
-        raise ValidationFailed("次数阈值至少为2", field="threshold")
-    if code == RuleCode.REPEATED_VISIT and window_days < 1:
-        raise ValidationFailed("统计天数至少为1天", field="window_days")
+    problem = rule_settings_problem(code, threshold=threshold, window_days=window_days)
+    if problem:
+        raise ValidationFailed(problem[0], field=problem[1])
     rule.enabled, rule.level, rule.threshold, rule.window_days = (
         bool(enabled), WarningLevel(level), threshold, window_days,
     )  # fmt: skip

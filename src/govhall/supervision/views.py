@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from govhall.identity.selectors import region_list
 from . import selectors, services
 from .export import REPORT_COLUMNS, XLSX_TYPE, report_cells, report_xlsx
 from .models import Order, RuleCode, WarningLevel
+from .rules import rule_limits
 from .scan import rules_current, supervision_scan
 
 HOME = ("电子监察", "supervision:board")
@@ -238,8 +240,10 @@ def _rules(request: HttpRequest, edited: dict[str, Any] | None = None, status: i
                   "window_days": rule.window_days, "error": None, "field": None}  # fmt: skip
         if edited and edited["code"] == code:
             values |= edited
+        (t_low, t_high), (w_low, w_high) = rule_limits(code)
         rows.append({"rule": rule, "values": values, "threshold_help": threshold_help,
-                     "window_help": window_help})  # fmt: skip
+                     "window_help": window_help, "threshold_min": t_low, "threshold_max": t_high,
+                     "window_min": w_low, "window_max": w_high})  # fmt: skip
     context = {**_page_context(request, "rules"), "crumbs": _crumbs(("监察规则", None)), "rows": rows,
                "levels": WarningLevel.choices}  # fmt: skip
     return render(request, "supervision/rules.html", context, status=status)
@@ -293,6 +297,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": regions,
         "columns": REPORT_COLUMNS,
+        "issuer": settings.SUPERVISION_REPORT_ISSUER,
     }
     try:
         visible = set(departments.values_list("code", flat=True))
@@ -303,7 +308,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         region_name = next((r.name for r in regions if r.code == region), "")
         response = HttpResponse(
-            report_xlsx(rows, month=month, region_name=region_name), content_type=XLSX_TYPE
+            report_xlsx(
+                rows, month=month, region_name=region_name, issuer=settings.SUPERVISION_REPORT_ISSUER
+            ),
+            content_type=XLSX_TYPE,
         )
         response["Content-Disposition"] = content_disposition_header(True, f"部门月度监察报表-{month}.xlsx")
         return response

@@ -10,7 +10,9 @@ def seed(apps, schema_editor):
 
     day_model = apps.get_model("core", "CalendarDay")
     ordinal_model = apps.get_model("core", "WorkdayOrdinal")
-    calendar = WorkCalendar(dict(day_model.objects.values_list("date", "is_workday")))
+    year_model = apps.get_model("core", "CalendarYear")
+    confirmed = frozenset(year_model.objects.filter(confirmed=True).values_list("year", flat=True))
+    calendar = WorkCalendar(dict(day_model.objects.values_list("date", "is_workday")), confirmed)
     last = dt.date(dt.date.today().year + 5, 12, 31)
     rows = workday_ordinals(calendar, ORDINAL_EPOCH, last, 0)
     ordinal_model.objects.bulk_create([ordinal_model(date=d, ordinal=n) for d, n in rows], batch_size=5000)

@@ -41,8 +41,8 @@
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
-      grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: days.map(function (d) { return d.date.slice(5); }),
+      grid: { left: 20, right: 20, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: days.map(function (d) { return d.label; }),
                axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1 },
       series: series
@@ -55,10 +55,11 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
                  valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
       legend: { top: 0 },
-      grid: { left: 8, right: 40, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      grid: { left: 8, right: 56, top: 36, bottom: 8, containLabel: true },
+      // the axis starts above 0 when every rate is above 90% (the page says so beside the chart)
+      xAxis: { type: "value", min: data.rate_floor || 0, max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: rows.map(function (r) { return r.short_name; }),
-               axisLabel: { width: narrow() ? 72 : 110, overflow: "truncate" } },
+               axisLabel: { width: narrow() ? 84 : 130, overflow: "break", lineHeight: 14 } },
       series: [
         { name: "按时办结率", type: "bar", barMaxWidth: 14, itemStyle: { color: COLORS.onTime },
           label: { show: true, position: "right", fontSize: 11, formatter: function (p) { return percent(p.value / 100); } },
@@ -93,14 +94,15 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
                  formatter: function (ps) { var r = rows[ps[0].dataIndex];
                    return r.name + "<br>" + r.department_name + "<br>申请 " + r.count + " 件，已办结 " + r.completed + " 件"; } },
-      grid: { left: 8, right: 36, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
+      // long item names wrap onto more lines instead of being cut
       yAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
-               axisLabel: { width: narrow() ? 96 : 170, overflow: "truncate" } },
+               axisLabel: { width: narrow() ? 110 : 190, overflow: "break", lineHeight: 14 } },
       series: [{ name: "申请", type: "bar", barMaxWidth: 18, itemStyle: { color: COLORS.items },
                  label: { show: true, position: "right" }, data: rows.map(function (r) { return r.count; }) }]
     };
-  }, data.items.length);
+  }, data.items.length * 1.5);
 
   if (!window.ResizeObserver) {
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
