@@ -88,8 +88,8 @@ def test_configured_periods_and_level(completed):
 
 def test_links_are_signed_and_expire(completed):
     token = rating_link_token(completed, "complete")
-    case, stage, channel = rating_link_open(token)
-    assert (case.pk, stage, channel) == (completed.pk, "complete", "sms")
+    case, stage, channel, tablet = rating_link_open(token)
+    assert (case.pk, stage, channel, tablet) == (completed.pk, "complete", "sms", None)
     with pytest.raises(NotFound):
         rating_link_open(token[:-2] + "xx")
     old = signing.dumps({"n": completed.number, "s": "complete", "c": "sms"}, salt=LINK_SALT, compress=True)

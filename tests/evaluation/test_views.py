@@ -1,14 +1,17 @@
 """The 好差评 pages: rating from the case page, the single-use link and the hall's tablet, the public
 figures, and the department's rectification list."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
 from govhall.cases.services import case_act
 from govhall.cases.transitions import Action
-from govhall.evaluation.models import Rating, Rectification
+from govhall.evaluation.models import Rating, Rectification, TabletSession
 from govhall.evaluation.services import rating_link_token
 from tests.factories.cases import submit
+from tests.factories.identity import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +60,65 @@ def test_single_use_link_without_login(completed):
     assert client.get("/rate/forged-token/").status_code == 404
 
 
-def test_window_tablet_is_for_the_applicant(completed, staff, applicant):
+def _open_tablet(client, number, stage="accept"):
+    return client.post(f"/cases/{number}/rate/{stage}/tablet/")
+
+
+def test_the_serving_clerk_opens_the_tablet_once_and_the_rating_records_it(completed, staff, applicant):
     clerk = logged_in(staff["clerk"])
     assert "打开窗口评价器" in clerk.get(f"/cases/{completed.number}/").content.decode()
-    opened = clerk.get(f"/cases/{completed.number}/rate/accept/tablet/")
-    assert opened.status_code == 302 and opened.url.startswith("/rate/")
-    page = Client().get(opened.url).content.decode()
-    assert "工作人员不代为评价" in page
-    Client().post(opened.url, {"level": "4"})
-    assert Rating.objects.get(case=completed, stage="accept").channel == "window"
-    assert logged_in(applicant).get(f"/cases/{completed.number}/rate/accept/tablet/").status_code == 404
+    assert clerk.get(f"/cases/{completed.number}/rate/accept/tablet/").status_code == 405  # only by a POST
+    opened = _open_tablet(clerk, completed.number)
+    assert opened.status_code == 302 and opened.url.startswith("/rate/t-")
+    tablet = Client()
+    assert "工作人员不代为评价" in tablet.get(opened.url).content.decode()
+    tablet.post(opened.url, {"level": "4"})
+    rating = Rating.objects.get(case=completed, stage="accept")
+    assert rating.channel == "window" and rating.opened_by == staff["clerk"] and rating.rater == applicant
+    assert Client().get(opened.url).status_code == 404  # spent
+    assert logged_in(applicant).post(f"/cases/{completed.number}/rate/accept/tablet/").status_code == 404
+
+
+def test_a_clerk_cannot_open_the_tablet_of_a_case_they_are_not_serving(completed, platform, staff):
+    """The attack: any clerk of the region opened any case's tablet and rated it as the applicant."""
+    other = logged_in(make_staff(username="clerk2", department=platform, roles=["window_clerk"]))
+    assert "打开窗口评价器" not in other.get(f"/cases/{completed.number}/").content.decode()
+    refused = _open_tablet(other, completed.number)
+    assert refused.status_code == 403 and "正在窗口办理" in refused.content.decode()
+    assert not TabletSession.objects.exists()
+
+
+def test_a_tablet_link_expires_after_a_few_minutes(completed, staff, _pinned_clock, settings):
+    opened = _open_tablet(logged_in(staff["clerk"]), completed.number)
+    _pinned_clock.shift(dt.timedelta(minutes=settings.RATING_TABLET_MINUTES + 1))
+    assert Client().post(opened.url, {"level": "5"}).status_code == 404
+    assert not Rating.objects.filter(case=completed, stage="accept").exists()
+
+
+def test_serving_means_a_recent_act(completed, staff, _pinned_clock, settings):
+    _pinned_clock.shift(dt.timedelta(hours=settings.RATING_TABLET_SERVING_HOURS + 1))
+    assert _open_tablet(logged_in(staff["clerk"]), completed.number).status_code == 403
+
+
+def test_a_signed_window_link_without_a_session_is_refused(completed):
+    """Tablet links used to be plain signed tokens with channel "window": such a token opens nothing."""
+    token = rating_link_token(completed, "accept", "window")
+    assert Client().get(f"/rate/{token}/").status_code == 404
+
+
+def test_one_tablet_session_cannot_rate_twice_even_at_once(completed, staff, applicant):
+    from govhall.core.errors import Conflict
+    from govhall.evaluation.services import rating_link_open, rating_submit
+
+    opened = _open_tablet(logged_in(staff["clerk"]), completed.number)
+    case, stage, channel, tablet = rating_link_open(opened.url.split("/")[2])
+    TabletSession.objects.filter(pk=tablet.pk).update(
+        used_at=tablet.created_at
+    )  # spent by a parallel request
+    with pytest.raises(Conflict):
+        rating_submit(
+            number=case.number, user=None, case=case, stage=stage, level=5, channel=channel, tablet=tablet
+        )
 
 
 def test_public_figures_page(completed, applicant):

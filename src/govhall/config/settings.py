@@ -267,6 +267,17 @@ SUPERVISION_RED_SMS = config(
     "or to the department's heads",
 )
 
+RATING_TABLET_MINUTES = config(
+    "RATING_TABLET_MINUTES",
+    10,
+    help="how long the hall's rating tablet, once a window clerk opens it for an applicant, may be used (once)",
+)
+RATING_TABLET_SERVING_HOURS = config(
+    "RATING_TABLET_SERVING_HOURS",
+    8,
+    help="a clerk may open the rating tablet only for a case they registered, accepted, issued or completed "
+    "within this many hours",
+)
 PUBLIC_BASE_URL = config(
     "PUBLIC_BASE_URL",
     "http://127.0.0.1:8000",

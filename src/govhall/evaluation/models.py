@@ -3,6 +3,8 @@ and the rectification (整改) every bad rating opens for the responsible depart
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -85,6 +87,9 @@ class Rating(models.Model):
         User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="评价人"
     )
     is_default = models.BooleanField("默认评价", default=False)
+    opened_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="开启评价器的窗口人员"
+    )  # set for ratings given on a hall tablet
     # copied from the case so figures per department and item are one indexed GROUP BY
     department = models.ForeignKey(Department, models.PROTECT, related_name="ratings", verbose_name="部门")
     item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="ratings", verbose_name="事项")
@@ -167,3 +172,22 @@ class Rectification(models.Model):
         from django.utils import timezone
 
         return timezone.localdate(self.closed_at) <= self.due_on
+
+
+class TabletSession(models.Model):
+    """The hall's rating tablet, opened by a window clerk for one stage of a case they are serving: usable
+    once, for a few minutes. The rating given on it records the clerk who opened it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, models.CASCADE, related_name="+", verbose_name="办件")
+    stage = models.CharField("评价环节", max_length=10, choices=Stage.choices)
+    clerk = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="窗口人员")
+    created_at = models.DateTimeField("开启时间")
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "窗口评价器"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.stage}"

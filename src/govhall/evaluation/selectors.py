@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -193,16 +194,29 @@ def rating_panel(case: Any, user: Any) -> dict[str, Any]:
     ratings = list(Rating.objects.filter(case=case).select_related("rectification").order_by("created_at"))
     rated = {r.stage for r in ratings}
     open_stages = [s for s in Stage if s.value not in rated and stage_open(case, s.value)]
-    clerk = staff_with(user, StaffRole.WINDOW_CLERK)
     applicant = is_applicant(case, user)
     return {
         "ratings": ratings,
         "is_applicant": applicant,
         "levels": [(lv.value, lv.label) for lv in Level],
         "to_rate": open_stages if applicant else [],
-        "tablet": open_stages if clerk else [],
+        "tablet": [s for s in open_stages if clerk_serving(case, s.value, user)],
         "may_rectify": may_rectify(user, case),
     }
+
+
+# the acts by which a window clerk serves an applicant for each stage they may rate
+SERVING_ACTIONS = {Stage.ACCEPT: ("submit", "accept", "refuse"), Stage.COMPLETE: ("issue", "complete")}
+
+
+def clerk_serving(case: Case, stage: str, clerk: Any) -> bool:
+    """Whether a window clerk is serving this case's applicant for the stage: they registered, accepted or
+    refused it (受理), or issued or completed it (办结), within the last few hours."""
+    if not staff_with(clerk, StaffRole.WINDOW_CLERK):
+        return False
+    since = timezone.now() - dt.timedelta(hours=settings.RATING_TABLET_SERVING_HOURS)
+    acts = case.events.filter(actor=clerk, at__gte=since, action__in=SERVING_ACTIONS[Stage(stage)])
+    return bool(acts.exists())
 
 
 def is_applicant(case: Case, user: Any) -> bool:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govhall.cases.models import Case
-from govhall.core.errors import Conflict, NotFound, ValidationFailed
+from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import StaffRole, User
 from govhall.identity.permissions import staff_with
@@ -32,8 +32,9 @@ from .models import (
     RatingReminder,
     Rectification,
     Stage,
+    TabletSession,
 )
-from .selectors import is_applicant, stage_open
+from .selectors import clerk_serving, is_applicant, stage_open
 
 LINK_SALT = "govhall.evaluation.rating-link"
 # The default rating looks back this far, so each sweep reads a year of completed cases, not all of them.
@@ -53,8 +54,12 @@ def rating_link_url(case: Case, stage: str, channel: str = RatingChannel.SMS) ->
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/rate/{rating_link_token(case, stage, channel)}/"
 
 
-def rating_link_open(token: str) -> tuple[Case, str, str]:
-    """The case, stage and channel a link stands for; a forged, expired or unknown link is 404."""
+def rating_link_open(token: str) -> tuple[Case, str, str, TabletSession | None]:
+    """The case, stage and channel a link stands for, and the tablet session when it is the hall's tablet;
+    a forged, expired, spent or unknown link is 404."""
+    if token.startswith(TABLET_PREFIX):
+        session = _tablet_session(token.removeprefix(TABLET_PREFIX))
+        return session.case, session.stage, RatingChannel.WINDOW, session
     days = RatingPolicy.current().link_valid_days
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=dt.timedelta(days=days))
@@ -62,7 +67,54 @@ def rating_link_open(token: str) -> tuple[Case, str, str]:
         stage, channel = Stage(data["s"]), RatingChannel(data["c"])
     except (signing.BadSignature, Case.DoesNotExist, KeyError, ValueError, TypeError):
         raise NotFound("评价链接无效或已过期", field="token") from None
-    return case, stage, channel
+    if channel == RatingChannel.WINDOW:  # the tablet is only ever a session a clerk opened
+        raise NotFound("评价链接无效或已过期", field="token")
+    return case, stage, channel, None
+
+
+# --- the hall's rating tablet ---
+
+TABLET_PREFIX = "t-"
+TABLET_SALT = "govhall.evaluation.tablet"
+
+
+def tablet_open(*, case: Case, stage: str, clerk: User) -> str:
+    """A window clerk opens the tablet for the applicant in front of them: only for a case the clerk is
+    serving (they registered, accepted, issued or completed it a short while ago), once, for a few minutes.
+    Returns the token of the tablet's link."""
+    if stage not in Stage.values or not stage_open(case, stage):
+        raise Conflict("该环节暂不能评价或已评价", field="stage", code="not_ratable")
+    if not clerk_serving(case, stage, clerk):
+        raise PermissionDenied("只能为您本人正在窗口办理的办件打开评价器", field="number")
+    now = timezone.now()
+    session = TabletSession.objects.create(
+        case=case, stage=stage, clerk=clerk, created_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.RATING_TABLET_MINUTES),
+    )  # fmt: skip
+    return TABLET_PREFIX + signing.dumps(str(session.pk), salt=TABLET_SALT)
+
+
+def _tablet_session(signed: str) -> TabletSession:
+    try:
+        session_id = signing.loads(signed, salt=TABLET_SALT, max_age=dt.timedelta(hours=1))
+        session = TabletSession.objects.select_related("case__item", "case__department", "clerk").get(
+            pk=session_id
+        )
+    except (signing.BadSignature, TabletSession.DoesNotExist, ValueError, TypeError):
+        raise NotFound("评价器链接无效", field="token") from None
+    if session.used_at is not None or session.expires_at <= timezone.now():
+        raise NotFound("评价器已使用或已超时，请窗口工作人员重新打开", field="token")
+    return session
+
+
+def _spend_tablet(session: TabletSession) -> None:
+    """Mark the session used, in the rating's transaction; a second use (or a late one) is refused."""
+    now = timezone.now()
+    spent = TabletSession.objects.filter(pk=session.pk, used_at__isnull=True, expires_at__gt=now).update(
+        used_at=now
+    )
+    if not spent:
+        raise Conflict("评价器已使用或已超时，请窗口工作人员重新打开", field="token", code="tablet_spent")
 
 
 # --- rating ---
@@ -87,7 +139,7 @@ def _clean(level: Any, tags: Any, text: Any) -> tuple[int, list[str], str]:
 
 def rating_submit(
     *, number: str, user: User | None, stage: str, level: Any, tags: Any = None, text: Any = "",
-    channel: str = RatingChannel.WEB, case: Case | None = None,
+    channel: str = RatingChannel.WEB, case: Case | None = None, tablet: TabletSession | None = None,
 ) -> Rating:  # fmt: skip
     """Record the applicant's rating of one stage of a case. Signed-in callers must be the applicant (anyone
     else gets 404); a link caller passes the case the link names."""
@@ -104,9 +156,12 @@ def rating_submit(
     rater = user if user is not None and user.is_authenticated else case.applicant
     try:
         with transaction.atomic():
+            if tablet is not None:
+                _spend_tablet(tablet)
             rating = Rating.objects.create(
                 case=case, stage=stage, level=level, tags=tags, text=text, channel=channel, rater=rater,
                 department_id=case.department_id, item_id=case.item_id, created_at=timezone.now(),
+                opened_by=tablet.clerk if tablet else None,
             )  # fmt: skip
             if rating.is_bad:
                 _open_rectification(rating, case)

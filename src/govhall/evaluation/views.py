@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 from govhall.cases.models import Case
 from govhall.cases.permissions import can_view
 from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.core.pages import forbidden
 from govhall.core.schemas import query_date
 from govhall.identity.auth import AuthedRequest
 from govhall.identity.models import StaffRole
 from govhall.identity.permissions import is_staff_member, staff_with
 
 from . import selectors, services
-from .models import BAD_TAGS, GOOD_TAGS, Level, RatingChannel, Stage
+from .models import BAD_TAGS, GOOD_TAGS, Level, RatingChannel, Stage, TabletSession
 
 LEVELS = [(lv.value, lv.label) for lv in Level]
 
@@ -40,11 +41,14 @@ def _form_context(
     }  # fmt: skip
 
 
-def _submit(request: HttpRequest, case: Case, stage: str, channel: str, user: Any) -> DomainError | None:
+def _submit(
+    request: HttpRequest, case: Case, stage: str, channel: str, user: Any, tablet: TabletSession | None = None
+) -> DomainError | None:
     try:
         services.rating_submit(
             number=case.number or "", user=user, case=case, stage=stage, level=request.POST.get("level"),
             tags=request.POST.getlist("tags"), text=request.POST.get("text", ""), channel=channel,
+            tablet=tablet,
         )  # fmt: skip
     except DomainError as exc:
         return exc
@@ -76,13 +80,14 @@ def _status(error: DomainError | None) -> int:
 def rate_link(request: HttpRequest, token: str) -> HttpResponse:
     """A single-use link (from an SMS, or opened on the hall's tablet): no login needed."""
     try:
-        case, stage, channel = services.rating_link_open(token)
-    except NotFound:
-        return render(request, "web/not_found.html", {"crumbs": [("评价链接无效", None)]}, status=404)
+        case, stage, channel, tablet = services.rating_link_open(token)
+    except NotFound as exc:
+        crumbs = [("评价链接无效", None)]
+        return render(request, "web/not_found.html", {"crumbs": crumbs, "message": exc.message}, status=404)
     done = case.ratings.filter(stage=stage).exists()
     error = None
     if request.method == "POST" and not done:
-        error = _submit(request, case, stage, channel, None)
+        error = _submit(request, case, stage, channel, None, tablet)
         done = error is None
     context = _form_context(case, stage, request.POST if error else None, error)
     context.update(
@@ -92,20 +97,26 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def rate_tablet(request: HttpRequest, number: str, stage: str) -> HttpResponse:
-    """A window clerk opens the rating tablet for the applicant in front of them; the clerk does not rate."""
-    user = request.user
+    """A window clerk opens the rating tablet for the applicant in front of them, for a case they are
+    serving; the clerk does not rate. The tablet link works once, for a few minutes."""
+    user: Any = request.user
     case = selectors.case_by_number(number)
-    if (
-        case is None
-        or stage not in Stage.values
-        or not staff_with(user, StaffRole.WINDOW_CLERK)
-        or not can_view(case, user)
-    ):
+    if case is None or stage not in Stage.values or not staff_with(user, StaffRole.WINDOW_CLERK):
         raise Http404
-    return redirect(
-        "evaluation:rate_link", token=services.rating_link_token(case, stage, RatingChannel.WINDOW)
-    )
+    if not can_view(case, user):
+        raise Http404
+    try:
+        token = services.tablet_open(case=case, stage=stage, clerk=user)
+    except DomainError as exc:
+        return forbidden(request, exc.message) if exc.status == 403 else _conflict(request, case, exc)
+    return redirect("evaluation:rate_link", token=token)
+
+
+def _conflict(request: HttpRequest, case: Case, exc: DomainError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return redirect("web:case", number=case.number)
 
 
 def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None, str | None]:
