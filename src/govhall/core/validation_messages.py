@@ -76,11 +76,5 @@ def describe_validation_errors(errors: Sequence[dict[str, Any]]) -> tuple[str | 
     field = names[-1] if names else None
     nested = NESTED_LABELS.get((names[-2], names[-1])) if len(names) >= 2 else None
     label = nested or FIELD_LABELS.get(field or "", field or "请求内容")
-    kind = first.get("type", "")
-    if loc and loc[-1].isdigit() and kind in _OBJECT_TYPES:
-        return field, f"{label}的每一项应为JSON对象"
-    template = _TYPE_MESSAGES.get(kind, "{label}格式不正确")
+    template = _TYPE_MESSAGES.get(first.get("type", ""), "{label}格式不正确")
     return field, template.format(label=label)
-
-
-_OBJECT_TYPES = {"model_attributes_type", "dict_type", "model_type"}
