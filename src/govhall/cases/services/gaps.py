@@ -16,22 +16,10 @@ from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import StaffRole, User
 from govhall.identity.permissions import staff_with
 
-from ..deadlines import case_deadlines
 from ..models import Case
+from ..selectors import promised_due_if_accepted
 from ..tolerance import FIELD, GapRules, ToleratedGap, owed_entries, owed_summary
 from .uploads import missing_materials
-
-
-def promised_due_if_accepted(item: ServiceItem, accepted_on: dt.date) -> dt.date:
-    """The promised due date of a case of this item accepted on that day (no suspension yet)."""
-    days = max(item.legal_time_limit, item.promised_time_limit)
-    return case_deadlines(
-        work_calendar_for(accepted_on, days),
-        accepted_on=accepted_on,
-        promised_days=item.promised_time_limit,
-        legal_days=item.legal_time_limit,
-        suspended_workdays=0,
-    ).promised_due
 
 
 def gaps_check(
