@@ -101,7 +101,7 @@ def test_a_case_owing_a_material_is_neither_issued_nor_completed(media, items, s
     case = registered_with_gaps(item, applicant, staff["clerk"], TUE)
     case = _approved(case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT), staff)
     assert case.status == Status.DECIDED
-    owed_message = re.escape("容缺材料尚未补齐（健康证明（2026-11-24前补交）），不能出件")
+    owed_message = re.escape("容缺材料尚未补齐：健康证明（2026-11-24前补交），不能出件")
     with pytest.raises(Conflict, match=owed_message) as caught:
         case_act(number=case.number, user=staff["clerk"], action=Action.ISSUE, method="window")
     assert caught.value.field == "owed_materials"

@@ -66,7 +66,7 @@ def owed_refuse_end(case: Case, doing: str) -> None:
     """A case that still owes a tolerated material can be neither issued nor completed."""
     if case.owed_materials:
         raise Conflict(
-            f"容缺材料尚未补齐（{owed_summary(case.owed_materials)}），不能{doing}；请申请人补交后再办理",
+            f"容缺材料尚未补齐：{owed_summary(case.owed_materials)}，不能{doing}；请申请人补交后再办理",
             field="owed_materials",
             code="materials_owed",
         )
