@@ -5,13 +5,13 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from govhall.cases.models import Case, CaseEvent, CaseTask, Channel
 from govhall.cases.services import case_act, case_submit, task_claim, task_complete, upload_store
+from govhall.cases.tolerance import ToleratedGap
 from govhall.cases.transitions import Action, Status
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from tests.factories.cases import PDF, PNG, ofd_bytes, submit
+from tests.factories.cases import PDF, PNG, ofd_bytes, registered_with_gaps, submit
 from tests.fixtures.clock import CST
 
 pytestmark = pytest.mark.django_db
@@ -214,17 +214,13 @@ def test_denial_needs_a_legal_basis_and_ends_the_process(media, items, staff, ap
 
 
 def test_tolerated_gaps_and_commitment(media, items, staff, applicant):
-    item = items["promised"]
-    second = item.materials.order_by("position")[1]
-    case = submit(item, applicant)
-    due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
-    case = case_act(
-        number=case.number,
-        user=staff["clerk"],
-        action=Action.ACCEPT,
-        tolerated_gaps=[{"material": second.pk, "due": due}],
-    )
-    assert case.owed_materials == [{"material": second.pk, "name": second.name, "due": due}]
+    item = items["tolerant"]
+    health = item.materials.get(name="健康证明")
+    case = submit(item, applicant, materials=[(m.pk, upload(applicant)) for m in item.materials.all()][:2],
+                  user=staff["clerk"], on_behalf_of=applicant.phone,
+                  tolerated_gaps=[ToleratedGap(health.pk, dt.date(2026, 11, 24))])  # fmt: skip
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    assert case.owed_materials == [{"material": health.pk, "name": "健康证明", "due": "2026-11-24"}]
     other = submit(items["promised"], applicant)
     with pytest.raises(ValidationFailed):
         case_act(number=other.number, user=staff["clerk"], action=Action.ACCEPT, commitment=True)
@@ -232,6 +228,10 @@ def test_tolerated_gaps_and_commitment(media, items, staff, applicant):
     committed = case_act(number=committed.number, user=staff["clerk"], action=Action.ACCEPT, commitment=True)
     committed.refresh_from_db()
     assert committed.status == Status.DECIDED and committed.decision == "approve"
+
+
+def upload(owner):
+    return str(upload_store(owner=owner, name="a.pdf", data=PDF).pk)
 
 
 def test_permissions(media, items, staff, applicant):
@@ -315,16 +315,10 @@ def test_upload_size_limit(media, settings, applicant):
 def test_owed_material_is_supplied_later(media, items, staff, applicant):
     from govhall.cases.services import case_supply_owed
 
-    item = items["promised"]
-    second = item.materials.order_by("position")[1]
-    case = submit(item, applicant)
-    due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
-    case_act(
-        number=case.number,
-        user=staff["clerk"],
-        action=Action.ACCEPT,
-        tolerated_gaps=[{"material": second.pk, "due": due}],
-    )
+    item = items["tolerant"]
+    second = item.materials.get(name="健康证明")
+    case = registered_with_gaps(item, applicant, staff["clerk"], dt.date(2026, 11, 24))
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
     upload = upload_store(owner=applicant, name="later.pdf", data=PDF)
     with pytest.raises(ValidationFailed):
         case_supply_owed(

@@ -144,3 +144,13 @@ def test_custom_bpmn_upload_is_checked(item):
         _form_data(item), {"process_file": SimpleUploadedFile("p.bpmn", unrouted)}, instance=item
     )
     assert not form.is_valid() and "办理部门" in form.errors["process_file"][0]
+
+
+def test_the_tolerable_flag_is_edited_on_a_draft(admin_client, item):
+    from govhall.catalogue.services import item_draft_create_from
+
+    draft = item_draft_create_from(item)
+    page = admin_client.get(f"/admin/catalogue/serviceitem/{draft.pk}/change/").content.decode()
+    assert 'name="materials-1-tolerable"' in page and "可容缺" in page
+    published = admin_client.get(f"/admin/catalogue/serviceitem/{item.pk}/change/").content.decode()
+    assert 'name="materials-1-tolerable"' not in published

@@ -149,3 +149,14 @@ def test_guide_of_an_enterprise_item_without_a_form_is_the_enterprise_form(depar
         "uscc",
         "legal_representative",
     ]
+
+
+def test_item_guide_says_which_materials_are_tolerable(item):
+    from govhall.catalogue.models import Material
+
+    Material.objects.filter(item=item, position=1).update(tolerable=True)
+    guide = Client().get(f"/api/v1/items/{item.implementation_code}").json()
+    assert [(m["name"], m["tolerable"]) for m in guide["materials"]] == [
+        ("居民身份证", False),
+        ("申领登记表", True),
+    ]

@@ -26,6 +26,7 @@ def rich_catalogue(item):
     draft.special_procedures = [{"name": "现场核查", "time_limit": "5个工作日"}]
     draft.faqs = [{"question": "能代办吗？", "answer": "可以，需委托书。"}]
     draft.save()
+    draft.materials.filter(position=1).update(tolerable=True)  # 容缺受理清单
     return item
 
 
@@ -50,6 +51,49 @@ def test_xlsx_round_trip_is_lossless(rich_catalogue):
     _wipe()
     catalogue_import_xlsx(raw)
     assert catalogue_as_dict() == before
+
+
+def test_the_tolerable_flag_travels_through_json_and_excel(rich_catalogue):
+    draft = ServiceItem.objects.get(implementation_code=rich_catalogue.implementation_code, status="draft")
+    exported = catalogue_as_dict()
+    assert [
+        m["tolerable"] for i in exported["items"] if i["version"] == draft.version for m in i["materials"]
+    ] == [
+        False,
+        True,
+    ]
+    for export, load in (
+        (catalogue_export_json, catalogue_import_json),
+        (catalogue_export_xlsx, catalogue_import_xlsx),
+    ):
+        raw = export()
+        _wipe()
+        load(raw)
+        assert Material.objects.filter(tolerable=True).count() == 1
+
+
+@pytest.mark.parametrize(("cell", "tolerable"), [(True, True), ("是", True), ("TRUE", True), (1, True), ("", False),
+                                                ("否", False), (None, False), (False, False)])  # fmt: skip
+def test_the_tolerable_cell_reads_yes_and_no(rich_catalogue, cell, tolerable):
+    data = catalogue_as_dict()
+    for i in data["items"]:
+        for m in i["materials"]:
+            m["tolerable"] = cell
+    _wipe()
+    catalogue_import(data)
+    assert set(Material.objects.values_list("tolerable", flat=True)) == {tolerable}
+
+
+def test_the_demo_catalogue_never_tolerates_the_primary_material():
+    from govhall.demo.seeding import seed_demo
+
+    seed_demo()
+    tolerable = Material.objects.filter(tolerable=True)
+    assert tolerable.count() >= 20
+    for material in tolerable.select_related("item"):
+        first = material.item.materials.filter(source="applicant").order_by("position").first()
+        assert material.pk != first.pk and "身份" not in material.name and "申请" not in material.name
+        assert material.item.case_kind != "instant"
 
 
 def test_reimport_is_idempotent(rich_catalogue):

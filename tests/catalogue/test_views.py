@@ -69,3 +69,14 @@ def test_unknown_guide_is_a_friendly_404(db):
 def test_departments_page(item):
     page = Client().get("/departments/").content.decode()
     assert item.department.name in page
+
+
+def test_guide_marks_a_tolerable_material(item):
+    from govhall.catalogue.models import Material
+
+    Material.objects.filter(item=item, position=1).update(tolerable=True)
+    page = Client().get(f"/items/{item.implementation_code}/").content.decode()
+    assert page.count("可容缺后补") == 1
+    rows = page.split("<tr>")
+    assert "可容缺后补" in next(r for r in rows if "申领登记表" in r)
+    assert "可容缺后补" not in next(r for r in rows if "居民身份证" in r)

@@ -318,3 +318,98 @@ def test_case_page_fits_a_phone(phone_page: Page, portal: str) -> None:
     expect(page.get_by_role("heading", level=1, name=JOINT_ITEM)).to_be_visible()
     expect(page.get_by_role("region", name="申请材料").get_by_role("listitem")).to_have_count(5)
     _assert_no_horizontal_scroll(page)
+
+
+GAP_ITEM = "食品小作坊登记"
+GAP_ITEM_CODE = "11330523001860918N000121010090001"  # scjgj; two materials on its 容缺受理清单
+GAP_MATERIAL = "从业人员健康证明"
+
+
+def _approve_in_process(number: str) -> None:
+    """The department's review steps, done through the services (another test walks them in a browser)."""
+    from govhall.cases.models import Case
+    from govhall.cases.services import task_complete
+    from govhall.identity.models import User
+
+    case = Case.objects.get(number=number)
+    while case.status == "accepted":
+        task = case.tasks.filter(state__in=["open", "claimed"]).order_by("id")[0]
+        who = User.objects.get(
+            username=f"{task.department.code}_{'head' if task.role == 'department_head' else 'approver'}"
+        )
+        case = task_complete(task_id=task.pk, user=who, decision="approve", opinion="同意")
+
+
+def test_desk_registers_with_a_tolerated_gap_and_the_case_completes_once_supplied(
+    browser: Any, portal: str
+) -> None:
+    # 1. The window clerk registers for the citizen at the desk, without the health certificates (容缺).
+    with _person(browser, portal, "clerk") as clerk:
+        clerk.goto(f"{portal}/desk/")
+        clerk.get_by_label("申请人公民身份号码或手机号").fill("13905720001")
+        clerk.get_by_label("事项").fill(GAP_ITEM)
+        clerk.get_by_role("button", name="查找").click()
+        clerk.get_by_role("link", name=GAP_ITEM).first.click()
+        clerk.wait_for_url(re.compile(rf"/items/{GAP_ITEM_CODE}/apply/\?for="))
+        form = clerk.get_by_role("main").locator("form")
+        rows = form.get_by_role("table").locator("tbody").get_by_role("row")
+        expect(rows.filter(has_text="可容缺")).to_have_count(2)
+        expect(
+            rows.filter(has_text="食品小作坊登记申请表").get_by_label("容缺后补（暂缺，限期补交）")
+        ).to_have_count(0)
+        for name in ("食品小作坊登记申请表", "生产场所平面布局图和工艺流程图", "食品安全承诺书"):
+            form.get_by_label(f"上传{name}").set_input_files(_pdf(f"{name}.pdf"))
+        gap_row = rows.filter(has_text=GAP_MATERIAL)
+        gap_row.get_by_label("容缺后补（暂缺，限期补交）").check()
+        due = gap_row.get_by_label("补交日期").input_value()  # the latest allowed: the promised due date
+        assert re.match(r"^\d{4}-\d{2}-\d{2}$", due), due
+        shot(clerk, "desk-tolerated-gap")
+        form.get_by_role("button", name="提交申请").click()
+        clerk.wait_for_url(re.compile(r"/cases/[^/]+/$"))
+        number = clerk.url.rstrip("/").rsplit("/", 1)[-1]
+        materials = clerk.get_by_role("region", name="申请材料")
+        expect(materials).to_contain_text(f"{GAP_MATERIAL}，{due} 前补交（窗口收件时登记，受理时确认）")
+
+        # 2. The 受理 box has the gap ticked with its date; the clerk accepts.
+        box = clerk.get_by_role("region", name="办件操作").locator("details").first
+        expect(box.get_by_label(GAP_MATERIAL)).to_be_checked()
+        expect(box.get_by_label("补交日期").first).to_have_value(due)
+        shot(clerk, "case-accept-tolerated-gap")
+        _staff_action(clerk, "受理")
+        expect(clerk.get_by_role("region", name="办理过程")).to_contain_text(
+            f"容缺受理：{GAP_MATERIAL}（{due}前补交）"
+        )
+
+        # 3. Approved; the result cannot be issued while the material is owed.
+        _approve_in_process(number)
+        clerk.goto(f"{portal}/cases/{number}/")
+        actions = clerk.get_by_role("region", name="办件操作")
+        issue = actions.locator("details").filter(has=clerk.locator("summary", has_text=re.compile("^出件$")))
+        if issue.get_attribute("open") is None:
+            issue.locator("summary").click()
+        issue.get_by_role("button", name="出件", exact=True).click()
+        expect(clerk.get_by_role("main")).to_contain_text("容缺材料尚未补齐")
+        shot(clerk, "case-issue-refused-owed")
+
+        # 4. The applicant sees what is owed and uploads it.
+        with _person(browser, portal, "citizen") as applicant:
+            applicant.goto(f"{portal}/cases/{number}/")
+            owed = applicant.get_by_role("region", name="申请材料")
+            expect(owed).to_contain_text("本件为容缺受理")
+            expect(owed).to_contain_text(f"{GAP_MATERIAL}，{due} 前补交")
+            shot(applicant, "case-owed")
+            owed.get_by_label(f"补交{GAP_MATERIAL}").set_input_files(_pdf("健康证明.pdf"))
+            owed.get_by_role("button", name="补交", exact=True).click()
+            expect(_flash(applicant)).to_contain_text("材料已补交")
+            expect(applicant.get_by_role("region", name="申请材料")).not_to_contain_text("容缺后补")
+            expect(applicant.get_by_role("region", name="申请材料")).to_contain_text("健康证明.pdf")
+
+        # 5. Now the clerk issues and completes.
+        clerk.goto(f"{portal}/cases/{number}/")
+        _staff_action(clerk, "出件", select={"出件方式": "窗口领取"})
+        _staff_action(clerk, "办结")
+        expect(clerk.get_by_role("region", name=GAP_ITEM).locator(".guide-head .badge")).to_have_text(
+            "已办结"
+        )
+        expect(clerk.get_by_role("region", name="办理过程")).to_contain_text(f"补交容缺材料：{GAP_MATERIAL}")
+        shot(clerk, "case-completed-after-gap")

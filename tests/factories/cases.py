@@ -3,12 +3,14 @@ and the states a case passes through (accepted, suspended, completed; a task cla
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from typing import Any
 
 from govhall.cases.models import Case, CaseTask, Channel
 from govhall.cases.services import case_act, case_submit, task_claim, task_complete, upload_store
+from govhall.cases.tolerance import ToleratedGap
 from govhall.cases.transitions import Action
 from govhall.identity.models import User
 
@@ -46,6 +48,23 @@ def submit(item, applicant, **kwargs):
         **kwargs,
     )
     return case
+
+
+def registered_with_gaps(item: Any, applicant: User, clerk: User, due: dt.date, **kwargs: Any) -> Case:
+    """Registered at the window (帮办代办) without the item's tolerable materials, each a tolerated gap
+    (容缺材料) owed by ``due``."""
+    upload = upload_store(owner=clerk, name="scan.pdf", data=PDF)
+    tolerable = [m for m in item.materials.all() if m.tolerable]
+    return submit(
+        item,
+        applicant,
+        user=clerk,
+        channel=Channel.WINDOW,
+        on_behalf_of=applicant.phone,
+        materials=[(m.pk, str(upload.pk)) for m in item.materials.all() if not m.tolerable],
+        tolerated_gaps=[ToleratedGap(m.pk, due) for m in tolerable],
+        **kwargs,
+    )
 
 
 def accepted_case(item: Any, applicant: User, clerk: User, **kwargs: Any) -> Case:

@@ -66,6 +66,12 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
                 ]
             )
 
+    @factory.post_generation
+    def tolerable(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Names of materials on the item's 容缺受理清单 (``tolerable=["健康证明"]``)."""
+        if create and extracted:
+            Material.objects.filter(item=self, name__in=extracted).update(tolerable=True)
+
     @classmethod
     def published(cls, **kwargs: Any) -> ServiceItem:
         return item_publish(cls(**kwargs))

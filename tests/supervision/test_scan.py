@@ -242,3 +242,24 @@ def test_two_scans_at_once_do_not_duplicate(media, items, staff, applicant):
         t.join()
     assert Warning.objects.filter(case=case, rule="promised_over").count() == 1
     assert sum(r.opened for r in results) == Warning.objects.count()
+
+
+def test_a_tolerated_gap_left_unsupplied_is_warned(media, items, staff, applicant):
+    """容缺受理 end to end: the case cannot be completed while it owes the material, so it stays active and the
+    scan, which looks at active cases, warns the day after the due date."""
+    from govhall.cases.services import upload_store
+    from govhall.cases.tolerance import ToleratedGap
+    from tests.factories.cases import PDF
+
+    item = items["tolerant"]
+    health = item.materials.get(name="健康证明")
+    scan = str(upload_store(owner=staff["clerk"], name="scan.pdf", data=PDF).pk)
+    case = submit(item, applicant, user=staff["clerk"], on_behalf_of=applicant.phone,
+                  materials=[(m.pk, scan) for m in item.materials.all() if m.pk != health.pk],
+                  tolerated_gaps=[ToleratedGap(health.pk, dt.date(2026, 11, 20))])  # fmt: skip
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    supervision_scan(now=at(dt.date(2026, 11, 20)))
+    assert "owed_overdue" not in open_rules(case)
+    supervision_scan(now=at(dt.date(2026, 11, 23)))
+    assert "owed_overdue" in open_rules(case)
+    assert "容缺" in Warning.objects.get(case=case, rule="owed_overdue").reason

@@ -86,6 +86,7 @@ def submit(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut]:
         window=user.window if payload.on_behalf_of else None,
         idempotency_key=key,
         digest=services.request_digest(payload.dict()),
+        tolerated_gaps=[g.gap() for g in payload.tolerated_gaps],
     )
     fresh = created and hasattr(case, "_prefetched_objects_cache")
     answer = case if fresh else selectors.case_get_for(user, case.number or "")
@@ -121,7 +122,10 @@ ACTED = responses(CaseOut, *CASE_ERRORS)
 
 @router.post("/cases/{number}/accept", response=ACTED, summary="受理（可容缺、告知承诺）")
 def accept(request: AuthedRequest, number: str, payload: AcceptIn | None = None) -> CaseOut:
-    return _act(request, number, Action.ACCEPT, **(payload.dict() if payload else {}))
+    if payload is None:
+        return _act(request, number, Action.ACCEPT)
+    gaps = None if payload.tolerated_gaps is None else [g.gap() for g in payload.tolerated_gaps]
+    return _act(request, number, Action.ACCEPT, tolerated_gaps=gaps, commitment=payload.commitment)
 
 
 @router.post("/cases/{number}/refuse", response=ACTED, summary="不予受理（须写明理由和法律依据）")

@@ -16,6 +16,7 @@ from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
 from .permissions import sees_full_personal_data
 from .selectors import case_form_shown, deadlines_estimated
+from .tolerance import ToleratedGap
 from .transitions import STATUS_LABELS, allowed_actions
 from .transitions import Status as CaseStatus
 
@@ -27,10 +28,23 @@ class MaterialIn(Schema):
     upload: str
 
 
+class ToleratedGapIn(Schema):
+    """容缺材料：a secondary material not handed in, to be handed in by ``due``."""
+
+    material: int = Field(description="申请材料编号（须在本事项的容缺受理清单中）")
+    due: dt.date = Field(description="补交日期：工作日，晚于今天且不晚于承诺办结日期")
+
+    def gap(self) -> ToleratedGap:
+        return ToleratedGap(material=self.material, due=self.due)
+
+
 class CaseIn(Schema):
     item: str = Field(description="事项实施编码")
     form: dict[str, Any] = {}
     materials: list[MaterialIn] = []
+    tolerated_gaps: list[ToleratedGapIn] = Field(
+        [], description="容缺材料（仅窗口工作人员）：未提交的可容缺材料及补交日期"
+    )
     on_behalf_of: str | None = Field(None, description="窗口代办：申请人的身份证号、手机号或用户名")
     enterprise: str | None = Field(None, description="以法人身份申请时，单位的统一社会信用代码")
 
@@ -48,7 +62,9 @@ class ReasonIn(Schema):
 
 
 class AcceptIn(Schema):
-    tolerated_gaps: list[dict[str, Any]] = []
+    tolerated_gaps: list[ToleratedGapIn] | None = Field(
+        None, description="容缺材料：未提交的可容缺材料及补交日期；省略时沿用窗口收件时登记的容缺材料"
+    )
     commitment: bool = False
 
 
@@ -173,6 +189,14 @@ class CaseMaterialOut(Schema):
         )
 
 
+class OwedMaterialOut(Schema):
+    """容缺后补：a material accepted as missing, owed by ``due``."""
+
+    material: int
+    name: str
+    due: dt.date
+
+
 class DocumentOut(Schema):
     name: str
     url: str
@@ -194,7 +218,7 @@ class CaseOut(Schema):
     decision: str
     deadlines: DeadlinesOut
     corrections: int
-    owed_materials: list[dict[str, Any]]
+    owed_materials: list[OwedMaterialOut] = Field(description="容缺后补：尚未补交的容缺材料及补交日期")
     delivery: dict[str, Any] = Field(description="出件方式；地址仅对经办人员显示")
     form: dict[str, Any] = Field(description="申请表；身份证号、电话仅对经办人员完整显示")
     timeline: list[EventOut]
@@ -230,7 +254,7 @@ class CaseOut(Schema):
                 estimated=deadlines_estimated(case),
             ),
             corrections=case.corrections,
-            owed_materials=case.owed_materials,
+            owed_materials=[OwedMaterialOut(**o) for o in case.owed_materials],
             delivery=case.delivery if full else {k: v for k, v in case.delivery.items() if k != "address"},
             form=case_form_shown(case, viewer),
             timeline=[EventOut.of(e) for e in case.events.all()],

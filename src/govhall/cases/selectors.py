@@ -13,13 +13,13 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from govhall.catalogue.forms import item_fields, masked_form
-from govhall.catalogue.models import ServiceItem
+from govhall.catalogue.models import MaterialSource, ServiceItem
 from govhall.core.errors import NotFound
-from govhall.core.selectors import calendar_unconfirmed_years
+from govhall.core.selectors import calendar_unconfirmed_years, work_calendar_for
 from govhall.identity.models import Department, User
 from govhall.identity.permissions import is_staff_member
 
-from .deadlines import due_level
+from .deadlines import case_deadlines, due_level
 from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
 from .permissions import can_view, case_actors, sees_full_personal_data
@@ -87,6 +87,8 @@ class CasePage:
     documents: list[tuple[str, str]]
     is_staff_view: bool
     replaced: set[int]
+    gap_choices: list[dict[str, Any]]  # 容缺受理: the accept box's tolerable materials not handed in
+    gap_latest: dt.date | None  # the latest due date a gap may have: the promised due if accepted today
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -116,7 +118,36 @@ def case_page_get(*, user: User, number: str) -> CasePage:
         documents=document_links(case),
         is_staff_view=is_staff_member(user),
         replaced=_replaced_materials(case),
+        **_gap_choices(case, Action.ACCEPT in possible and bool(actors - {Actor.APPLICANT}), today),
     )
+
+
+def _gap_choices(case: Case, accepting: bool, today: dt.date) -> dict[str, Any]:
+    """What the accept box offers for 容缺受理: each tolerable material the applicant has not handed in,
+    ticked with its due date if it was registered as a gap at the window."""
+    if not accepting:
+        return {"gap_choices": [], "gap_latest": None}
+    handed_in = {cm.material_id for cm in case.materials.all()}
+    owed = {o["material"]: o["due"] for o in case.owed_materials}
+    latest = promised_due_if_accepted(case.item, today)
+    choices = [
+        {"material": m, "checked": m.pk in owed, "due": owed.get(m.pk, latest.isoformat())}
+        for m in case.item.materials.all()
+        if m.tolerable and m.source == MaterialSource.APPLICANT and m.pk not in handed_in
+    ]
+    return {"gap_choices": choices, "gap_latest": latest}
+
+
+def promised_due_if_accepted(item: ServiceItem, accepted_on: dt.date) -> dt.date:
+    """The promised due date of a case of this item accepted on that day (no suspension yet)."""
+    days = max(item.legal_time_limit, item.promised_time_limit)
+    return case_deadlines(
+        work_calendar_for(accepted_on, days),
+        accepted_on=accepted_on,
+        promised_days=item.promised_time_limit,
+        legal_days=item.legal_time_limit,
+        suspended_workdays=0,
+    ).promised_due
 
 
 def _latest_correction(case: Case) -> CaseEvent | None:

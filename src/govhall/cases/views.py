@@ -4,6 +4,7 @@ service or selector, and shape the page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from . import selectors, services
 from .channels import channel_of
 from .deadlines import due_level
 from .models import Case
+from .tolerance import ToleratedGap
 from .transitions import Action
 
 FORM_PREFIX = "f_"
@@ -120,8 +122,25 @@ class _Application:
         query = urlencode({"draft": draft.pk, **({"for": self.on_behalf_of} if self.on_behalf_of else {})})
         return f"{reverse('web:apply', args=[self.item.implementation_code])}?{query}"
 
+    def material_rows(self, uploaded: dict[int, Any], latest: dt.date | None) -> list[dict[str, Any]]:
+        """Each material's upload, and at the window a 容缺 tick and due date for a tolerable one."""
+        posted = self.request.POST
+        return [
+            {
+                "material": m,
+                "upload": uploaded.get(m.pk),
+                "input": f"{FILE_PREFIX}{m.pk}",
+                "gap": latest is not None and m.tolerable and m.source == "applicant",
+                "gap_checked": str(m.pk) in posted.getlist("gap"),
+                "gap_due": posted.get(f"gap_due_{m.pk}") or (latest.isoformat() if latest else ""),
+            }
+            for m in self.item.materials.all()
+        ]
+
     def context(self, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
         draft, item = self.draft, self.item
+        tolerable = self.on_behalf_of and any(m.tolerable for m in item.materials.all())
+        latest = selectors.promised_due_if_accepted(item, timezone.localdate()) if tolerable else None
         uploaded = (
             {cm.material_id: cm.upload for cm in draft.materials.select_related("upload")} if draft else {}
         )
@@ -136,10 +155,8 @@ class _Application:
                 }
                 for f in self.fields
             ],
-            "materials": [
-                {"material": m, "upload": uploaded.get(m.pk), "input": f"{FILE_PREFIX}{m.pk}"}
-                for m in item.materials.all()
-            ],
+            "materials": self.material_rows(uploaded, latest),
+            "gap_latest": latest,
             "errors": errors,
             "draft": draft,
             "memberships": self.memberships,
@@ -176,7 +193,8 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
         if request.POST.get("action") != "submit":
             messages.success(request, "草稿已保存，可稍后继续填写")
             return redirect(application.draft_url(draft))
-        case = services.case_draft_submit(user=user, draft_id=draft.pk)
+        gaps = _posted_gaps(request) if on_behalf_of else []
+        case = services.case_draft_submit(user=user, draft_id=draft.pk, tolerated_gaps=gaps)
     except DomainError as exc:
         errors = {(exc.field or "form").removeprefix("form."): exc.message}
         return render(request, "cases/apply.html", application.context(values, errors), status=exc.status)
@@ -227,11 +245,27 @@ def case_page(request: AuthedRequest, number: str) -> HttpResponse:
     return render(request, "cases/case.html", {**page.context(), "crumbs": [back, (page.case.number, None)]})
 
 
+def _posted_gaps(request: AuthedRequest) -> list[ToleratedGap]:
+    """容缺材料 ticked in a form (``gap`` = material id), each with its date ``gap_due_<id>``."""
+    gaps = []
+    for raw in request.POST.getlist("gap"):
+        if not raw.isascii() or not raw.isdigit():
+            raise ValidationFailed("容缺材料编号不正确", field="tolerated_gaps")
+        try:
+            due = dt.date.fromisoformat(request.POST.get(f"gap_due_{raw}", "").strip())
+        except ValueError:
+            raise ValidationFailed(
+                "请为勾选的容缺材料填写补交日期（YYYY-MM-DD）", field="tolerated_gaps"
+            ) from None
+        gaps.append(ToleratedGap(int(raw), due))
+    return gaps
+
+
 def _action_details(request: AuthedRequest, action: str) -> dict[str, Any]:
     if action == Action.REQUEST_CORRECTION:
         return {"items": [line for line in request.POST.get("items", "").splitlines() if line.strip()]}
     if action == Action.ACCEPT:
-        return {"commitment": request.POST.get("commitment") == "on"}
+        return {"commitment": request.POST.get("commitment") == "on", "tolerated_gaps": _posted_gaps(request)}
     return {k: request.POST.get(k, "") for k in CASE_DETAIL_KEYS}
 
 

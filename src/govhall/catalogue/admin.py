@@ -43,7 +43,7 @@ class MaterialInline(admin.StackedInline):
     model = Material
     extra = 0
     fields = [
-        ("position", "name", "requirement"), "condition", ("form", "copies", "medium"), ("source", "source_ref"),
+        ("position", "name", "requirement", "tolerable"), "condition", ("form", "copies", "medium"), ("source", "source_ref"),
         "sample", "common_mistakes", "legal_basis", "notes",
     ]  # fmt: skip
 

@@ -35,7 +35,7 @@ ITEM_KEYS = [
 ]  # fmt: skip
 MATERIAL_KEYS = [
     "name", "requirement", "condition", "form", "copies", "medium", "source", "source_ref", "sample",
-    "common_mistakes", "legal_basis", "notes",
+    "common_mistakes", "legal_basis", "notes", "tolerable",
 ]  # fmt: skip
 _PLAIN_ITEM_FIELDS = [
     k
@@ -345,4 +345,11 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
 def _material(raw: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise TypeError("申请材料应为对象")
-    return {k: raw.get(k, "" if k not in ("copies",) else 1) for k in MATERIAL_KEYS}
+    values = {k: raw.get(k, "" if k not in ("copies",) else 1) for k in MATERIAL_KEYS}
+    values["tolerable"] = _flag(raw.get("tolerable"))
+    return values
+
+
+def _flag(value: Any) -> bool:
+    """A yes/no cell: JSON true, a spreadsheet's TRUE or 1, or 是."""
+    return value is True or str(value or "").strip().lower() in {"1", "true", "yes", "是"}

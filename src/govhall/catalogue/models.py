@@ -234,6 +234,11 @@ class Material(models.Model):
     common_mistakes = models.TextField("易错提醒", blank=True)
     legal_basis = models.TextField("材料依据", blank=True)
     notes = models.TextField("备注", blank=True)
+    tolerable = models.BooleanField(
+        "可容缺",
+        default=False,
+        help_text="列入容缺受理清单：可先行受理，限期补交；主要材料（身份证明、申请表）不得勾选",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "申请材料"

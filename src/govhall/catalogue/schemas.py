@@ -90,6 +90,7 @@ class MaterialOut(Schema):
     common_mistakes: str
     legal_basis: str
     notes: str
+    tolerable: bool = Field(description="可容缺：列入容缺受理清单，可先行受理、限期补交")
 
     @classmethod
     def of(cls, m: Material) -> MaterialOut:

@@ -37,6 +37,12 @@ FIELD_LABELS = {
     "follow_up": "回访记录",
     "threshold": "阈值",
     "window_days": "统计天数",
+    "tolerated_gaps": "容缺材料",
+}
+# A field inside a list of objects, by (list, field): its label names the list too.
+NESTED_LABELS = {
+    ("tolerated_gaps", "material"): "容缺材料的材料编号",
+    ("tolerated_gaps", "due"): "容缺材料的补交日期",
 }
 
 _TYPE_MESSAGES = {
@@ -66,7 +72,9 @@ def describe_validation_errors(errors: Sequence[dict[str, Any]]) -> tuple[str | 
         return None, "请求参数不正确"
     first = errors[0]
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "payload", "form")]
-    field = loc[-1] if loc else None
-    label = FIELD_LABELS.get(field or "", field or "请求内容")
+    names = [p for p in loc if not p.isdigit()]  # an item of a list is named by its list
+    field = names[-1] if names else None
+    nested = NESTED_LABELS.get((names[-2], names[-1])) if len(names) >= 2 else None
+    label = nested or FIELD_LABELS.get(field or "", field or "请求内容")
     template = _TYPE_MESSAGES.get(first.get("type", ""), "{label}格式不正确")
     return field, template.format(label=label)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from govhall.catalogue.forms import clean_form, item_fields
-from govhall.catalogue.models import CaseKind, Requirement
+from govhall.catalogue.models import CaseKind
 from govhall.catalogue.processes import template
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.selectors import work_calendar_for
@@ -19,7 +18,9 @@ from .. import workflow
 from ..deadlines import case_deadlines, suspension_workdays
 from ..models import Case, CaseMaterial, Channel, Suspension
 from ..permissions import case_actors
+from ..tolerance import ToleratedGap, gaps_from_owed, owed_summary
 from ..transitions import Action, Actor
+from .gaps import gaps_check, owed_refuse_end
 from .tasks import tasks_cancel, tasks_sync
 from .timeline import case_lock, decide_by_engine, event_write, on_decide, transition
 from .uploads import check_materials
@@ -64,12 +65,12 @@ def _on_accept(
 ) -> tuple[str, dict[str, Any]]:
     now = timezone.now()
     case.accepted_at, case.accepted_on = now, timezone.localdate(now)
-    owed = [_owed(case, gap) for gap in details.get("tolerated_gaps") or []]
-    case.owed_materials = owed
     dues_recompute(case)
+    owed = _owed_at_acceptance(case, details.get("tolerated_gaps"))
+    case.owed_materials = owed
     parts = []
     if owed:
-        parts.append("容缺受理：" + "；".join(f"{g['name']}（{g['due']}前补交）" for g in owed))
+        parts.append("容缺受理：" + owed_summary(owed))
     if details.get("commitment"):
         if not case.item.commitment_allowed:
             raise ValidationFailed("本事项不适用告知承诺制", field="commitment")
@@ -77,26 +78,14 @@ def _on_accept(
     return "；".join(parts), {"tolerated_gaps": owed, "commitment": bool(details.get("commitment"))}
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _owed(case: Case, gap: dict[str, Any]) -> dict[str, Any]:
-    material = case.item.materials.filter(pk=_int(gap.get("material"))).first()
-    if material is None:
-        raise ValidationFailed("容缺的材料不属于本事项", field="tolerated_gaps")
-    if material.requirement == Requirement.REQUIRED and material.position == 0:
-        raise ValidationFailed(f"“{material.name}”是主要材料，不能容缺", field="tolerated_gaps")
-    try:
-        due = dt.date.fromisoformat(str(gap.get("due")))
-    except ValueError:
-        raise ValidationFailed("容缺材料的补交日期应为 YYYY-MM-DD", field="tolerated_gaps") from None
-    if due <= timezone.localdate():
-        raise ValidationFailed("容缺材料的补交日期应晚于今天", field="tolerated_gaps")
-    return {"material": material.pk, "name": material.name, "due": due.isoformat()}
+def _owed_at_acceptance(case: Case, given: list[ToleratedGap] | None) -> list[dict[str, Any]]:
+    """The gaps the clerk names now, or (none named) those registered at the window, checked again against
+    the promised due date the acceptance has just set."""
+    gaps = gaps_from_owed(case.owed_materials) if given is None else list(given)
+    if not gaps and not case.owed_materials:
+        return []
+    handed_in = {cm.material_id for cm in case.materials.all()}
+    return gaps_check(case.item, gaps, handed_in, promised_due=case.promised_due)
 
 
 def _after_accept(case: Case, user: User | None, channel: str, details: dict[str, Any]) -> None:
@@ -218,6 +207,7 @@ def dues_recompute(case: Case) -> None:
 def _on_issue(
     case: Case, user: User | None, channel: str, details: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
+    owed_refuse_end(case, "出件")
     method = details.get("method") or "window"
     if method == "window":
         case.delivery = {"method": "window"}
@@ -239,6 +229,7 @@ def _on_issue(
 def _on_complete(
     case: Case, user: User | None, channel: str, details: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
+    owed_refuse_end(case, "办结")
     case.completed_at = timezone.now()
     return "办结", {}
 

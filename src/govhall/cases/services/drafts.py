@@ -15,10 +15,11 @@ from govhall.identity.models import User
 from ..models import Case, CaseMaterial, Channel
 from ..numbering import next_case_number
 from ..permissions import case_actors
+from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
-from .submission import resolve_applicant, resolve_enterprise
+from .submission import owed_at_submission, resolve_applicant, resolve_enterprise
 from .timeline import event_write, transition
-from .uploads import check_materials, missing_materials
+from .uploads import check_materials
 
 
 def case_draft_save(
@@ -78,8 +79,11 @@ def case_draft_save(
     return case
 
 
-def case_draft_submit(*, user: User, draft_id: int, channel: str = Channel.WEB) -> Case:
-    """Submit a draft: the full checks of a submission, a case number, and the timeline's first event."""
+def case_draft_submit(
+    *, user: User, draft_id: int, channel: str = Channel.WEB, tolerated_gaps: list[ToleratedGap] | None = None
+) -> Case:
+    """Submit a draft: the full checks of a submission, a case number, and the timeline's first event.
+    Window staff may name tolerated gaps (容缺材料) for secondary materials not handed in."""
     with transaction.atomic():
         case = (
             Case.objects.select_for_update()
@@ -92,16 +96,14 @@ def case_draft_submit(*, user: User, draft_id: int, channel: str = Channel.WEB) 
         before, after = transition(case, Action.SUBMIT, case_actors(case, user))
         fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
         case.form = clean_form(fields, case.form)
-        missing = missing_materials(
-            case.item, [cm.material for cm in case.materials.select_related("material")]
-        )
-        if missing:
-            raise ValidationFailed(f"缺少必要材料：{'、'.join(m.name for m in missing)}", field="materials")
+        provided = [cm.material for cm in case.materials.select_related("material")]
+        case.owed_materials = owed_at_submission(user, case.item, provided, tolerated_gaps or [])
         now = timezone.now()
         case.submitted_at = now
         if case.channel != Channel.WINDOW:
             case.channel = channel
         case.number = next_case_number(case.region_id, timezone.localdate(now))
         case.save()
-        event_write(case, user, Action.SUBMIT, before, after, channel)
+        note = "容缺材料：" + owed_summary(case.owed_materials) if case.owed_materials else ""
+        event_write(case, user, Action.SUBMIT, before, after, channel, note=note)
     return case

@@ -21,7 +21,9 @@ from govhall.identity.selectors import user_find_by_login
 
 from ..models import Case, CaseMaterial, Channel, Upload
 from ..numbering import next_case_number
+from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
+from .gaps import gaps_allowed_for, gaps_check
 from .timeline import event_write
 from .uploads import check_materials, missing_materials
 
@@ -71,6 +73,7 @@ def case_submit(
     window: Window | None = None,
     idempotency_key: str | None = None,
     digest: str = "",
+    tolerated_gaps: list[ToleratedGap] | None = None,
 ) -> tuple[Case, bool]:
     """Submit an application; returns the case and whether it was created (False: an idempotent retry).
 
@@ -88,10 +91,7 @@ def case_submit(
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
     cleaned = clean_form(fields, form)
     chosen = check_materials(item, {user.pk, applicant.pk}, materials)
-    missing = missing_materials(item, [m for m, _ in chosen])
-    if missing:
-        names = "、".join(m.name for m in missing)
-        raise ValidationFailed(f"缺少必要材料：{names}", field="materials")
+    owed = owed_at_submission(user, item, [m for m, _ in chosen], tolerated_gaps or [])
     now = timezone.now()
     region = window.hall.region_id if window else item.region_id
     number = next_case_number(region, timezone.localdate(now))
@@ -99,7 +99,7 @@ def case_submit(
         with transaction.atomic():
             case = _create_submitted(
                 item, user, applicant, enterprise, cleaned, chosen, channel, window, (now, region, number),
-                (idempotency_key, digest),
+                (idempotency_key, digest), owed,
             )  # fmt: skip
     except IntegrityError:
         existing = _submitted_with_key(user, idempotency_key) if idempotency_key else None
@@ -107,6 +107,20 @@ def case_submit(
             raise
         return _idempotent(existing, digest)
     return case, True
+
+
+def owed_at_submission(
+    user: User, item: ServiceItem, provided: list[Material], gaps: list[ToleratedGap]
+) -> list[dict[str, Any]]:
+    """Every required material in hand, or (window staff only) named as a tolerated gap with a due date."""
+    gaps_allowed_for(user, gaps)
+    if gaps:
+        return gaps_check(item, gaps, [m.pk for m in provided])
+    missing = missing_materials(item, provided)
+    if missing:
+        names = "、".join(m.name for m in missing)
+        raise ValidationFailed(f"缺少必要材料：{names}", field="materials")
+    return []
 
 
 def _submitted_with_key(user: User, key: str) -> Case | None:
@@ -135,6 +149,7 @@ def _create_submitted(
     window: Window | None,
     numbered: tuple[dt.datetime, str, str],
     idempotency: tuple[str | None, str] = (None, ""),
+    owed: list[dict[str, Any]] | None = None,
 ) -> Case:
     now, region, number = numbered
     case = Case(
@@ -154,11 +169,14 @@ def _create_submitted(
         request_digest=idempotency[1],
     )
     case.form = form
+    case.owed_materials = owed or []
     case.save()
     materials = CaseMaterial.objects.bulk_create(
         [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]
     )
     note = "" if actor == applicant else f"由{actor.display_name}代为申请"
+    if owed:
+        note = "；".join(filter(None, [note, "容缺材料：" + owed_summary(owed)]))
     event = event_write(case, actor, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, channel, note=note)
     # What a new case has is in hand: the answer to the submission reads it from here, not the database.
     _remember(case, materials=materials, events=[event], tasks=[], suspensions=[])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from govhall.cases.models import Suspension
 from govhall.cases.transitions import STATUS_LABELS, Status
-from govhall.catalogue.models import ItemStatus, Material, Requirement, ServiceItem
+from govhall.catalogue.models import ItemStatus, Material, ServiceItem
 from govhall.identity.models import Department, StaffRoleGrant
 
 from .people import _Applicant
@@ -138,11 +138,10 @@ def _load_items() -> list[_Item]:
     departments = dict(Department.objects.values_list("code", "pk"))
     published = list(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).order_by("pk"))
     gaps: dict[int, list[tuple[int, str]]] = {}
-    for pk, item_id, name, requirement, position in Material.objects.filter(
-        item__status=ItemStatus.PUBLISHED
-    ).values_list("pk", "item_id", "name", "requirement", "position"):
-        if not (requirement == Requirement.REQUIRED and position == 0):
-            gaps.setdefault(item_id, []).append((pk, name))
+    for pk, item_id, name in Material.objects.filter(
+        item__status=ItemStatus.PUBLISHED, tolerable=True
+    ).values_list("pk", "item_id", "name"):
+        gaps.setdefault(item_id, []).append((pk, name))
     items = []
     for item in published:
         procedures = [
