@@ -30,11 +30,11 @@ def case_actors(case: Case, user: Any) -> set[Actor]:
         actors.add(Actor.APPLICANT)
     if not is_staff_member(user):
         return actors
-    handles = user.department_id is not None and (
-        user.department_id == case.department_id or user.department_id in _task_departments(case)
-    )
-    if handles and user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD):
-        actors |= {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF}
+    if user.department_id is not None and user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD):
+        if user.department_id == case.department_id:  # the lead department handles the case
+            actors |= {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF}
+        elif user.department_id in _task_departments(case):  # a co-reviewer or the higher level: its step only
+            actors.add(Actor.REVIEWING_STAFF)
     if user.has_role(StaffRole.WINDOW_CLERK) and _in_region(user, case):
         actors |= {Actor.ACCEPTING_STAFF, Actor.WINDOW}
     return actors
@@ -61,4 +61,5 @@ def can_view(case: Case, user: Any) -> bool:
 
 def sees_full_personal_data(case: Case, user: Any) -> bool:
     """Staff who handle the case need full ID and phone numbers; everyone else sees them masked."""
-    return bool(case_actors(case, user) & {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF, Actor.WINDOW})
+    staff = {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF, Actor.WINDOW, Actor.REVIEWING_STAFF}
+    return bool(case_actors(case, user) & staff)

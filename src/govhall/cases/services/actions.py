@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from govhall.catalogue.forms import clean_form, item_fields
 from govhall.catalogue.models import CaseKind, Requirement
-from govhall.catalogue.processes import template
+from govhall.catalogue.processes import item_process
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import User
@@ -20,7 +20,7 @@ from ..deadlines import case_deadlines, suspension_workdays
 from ..models import Case, CaseMaterial, Channel, Suspension
 from ..permissions import case_actors
 from ..transitions import Action, Actor
-from .tasks import tasks_cancel, tasks_sync
+from .tasks import tasks_cancel, tasks_sync, verification_open
 from .timeline import case_lock, decide_by_engine, event_write, on_decide, transition
 from .uploads import check_materials
 
@@ -102,10 +102,12 @@ def _owed(case: Case, gap: dict[str, Any]) -> dict[str, Any]:
 def _after_accept(case: Case, user: User | None, channel: str, details: dict[str, Any]) -> None:
     """Start the approval process; an instant item, or one approved on commitment, is decided at once."""
     if details.get("commitment"):
-        decide_by_engine(case, "approve", channel, note="依申请人承诺作出准予决定（告知承诺制）")
+        check = verification_open(case)
+        note = f"依申请人承诺作出准予决定（告知承诺制），{check.due_on:%Y年%m月%d日}前核查承诺内容"
+        decide_by_engine(case, "approve", channel, note=note, data={"commitment": True})
         return
     item = case.item
-    xml = item.process or template(item.case_kind)
+    xml = item_process(item)
     data = {
         "item_department": case.department.code,
         "reviewing_departments": [case.department.code, *item.joint_departments],
