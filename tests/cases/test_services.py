@@ -300,7 +300,11 @@ def test_approval_on_commitment_is_verified_and_a_failed_check_revokes_it(
     case.refresh_from_db()
     assert case.status == Status.DECIDED and case.decision == "approve"
     [check] = open_tasks(case)
-    assert (check.step, check.name, check.department) == ("commitment_verify", "告知承诺核查", case.department)
+    assert (check.step, check.name, check.department) == (
+        "commitment_verify",
+        "告知承诺核查",
+        case.department,
+    )
     assert check.due_on == dt.date(2026, 11, 25)
     with pytest.raises(ValidationFailed):
         task_complete(task_id=check.pk, user=staff["approver"], decision="approve", opinion="")

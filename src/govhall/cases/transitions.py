@@ -73,7 +73,9 @@ class Actor(StrEnum):
     APPLICANT = "applicant"  # the applicant, or the agent who applied for them
     ACCEPTING_STAFF = "accepting_staff"  # a window clerk of the region, or the item department's approvers
     HANDLING_STAFF = "handling_staff"  # the item department's approvers and head (the lead department)
-    REVIEWING_STAFF = "reviewing_staff"  # another department with a step (联办 co-review, 上报 decision): sees
+    REVIEWING_STAFF = (
+        "reviewing_staff"  # another department with a step (联办 co-review, 上报 decision): sees
+    )
     # the case and works its own step, never takes a case action
     WINDOW = "window"  # window clerks (统一出件)
     ENGINE = "engine"  # the approval process itself, when its last task is done, or a failed 告知承诺 check

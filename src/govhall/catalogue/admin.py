@@ -96,7 +96,9 @@ class ServiceItemForm(forms.ModelForm):
         if data.get("process"):
             try:
                 promised = data.get("promised_time_limit")
-                validate_process(data["process"], promised_days=promised if isinstance(promised, int) else None)
+                validate_process(
+                    data["process"], promised_days=promised if isinstance(promised, int) else None
+                )
             except ProcessInvalid as exc:
                 field = "process_file" if self.cleaned_data.get("process_file") else "process"
                 self.add_error(field, str(exc))

@@ -151,9 +151,7 @@ def validate_process(xml: str, *, promised_days: int | None = None) -> list[str]
     if promised_days is not None:
         days = process_days(xml)
         if days > promised_days:
-            raise ProcessInvalid(
-                f"流程各环节时限合计{days}个工作日，超过承诺办结时限{promised_days}个工作日"
-            )
+            raise ProcessInvalid(f"流程各环节时限合计{days}个工作日，超过承诺办结时限{promised_days}个工作日")
     return names
 
 

@@ -99,15 +99,6 @@ def verification_open(case: Case) -> CaseTask:
     )
 
 
-def may_work(task: CaseTask, user: User) -> bool:
-    """Whether the user may act on this task: its department, and the head's role for a head's step."""
-    if not is_staff_member(user) or user.department_id != task.department_id:
-        return False
-    if task.role == StaffRole.DEPARTMENT_HEAD:
-        return bool(user.has_role(StaffRole.DEPARTMENT_HEAD))
-    return bool(user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD))
-
-
 def _check_task_user(task: CaseTask, user: User) -> None:
     if not is_staff_member(user) or user.department_id != task.department_id:
         raise NotFound("未找到该审批任务", field="task")
@@ -193,7 +184,9 @@ def _advance_process(case: Case, task: CaseTask, decision: str, channel: str) ->
         decide_by_engine(case, "approve", channel)
 
 
-def _conclude(case: Case, task: CaseTask, decision: str, opinion: str, legal_basis: str, channel: str) -> None:
+def _conclude(
+    case: Case, task: CaseTask, decision: str, opinion: str, legal_basis: str, channel: str
+) -> None:
     if task.step == VERIFY_STEP:
         if decision == "fail":
             revoke_by_engine(case, channel, note=f"告知承诺核查不合格，撤销准予许可决定：{opinion}")
