@@ -218,7 +218,7 @@ def task_complete(
         task.state, task.completed_at, task.completed_by = CaseTask.State.DONE, timezone.now(), user
         task.decision, task.opinion = decision, opinion[:2000]
         task.save()
-        note = f"{task.name}（{task.department.short_name or task.department.name}）：{DECISION_LABELS[decision]}。{opinion}"
+        note = f"{task.name}：{DECISION_LABELS[decision]}。{opinion}"
         data = {"task": task.name, "decision": decision, "decides": task.decides}
         action = "verify" if task.step == VERIFY_STEP else "task"
         event_write(case, user, action, case.status, case.status, channel, note=note.rstrip("。"), data=data)
