@@ -156,10 +156,14 @@ def test_suspension_and_resume(media, items, staff, applicant):
     )
     assert case.status == Status.SUSPENDED
     [review] = open_tasks(case)
+    assert review.due_on == dt.date(2026, 11, 23)  # 3 working days after acceptance
     with pytest.raises(Conflict):
         task_complete(task_id=review.pk, user=staff["approver"], decision="approve", opinion="")
-    case = case_act(number=case.number, user=staff["approver"], action=Action.RESUME, reason="评审完成")
-    assert case.status == Status.ACCEPTED
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=CST), tick=False):
+        case = case_act(number=case.number, user=staff["approver"], action=Action.RESUME, reason="评审完成")
+    assert case.status == Status.ACCEPTED and case.suspended_workdays == 2
+    review.refresh_from_db()
+    assert review.due_on == dt.date(2026, 11, 25)  # the step's due date moves with the stopped clock
     with pytest.raises(ValidationFailed):
         case_act(number=case.number, user=staff["approver"], action=Action.SUSPEND, kind="nap", reason="x")
 

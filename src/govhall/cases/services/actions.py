@@ -20,7 +20,7 @@ from ..deadlines import case_deadlines, suspension_workdays
 from ..models import Case, CaseMaterial, Channel, Suspension
 from ..permissions import case_actors
 from ..transitions import Action, Actor
-from .tasks import tasks_cancel, tasks_sync, verification_open
+from .tasks import tasks_cancel, tasks_postpone, tasks_sync, verification_open
 from .timeline import case_lock, decide_by_engine, event_write, on_decide, transition
 from .uploads import check_materials
 
@@ -199,6 +199,7 @@ def _end_suspension(case: Case) -> int:
     open_one.save(update_fields=["workdays", "ended_on"])
     case.suspended_workdays += open_one.workdays
     dues_recompute(case)
+    tasks_postpone(case, open_one.workdays)
     return open_one.workdays
 
 

@@ -83,6 +83,20 @@ def tasks_cancel(case: Case) -> None:
     _process_tasks(case).update(state=CaseTask.State.CANCELLED)
 
 
+def tasks_postpone(case: Case, workdays: int) -> None:
+    """The clock stood still for ``workdays``: the live steps fall due that much later, in order."""
+    if workdays <= 0:
+        return
+    live = [t for t in _process_tasks(case) if t.due_on]
+    if not live:
+        return
+    calendar = work_calendar_for(min(t.due_on for t in live if t.due_on), workdays + 30)
+    for t in live:
+        if t.due_on:
+            t.due_on = calendar.add_workdays(t.due_on, workdays)
+    CaseTask.objects.bulk_update(live, ["due_on"])
+
+
 def verification_open(case: Case) -> CaseTask:
     """The 核查 task of an approval on commitment: the item's department, within the configured days."""
     days = int(settings.COMMITMENT_VERIFY_WORKDAYS)
