@@ -97,17 +97,32 @@ def test_case_visibility_and_staff_flow(media, items, staff, citizen_api, applic
     assert (
         approver.post(f"/api/v1/tasks/{tasks[0]['id']}/claim").status_code == 404
     )  # another department's task
-    joint.post(
+    assert tasks[0]["kind"] == "review"
+    response = joint.post(
         f"/api/v1/tasks/{tasks[0]['id']}/complete",
-        {"decision": "approve", "opinion": "同意"},
+        {"decision": "deny", "opinion": "不符合", "legal_basis": "某条"},
         content_type="application/json",
     )
+    assert response.status_code == 422 and response.json()["field"] == "decision"  # a review never decides
+    joint.post(
+        f"/api/v1/tasks/{tasks[0]['id']}/complete",
+        {"decision": "object", "opinion": "排污设施未验收"},
+        content_type="application/json",
+    )
+    suspend = {"kind": "inspection", "reason": "现场核查"}
+    response = joint.post(f"/api/v1/cases/{number}/suspend", suspend, content_type="application/json")
+    assert response.status_code == 403  # the co-reviewer cannot suspend the lead department's case
     [own] = approver.get("/api/v1/tasks").json()["items"]
     approver.post(
         f"/api/v1/tasks/{own['id']}/complete", {"decision": "approve"}, content_type="application/json"
     )
     head = client_for(staff["head"])
     [decide] = head.get("/api/v1/tasks").json()["items"]
+    assert decide["kind"] == "decision"
+    objection = next(
+        t for t in head.get(f"/api/v1/cases/{number}").json()["tasks"] if t["decision"] == "object"
+    )
+    assert objection["opinion"] == "排污设施未验收"  # the decision step sees the co-reviewer's objection
     response = head.post(
         f"/api/v1/tasks/{decide['id']}/complete",
         {"decision": "deny", "opinion": "不符合"},
@@ -125,6 +140,7 @@ def test_case_visibility_and_staff_flow(media, items, staff, citizen_api, applic
     )
     assert response.status_code == 422 and response.json()["field"] == "address"
     clerk.post(f"/api/v1/cases/{number}/issue", {"method": "window"}, content_type="application/json")
+    assert joint.post(f"/api/v1/cases/{number}/complete").status_code == 403
     case = clerk.post(f"/api/v1/cases/{number}/complete").json()
     assert case["status"] == "completed"
     mine = citizen_api.get(f"/api/v1/cases/{number}").json()

@@ -156,10 +156,14 @@ def test_suspension_and_resume(media, items, staff, applicant):
     )
     assert case.status == Status.SUSPENDED
     [review] = open_tasks(case)
+    assert review.due_on == dt.date(2026, 11, 23)  # 3 working days after acceptance
     with pytest.raises(Conflict):
         task_complete(task_id=review.pk, user=staff["approver"], decision="approve", opinion="")
-    case = case_act(number=case.number, user=staff["approver"], action=Action.RESUME, reason="评审完成")
-    assert case.status == Status.ACCEPTED
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=CST), tick=False):
+        case = case_act(number=case.number, user=staff["approver"], action=Action.RESUME, reason="评审完成")
+    assert case.status == Status.ACCEPTED and case.suspended_workdays == 2
+    review.refresh_from_db()
+    assert review.due_on == dt.date(2026, 11, 25)  # the step's due date moves with the stopped clock
     with pytest.raises(ValidationFailed):
         case_act(number=case.number, user=staff["approver"], action=Action.SUSPEND, kind="nap", reason="x")
 
@@ -201,16 +205,137 @@ def test_denial_needs_a_legal_basis_and_ends_the_process(media, items, staff, ap
     case = submit(items["promised"], applicant)
     case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
     [review] = open_tasks(case)
-    with pytest.raises(ValidationFailed):
-        task_complete(task_id=review.pk, user=staff["approver"], decision="deny", opinion="不符合条件")
+    task_complete(task_id=review.pk, user=staff["approver"], decision="object", opinion="不符合条件")
+    [decide] = open_tasks(case)
+    with pytest.raises(ValidationFailed) as err:
+        task_complete(task_id=decide.pk, user=staff["head"], decision="deny", opinion="不符合条件")
+    assert err.value.field == "legal_basis"
     case = task_complete(
-        task_id=review.pk,
-        user=staff["approver"],
+        task_id=decide.pk,
+        user=staff["head"],
         decision="deny",
         opinion="不符合条件",
         legal_basis="《某条例》第十条",
     )
     assert case.status == Status.DECIDED and case.decision == "deny" and not open_tasks(case)
+
+
+def test_a_review_step_records_an_opinion_and_never_decides(media, items, staff, applicant):
+    """承诺件: the approver's 审查 gives an opinion; a deny there is refused, an objection goes on to 决定."""
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    [review] = open_tasks(case)
+    assert not review.decides
+    with pytest.raises(ValidationFailed) as err:
+        task_complete(
+            task_id=review.pk, user=staff["approver"], decision="deny", opinion="不符合", legal_basis="某条"
+        )
+    assert err.value.field == "decision" and "审查环节" in err.value.message
+    with pytest.raises(ValidationFailed) as err:
+        task_complete(task_id=review.pk, user=staff["approver"], decision="object", opinion="")
+    assert err.value.field == "opinion"
+    case = task_complete(task_id=review.pk, user=staff["approver"], decision="object", opinion="场地面积不足")
+    assert case.status == Status.ACCEPTED and not case.decision
+    [decide] = open_tasks(case)
+    assert decide.decides and decide.role == "department_head"
+    with pytest.raises(ValidationFailed):  # the decision step decides; it does not object
+        task_complete(task_id=decide.pk, user=staff["head"], decision="object", opinion="有异议")
+    case = task_complete(task_id=decide.pk, user=staff["head"], decision="approve", opinion="整改后符合")
+    assert case.status == Status.DECIDED and case.decision == "approve"
+    notes = [e.note for e in CaseEvent.objects.filter(case=case, action="task").order_by("id")]
+    assert "有异议" in notes[0] and "场地面积不足" in notes[0]
+
+
+def test_joint_co_reviewer_objects_and_the_lead_head_decides(media, items, staff, applicant):
+    """联办件: the co-reviewing department's deny no longer ends the case; its objection reaches the lead
+    department's head, who decides; the co-reviewer cannot suspend, issue or complete the lead's case."""
+    case = submit(items["joint"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    theirs = next(t for t in open_tasks(case) if t.department.code == "scjgj")
+    ours = next(t for t in open_tasks(case) if t.department.code == "rsj")
+    with pytest.raises(ValidationFailed):
+        task_complete(
+            task_id=theirs.pk, user=staff["joint"], decision="deny", opinion="不符合", legal_basis="某条"
+        )
+    case = task_complete(task_id=theirs.pk, user=staff["joint"], decision="object", opinion="排污设施未验收")
+    assert case.status == Status.ACCEPTED and CaseTask.objects.get(pk=ours.pk).state == CaseTask.State.OPEN
+    for action in (Action.SUSPEND, Action.REQUEST_CORRECTION):
+        with pytest.raises(PermissionDenied):
+            case_act(number=case.number, user=staff["joint"], action=action, reason="现场核查", items=["x"])
+    task_complete(task_id=ours.pk, user=staff["approver"], decision="approve", opinion="同意")
+    [decide] = open_tasks(case)
+    assert decide.decides and decide.department.code == "rsj"
+    with pytest.raises(NotFound):  # the co-reviewing department never decides
+        task_complete(task_id=decide.pk, user=staff["other"], decision="approve", opinion="")
+    case = task_complete(task_id=decide.pk, user=staff["head"], decision="approve", opinion="已核实，准予")
+    assert case.status == Status.DECIDED and case.decision == "approve"
+    with pytest.raises(PermissionDenied):
+        case_act(number=case.number, user=staff["joint"], action=Action.ISSUE, method="window")
+    case = case_act(number=case.number, user=staff["head"], action=Action.ISSUE, method="window")
+    with pytest.raises(PermissionDenied):
+        case_act(number=case.number, user=staff["joint"], action=Action.COMPLETE)
+
+
+def test_step_due_dates_follow_each_other_within_the_promised_limit(media, items, staff, applicant):
+    """Each step falls due after the one before it, and the last no later than the promised date."""
+    from govhall.catalogue.services import item_draft_create_from, item_publish
+
+    draft = item_draft_create_from(items["joint"])
+    draft.promised_time_limit = 3
+    draft.save()
+    item = item_publish(draft)
+    case = submit(item, applicant)
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    reviews = open_tasks(case)
+    assert {t.due_on for t in reviews} == {dt.date(2026, 11, 20)}  # 2 of the 3 working days
+    approve_all(case, [staff["approver"], staff["joint"]])
+    [decide] = open_tasks(case)
+    assert decide.due_on == case.promised_due == dt.date(2026, 11, 23) > reviews[0].due_on
+
+
+def test_approval_on_commitment_is_verified_and_a_failed_check_revokes_it(
+    media, items, staff, applicant, settings
+):
+    from govhall.notices.models import Notice
+
+    settings.COMMITMENT_VERIFY_WORKDAYS = 5
+    case = submit(items["commitment"], applicant)
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT, commitment=True)
+    case.refresh_from_db()
+    assert case.status == Status.DECIDED and case.decision == "approve"
+    [check] = open_tasks(case)
+    assert (check.step, check.name, check.department) == (
+        "commitment_verify",
+        "告知承诺核查",
+        case.department,
+    )
+    assert check.due_on == dt.date(2026, 11, 25)
+    with pytest.raises(ValidationFailed):
+        task_complete(task_id=check.pk, user=staff["approver"], decision="approve", opinion="")
+    with pytest.raises(ValidationFailed) as err:
+        task_complete(task_id=check.pk, user=staff["approver"], decision="fail", opinion="")
+    assert err.value.field == "opinion"
+    with pytest.raises(NotFound):
+        task_complete(task_id=check.pk, user=staff["joint"], decision="pass", opinion="")
+    case = case_act(number=case.number, user=staff["clerk"], action=Action.ISSUE, method="window")
+    case = task_complete(task_id=check.pk, user=staff["approver"], decision="fail", opinion="现场无消毒设施")
+    assert case.status == Status.REVOKED and case.decision == "revoked" and not open_tasks(case)
+    revoke = CaseEvent.objects.get(case=case, action="revoke")
+    assert (revoke.from_status, revoke.to_status) == ("issued", "revoked") and "现场无消毒设施" in revoke.note
+    notices = Notice.objects.filter(case_number=case.number, event_id=revoke.pk)
+    assert {n.channel for n in notices} == {"site", "sms"} and all("撤销" in n.title for n in notices)
+    with pytest.raises(Conflict):
+        case_act(number=case.number, user=staff["clerk"], action=Action.COMPLETE)
+
+
+def test_a_passed_verification_leaves_the_decision(media, items, staff, applicant):
+    case = submit(items["commitment"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT, commitment=True)
+    [check] = open_tasks(case)
+    assert check.due_on == dt.date(2026, 12, 16)  # 20 working days by default
+    case = task_complete(task_id=check.pk, user=staff["head"], decision="pass", opinion="与承诺一致")
+    assert case.status == Status.DECIDED and case.decision == "approve"
+    assert CaseEvent.objects.filter(case=case, action="verify").count() == 1
 
 
 def test_tolerated_gaps_and_commitment(media, items, staff, applicant):

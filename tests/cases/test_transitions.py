@@ -49,12 +49,31 @@ def test_table_is_the_only_way(status, action, actors):
 
 @given(st.sampled_from(sorted(FINAL)), st.sampled_from(list(Action)))
 def test_final_statuses_allow_nothing(status, action):
-    assert allowed_actions(status) == []
+    """Nobody moves a final case; only a failed 告知承诺 verification revokes a completed approval."""
+    assert allowed_actions(status) == ([Action.REVOKE] if status == Status.COMPLETED else [])
     try:
-        next_status(status, action, set(Actor))
+        next_status(status, action, set(Actor) - {Actor.ENGINE})
     except TransitionRefused:
         return
     raise AssertionError("a final status moved")
+
+
+def test_only_a_failed_verification_revokes():
+    for status in (Status.DECIDED, Status.ISSUED, Status.COMPLETED):
+        assert next_status(status, Action.REVOKE, {Actor.ENGINE}) == Status.REVOKED
+        for actor in set(Actor) - {Actor.ENGINE}:
+            try:
+                next_status(status, Action.REVOKE, {actor})
+            except TransitionRefused as exc:
+                assert exc.forbidden
+            else:
+                raise AssertionError(f"{actor} revoked")
+    assert allowed_actions(Status.REVOKED) == []
+
+
+def test_a_co_reviewer_takes_no_case_action():
+    """联办: the co-reviewing department's staff play no part of the table (their opinion is a task)."""
+    assert all(Actor.REVIEWING_STAFF not in allowed for _, allowed in TRANSITIONS.values())
 
 
 def test_only_the_engine_decides():

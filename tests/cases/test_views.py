@@ -184,3 +184,33 @@ def test_applicant_supplies_an_owed_material_on_the_case_page(media, items, staf
     )
     case.refresh_from_db()
     assert case.owed_materials == []
+
+
+def test_the_case_page_shows_each_viewer_only_the_steps_they_can_act_on(media, items, staff, applicant):
+    """联办件: the co-reviewer objects on the page; the lead's approver sees who the case waits for, not the
+    decision buttons; the lead's head sees the objection with the decision buttons."""
+    from tests.factories.cases import accepted_case
+
+    case = accepted_case(items["joint"], applicant, staff["clerk"])
+    joint = logged_in(staff["joint"])
+    page = joint.get(f"/cases/{case.number}/").content.decode()
+    assert 'value="object"' in page and 'value="deny"' not in page and "签收" not in page
+    assert "启动特别程序" not in page and "出件" not in page  # the lead department's case actions
+    theirs = CaseTask.objects.get(case=case, department__code="scjgj")
+    joint.post(
+        f"/tasks/{theirs.pk}/act/", {"number": case.number, "decision": "object", "opinion": "排污未验收"}
+    )
+    ours = CaseTask.objects.get(case=case, department__code="rsj", state="open")
+    approver = logged_in(staff["approver"])
+    approver.post(f"/tasks/{ours.pk}/act/", {"number": case.number, "decision": "approve", "opinion": "同意"})
+    page = approver.get(f"/cases/{case.number}/").content.decode()
+    assert "下一环节：决定（部门负责人）" in page and 'value="approve"' not in page
+    assert "下一环节：决定（部门负责人）" in joint.get(f"/cases/{case.number}/").content.decode()
+    head = logged_in(staff["head"])
+    page = head.get(f"/cases/{case.number}/").content.decode()
+    assert (
+        "有异议" in page and "排污未验收" in page and 'value="deny"' in page and 'value="object"' not in page
+    )
+    tasks_page = head.get("/tasks/").content.decode()
+    assert f"/cases/{case.number}/#task-title" in tasks_page and "决定</a>" in tasks_page
+    assert case.number not in approver.get("/tasks/").content.decode()  # the head's step is not theirs

@@ -6,11 +6,14 @@ The people:
 - applicant: the citizen who applied (or the agent who applied for them);
 - clerk: a comprehensive-window clerk of the case's region (前台综合受理, 统一窗口出件);
 - approver / head: the item department's approver and head (后台审批);
-- joint: an approver of a department working a task of a joint case (联办);
+- joint: an approver of a co-reviewing department with a task in a joint case (联办): sees the case and gives
+  its opinion at its own step, and takes no case action — the lead department's case is not theirs to
+  suspend, issue or complete;
 - outsider: an approver and a head of a department with no part in the case;
 - supervisor: 电子监察 of the region — watches, never acts;
 - stranger: another citizen.
-Nobody decides: the approval process (the engine) does, when its last task is done.
+Nobody decides: the approval process (the engine) does, when its decision step is done; nobody revokes: a
+failed verification of an approval on commitment (告知承诺核查) does.
 """
 
 import pytest
@@ -21,7 +24,7 @@ from govhall.cases.transitions import TRANSITIONS, Action, Status, TransitionRef
 from tests.factories import DepartmentFactory, make_citizen, make_staff
 from tests.factories.cases import submit
 
-DEPARTMENT = {"approver", "head", "joint"}
+DEPARTMENT = {"approver", "head"}  # the lead (implementing) department
 PEOPLE = {
     "applicant",
     "clerk",
@@ -46,7 +49,11 @@ DOMAIN: dict[tuple[Status, Action], tuple[Status | str, set[str]]] = {
     (Status.CORRECTION, Action.WITHDRAW): (Status.WITHDRAWN, {"applicant"}),
     # corrected materials come online from the applicant, or are handed in at a window / the department
     (Status.CORRECTION, Action.RESUBMIT): ("previous", {"applicant", "clerk"} | DEPARTMENT),
-    # after acceptance, the departments handling the case review it: correction, special procedures
+    # a failed 告知承诺 verification revokes the approval, before or after the result is issued
+    (Status.DECIDED, Action.REVOKE): (Status.REVOKED, set()),
+    (Status.ISSUED, Action.REVOKE): (Status.REVOKED, set()),
+    (Status.COMPLETED, Action.REVOKE): (Status.REVOKED, set()),
+    # after acceptance, the lead department handles the case: correction, special procedures
     (Status.ACCEPTED, Action.REQUEST_CORRECTION): (Status.CORRECTION, DEPARTMENT),
     (Status.ACCEPTED, Action.SUSPEND): (Status.SUSPENDED, DEPARTMENT),
     (Status.SUSPENDED, Action.RESUME): (Status.ACCEPTED, DEPARTMENT),
@@ -117,6 +124,11 @@ def test_named_rules(media, people, status, joint_department):
     for name in PEOPLE:
         assert not _may(case, users[name], Status.ACCEPTED, Action.DECIDE)
     assert can_view(case, users["supervisor"]) and not case_actors(case, users["supervisor"])
+    assert can_view(case, users["joint"])  # the co-reviewer sees the case it reviews
+    for action in (Action.SUSPEND, Action.REQUEST_CORRECTION):
+        assert not _may(case, users["joint"], Status.ACCEPTED, action)
+    assert not _may(case, users["joint"], Status.DECIDED, Action.ISSUE)
+    assert not _may(case, users["joint"], Status.ISSUED, Action.COMPLETE)
     assert not can_view(case, users["stranger"]) and not can_view(case, users["outsider"])
 
 

@@ -94,3 +94,16 @@ def test_joint_and_escalated_items_need_their_departments(department, county):
     escalated.escalation_department = DepartmentFactory(code="city", region=county)
     escalated.save()
     assert item_publish(escalated).status == ItemStatus.PUBLISHED
+
+
+def test_publishing_refuses_step_budgets_beyond_the_promised_limit(item):
+    from govhall.catalogue.processes import template
+
+    draft = item_draft_create_from(item)
+    draft.case_kind, draft.promised_time_limit = "promised", 2
+    draft.process = template("promised")  # a custom process as drawn: 审查 3 + 决定 2 working days
+    with pytest.raises(ValidationFailed) as err:
+        item_draft_save(draft)
+    assert err.value.field == "process" and "超过承诺办结时限2个工作日" in err.value.message
+    draft.process = ""  # the platform template, its budgets fitted to the 2 days
+    item_publish(item_draft_save(draft))

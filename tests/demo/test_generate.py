@@ -111,6 +111,7 @@ def test_generated_cases_are_realistic_and_consistent(demo):
         assert task.state in ("open", "claimed")
         assert task.case.status in ("accepted", "suspended", "correction") and task.case.accepted_at
         assert task.due_on is not None and task.due_on <= task.case.promised_due
+        assert task.decides == (task.step == "decide")  # only the decision step decides
 
     # ratings: completed cases only, one per case and stage, bad ones rectified
     ratings = list(Rating.objects.select_related("case"))

@@ -80,27 +80,31 @@ def _staff_action(
     expect(_flash(page)).to_contain_text("操作已完成")
 
 
-def _review_task(page: Page, portal: str, number: str, *, claim: bool, screenshot: str | None = None) -> None:
-    """A department's approver: from the task list to the case, claim the task and approve it."""
+def _review_task(
+    page: Page,
+    portal: str,
+    number: str,
+    *,
+    screenshot: str | None = None,
+    opinion: tuple[str, str] = ("审查意见（有异议时写明理由）", "材料齐全，符合条件，同意。"),
+    button: str = "同意",
+) -> None:
+    """A department's approver: from the task list to the case, and the step done there (no 签收 first)."""
     page.goto(portal + "/tasks/")
     tasks = page.get_by_role("region", name=re.compile("^我的待办"))
     row = tasks.get_by_role("row").filter(has=page.get_by_role("link", name=number, exact=True))
     expect(row).to_have_count(1)
     expect(row).to_contain_text(JOINT_ITEM)
-    expect(row).to_contain_text("待签收")
+    expect(row).to_contain_text("待办理")
     if screenshot:
         shot(page, screenshot)
     row.get_by_role("link", name=number, exact=True).click()
     page.wait_for_url(re.compile(rf"/cases/{re.escape(number)}/$"))
     mine = page.get_by_role("region", name="待我办理")
     expect(mine.locator("form")).to_have_count(1)
-    if claim:
-        mine.get_by_role("button", name="签收").click()
-        expect(_flash(page)).to_contain_text("已签收")
-        expect(mine).to_contain_text("已签收")
-        expect(mine.get_by_role("button", name="签收")).to_have_count(0)
-    mine.get_by_label("办理意见").fill("材料齐全，符合条件，同意。")
-    mine.get_by_role("button", name="同意", exact=True).click()
+    expect(mine.get_by_role("button", name="签收")).to_have_count(0)
+    mine.get_by_label(opinion[0]).fill(opinion[1])
+    mine.get_by_role("button", name=button, exact=True).click()
     expect(_flash(page)).to_contain_text("已办理")
     expect(page.get_by_role("region", name="待我办理")).to_have_count(0)
 
@@ -199,9 +203,9 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
 
             # 5. Both departments review in parallel.
             with _person(browser, portal, "wjj_approver") as wjj:
-                _review_task(wjj, portal, number, claim=True, screenshot="tasks")
+                _review_task(wjj, portal, number, screenshot="tasks")
             with _person(browser, portal, "scjgj_approver") as scjgj:
-                _review_task(scjgj, portal, number, claim=True)
+                _review_task(scjgj, portal, number)
 
             # 6. The head of the health department decides.
             with _person(browser, portal, "wjj_head") as head:
@@ -213,7 +217,13 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
                     .filter(has=page.get_by_role("link", name=number, exact=True))
                 )
                 expect(row).to_contain_text("决定")
-                _review_task(page, portal, number, claim=False)
+                _review_task(
+                    page,
+                    portal,
+                    number,
+                    opinion=("决定意见（退回或不予许可时必填）", "材料属实，同意发证。"),
+                    button="准予许可",
+                )
                 expect(_status_badge(page)).to_have_text("已作出决定，待出件")
 
             # 7. The clerk hands out the licence at the window and completes the case.

@@ -167,9 +167,12 @@ class CaseEvent(models.Model):
         try:
             return ACTION_LABELS[Action(self.action)]
         except ValueError:
-            return {"claim": "签收审批任务", "task": "审批", "supply": "补交容缺材料"}.get(
-                self.action, self.action
-            )
+            return {
+                "claim": "签收审批任务",
+                "task": "审批",
+                "supply": "补交容缺材料",
+                "verify": "告知承诺核查",
+            }.get(self.action, self.action)
 
 
 class Suspension(models.Model):
@@ -233,6 +236,9 @@ class CaseTask(models.Model):
     name = models.CharField("环节", max_length=100)
     department = models.ForeignKey(Department, models.PROTECT, related_name="tasks", verbose_name="办理部门")
     role = models.CharField("办理角色", max_length=20)
+    decides = models.BooleanField(
+        "决定环节", default=False
+    )  # else a review step: an opinion, never a decision
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     claimed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -262,3 +268,18 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.name}"
+
+    @property
+    def role_label(self) -> str:
+        return {"department_head": "部门负责人", "approver": "审批人员"}.get(self.role, self.role)
+
+    @property
+    def decision_label(self) -> str:
+        return {
+            "approve": "同意",
+            "object": "有异议",
+            "deny": "不予许可",
+            "return": "退回上一环节",
+            "pass": "核查合格",
+            "fail": "核查不合格",
+        }.get(self.decision, self.decision)

@@ -8,7 +8,7 @@ from govhall.identity.models import StaffRole, User
 from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import region_subtree_codes
 
-from .models import Case
+from .models import Case, CaseTask
 from .transitions import Actor
 
 
@@ -30,11 +30,13 @@ def case_actors(case: Case, user: Any) -> set[Actor]:
         actors.add(Actor.APPLICANT)
     if not is_staff_member(user):
         return actors
-    handles = user.department_id is not None and (
-        user.department_id == case.department_id or user.department_id in _task_departments(case)
-    )
-    if handles and user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD):
-        actors |= {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF}
+    if user.department_id is not None and user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD):
+        if user.department_id == case.department_id:  # the lead department handles the case
+            actors |= {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF}
+        elif user.department_id in _task_departments(
+            case
+        ):  # a co-reviewer or the higher level: its step only
+            actors.add(Actor.REVIEWING_STAFF)
     if user.has_role(StaffRole.WINDOW_CLERK) and _in_region(user, case):
         actors |= {Actor.ACCEPTING_STAFF, Actor.WINDOW}
     return actors
@@ -61,4 +63,19 @@ def can_view(case: Case, user: Any) -> bool:
 
 def sees_full_personal_data(case: Case, user: Any) -> bool:
     """Staff who handle the case need full ID and phone numbers; everyone else sees them masked."""
-    return bool(case_actors(case, user) & {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF, Actor.WINDOW})
+    staff = {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF, Actor.WINDOW, Actor.REVIEWING_STAFF}
+    return bool(case_actors(case, user) & staff)
+
+
+def task_workable(task: CaseTask, user: Any) -> bool:
+    """Whether the user may act on this task now: a live task of their department, the head's role for a
+    head's step, and not reserved by a colleague."""
+    if not is_staff_member(user) or user.department_id != task.department_id:
+        return False
+    if task.state not in (CaseTask.State.OPEN, CaseTask.State.CLAIMED):
+        return False
+    if task.state == CaseTask.State.CLAIMED and task.claimed_by_id != user.pk:
+        return False
+    if task.role == StaffRole.DEPARTMENT_HEAD:
+        return bool(user.has_role(StaffRole.DEPARTMENT_HEAD))
+    return bool(user.has_role(StaffRole.APPROVER, StaffRole.DEPARTMENT_HEAD))

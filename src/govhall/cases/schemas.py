@@ -90,7 +90,11 @@ class IssueIn(Schema):
 
 
 class TaskCompleteIn(Schema):
-    decision: str
+    decision: str = Field(
+        description="审查环节：approve（同意）、object（有异议，须写理由）、return（退回）；"
+        "决定环节：approve（准予许可）、deny（不予许可，须写理由和法律依据）、return（退回）；"
+        "告知承诺核查：pass（核查合格）、fail（核查不合格，撤销决定，须写理由）"
+    )
     opinion: str = ""
     legal_basis: str = ""
 
@@ -149,10 +153,17 @@ class EventOut(Schema):
         )
 
 
+def task_kind(t: CaseTask) -> str:
+    if t.step == "commitment_verify":
+        return "verification"
+    return "decision" if t.decides else "review"
+
+
 class TaskOut(Schema):
     id: int
     name: str
     department: str
+    kind: str = Field(description="review（审查：提出意见）、decision（决定）或 verification（告知承诺核查）")
     state: str
     due_on: dt.date | None
     decision: str
@@ -164,6 +175,7 @@ class TaskOut(Schema):
             id=t.pk,
             name=t.name,
             department=t.department.name,
+            kind=task_kind(t),
             state=t.state,
             due_on=t.due_on,
             decision=t.decision,
@@ -314,6 +326,7 @@ class TaskRow(Schema):
     item: str
     applicant_name: str
     name: str
+    kind: str = Field(description="review（审查：提出意见）、decision（决定）或 verification（告知承诺核查）")
     role: str
     state: str
     due_on: dt.date | None
@@ -328,6 +341,7 @@ class TaskRow(Schema):
             item=t.case.item.name,
             applicant_name=t.case.applicant_name,
             name=t.name,
+            kind=task_kind(t),
             role=t.role,
             state=t.state,
             due_on=t.due_on,

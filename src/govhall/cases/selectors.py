@@ -22,8 +22,8 @@ from govhall.identity.permissions import is_staff_member
 from .deadlines import case_deadlines, due_level
 from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
-from .permissions import can_view, case_actors, sees_full_personal_data
-from .transitions import ACTION_LABELS, Action, Actor, Status, allowed_actions
+from .permissions import can_view, case_actors, sees_full_personal_data, task_workable
+from .transitions import ACTION_LABELS, TRANSITIONS, Action, Actor, Status, allowed_actions
 
 # The actions the case page offers staff, in the order the buttons appear.
 STAFF_ACTIONS = (
@@ -31,7 +31,7 @@ STAFF_ACTIONS = (
     Action.COMPLETE,
 )  # fmt: skip
 
-PROGRESS_HIDDEN_ACTIONS = ["claim", "task"]  # internal steps of the approval process
+PROGRESS_HIDDEN_ACTIONS = ["claim", "task", "verify"]  # internal steps of the approval process
 # Guide texts a case page never shows: not loaded with the case's item.
 ITEM_GUIDE_FIELDS = [
     f"item__{name}"
@@ -50,7 +50,9 @@ def case_get_for(user: User, number: str) -> Case:
             Prefetch(
                 "materials", queryset=CaseMaterial.objects.select_related("material", "upload").order_by("id")
             ),
-            Prefetch("tasks", queryset=CaseTask.objects.select_related("department").order_by("id")),
+            Prefetch(
+                "tasks", queryset=CaseTask.objects.select_related("department", "claimed_by").order_by("id")
+            ),
             "suspensions",
         )
         .filter(number=number)
@@ -79,7 +81,9 @@ class CasePage:
     case: Case
     form_rows: list[tuple[str, Any]]
     staff_actions: list[tuple[Action, str]]
-    my_tasks: list[CaseTask]
+    my_tasks: list[CaseTask]  # the live steps this user may act on
+    next_steps: list[CaseTask]  # the other live steps: who the case waits for
+    opinions: list[CaseTask]  # the reviews' opinions (objections first), for the decision step
     can_resubmit: bool
     correction: CaseEvent | None
     level: str
@@ -100,17 +104,19 @@ def case_page_get(*, user: User, number: str) -> CasePage:
     possible = set(allowed_actions(Status(case.status)))
     shown = case_form_shown(case, user)
     today = timezone.localdate()
+    live = [t for t in case.tasks.all() if t.state in ("open", "claimed")]
+    mine = [t for t in live if task_workable(t, user)]
     return CasePage(
         case=case,
         form_rows=[(f.label, shown.get(f.name, "")) for f in _case_fields(case)],
-        staff_actions=[(a, ACTION_LABELS[a]) for a in STAFF_ACTIONS if a in possible]
-        if actors - {Actor.APPLICANT}
-        else [],
-        my_tasks=[
-            t
-            for t in case.tasks.all()
-            if t.state in ("open", "claimed") and user.department_id == t.department_id
+        staff_actions=[
+            (a, ACTION_LABELS[a])
+            for a in STAFF_ACTIONS
+            if a in possible and TRANSITIONS[(Status(case.status), a)][1] & actors
         ],
+        my_tasks=[t for t in live if t in mine],
+        next_steps=[t for t in live if t not in mine] if is_staff_member(user) else [],
+        opinions=_review_opinions(case) if any(t.decides for t in mine) else [],
         can_resubmit=case.status == Status.CORRECTION and Actor.APPLICANT in actors,
         correction=_latest_correction(case),
         level=due_level(today, case.promised_due),
@@ -148,6 +154,15 @@ def promised_due_if_accepted(item: ServiceItem, accepted_on: dt.date) -> dt.date
         legal_days=item.legal_time_limit,
         suspended_workdays=0,
     ).promised_due
+
+
+def _review_opinions(case: Case) -> list[CaseTask]:
+    """The latest opinion of each review step and department, objections first."""
+    latest: dict[tuple[str, int], CaseTask] = {}
+    for t in case.tasks.all():
+        if t.state == "done" and not t.decides and t.step != "commitment_verify":
+            latest[(t.step, t.department_id)] = t
+    return sorted(latest.values(), key=lambda t: (t.decision != "object", t.pk))
 
 
 def _latest_correction(case: Case) -> CaseEvent | None:

@@ -20,6 +20,7 @@ class Status(StrEnum):
     ISSUED = "issued"
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"
 
 
 STATUS_LABELS = {
@@ -33,6 +34,7 @@ STATUS_LABELS = {
     Status.ISSUED: "已出件",
     Status.COMPLETED: "已办结",
     Status.WITHDRAWN: "已撤回",
+    Status.REVOKED: "已撤销（告知承诺核查不合格）",
 }
 
 
@@ -48,6 +50,7 @@ class Action(StrEnum):
     ISSUE = "issue"
     COMPLETE = "complete"
     WITHDRAW = "withdraw"
+    REVOKE = "revoke"
 
 
 ACTION_LABELS = {
@@ -62,15 +65,20 @@ ACTION_LABELS = {
     Action.ISSUE: "出件",
     Action.COMPLETE: "办结",
     Action.WITHDRAW: "撤回申请",
+    Action.REVOKE: "撤销审批决定",
 }
 
 
 class Actor(StrEnum):
     APPLICANT = "applicant"  # the applicant, or the agent who applied for them
     ACCEPTING_STAFF = "accepting_staff"  # a window clerk of the region, or the item department's approvers
-    HANDLING_STAFF = "handling_staff"  # the item department's approvers and head
+    HANDLING_STAFF = "handling_staff"  # the item department's approvers and head (the lead department)
+    REVIEWING_STAFF = (
+        "reviewing_staff"  # another department with a step (联办 co-review, 上报 decision): sees
+    )
+    # the case and works its own step, never takes a case action
     WINDOW = "window"  # window clerks (统一出件)
-    ENGINE = "engine"  # the approval process itself, when its last task is done
+    ENGINE = "engine"  # the approval process itself, when its last task is done, or a failed 告知承诺 check
 
 
 RESUME_PREVIOUS = "previous"
@@ -92,11 +100,15 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status | str, frozenset[Actor]]] 
     (Status.ACCEPTED, Action.DECIDE): (Status.DECIDED, frozenset({Actor.ENGINE})),
     (Status.DECIDED, Action.ISSUE): (Status.ISSUED, frozenset({Actor.WINDOW, Actor.HANDLING_STAFF})),
     (Status.ISSUED, Action.COMPLETE): (Status.COMPLETED, frozenset({Actor.WINDOW, Actor.HANDLING_STAFF})),
+    # an approval on commitment (告知承诺) whose verification (核查) fails is revoked, wherever the case is
+    (Status.DECIDED, Action.REVOKE): (Status.REVOKED, frozenset({Actor.ENGINE})),
+    (Status.ISSUED, Action.REVOKE): (Status.REVOKED, frozenset({Actor.ENGINE})),
+    (Status.COMPLETED, Action.REVOKE): (Status.REVOKED, frozenset({Actor.ENGINE})),
 }
 
 # Statuses in which the legal and promised clocks run.
 CLOCK_RUNNING = frozenset({Status.ACCEPTED})
-FINAL = frozenset({Status.REFUSED, Status.COMPLETED, Status.WITHDRAWN})
+FINAL = frozenset({Status.REFUSED, Status.COMPLETED, Status.WITHDRAWN, Status.REVOKED})
 
 
 class TransitionRefused(Exception):

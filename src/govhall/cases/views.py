@@ -29,6 +29,7 @@ from . import selectors, services
 from .channels import channel_of
 from .deadlines import due_level
 from .models import Case
+from .permissions import task_workable
 from .tolerance import ToleratedGap
 from .transitions import Action
 
@@ -364,7 +365,12 @@ def tasks(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     page = Paginator(selectors.tasks_for(user), 40).get_page(request.GET.get("page"))
     rows = [
-        {"task": t, "level": due_level(today, t.due_on), "case_level": due_level(today, t.case.promised_due)}
+        {
+            "task": t,
+            "level": due_level(today, t.due_on),
+            "case_level": due_level(today, t.case.promised_due),
+            "workable": task_workable(t, user),
+        }
         for t in page.object_list
     ]
     queue = selectors.acceptance_queue(user)[:40]

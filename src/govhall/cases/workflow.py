@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from govhall.catalogue.processes import ProcessInvalid, process_spec
+from govhall.catalogue.processes import ProcessInvalid, is_decision_step, process_spec
 
 MI_DEPARTMENT_VARIABLE = "reviewing_department"
 _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
@@ -27,7 +27,8 @@ class ReadyTask:
     name: str
     department: str
     role: str
-    budget_days: int
+    budget_days: int | None  # None: the step has no time budget
+    decides: bool  # the decision step approves or denies; every other step records an opinion
 
 
 def start(xml: str, data: dict[str, Any]) -> str:
@@ -70,7 +71,8 @@ def _ready(task: Any, workflow: BpmnWorkflow) -> ReadyTask:
         name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
         department=str(department),
         role=props.get("role", "approver"),
-        budget_days=int(props.get("budget_days") or 0),
+        budget_days=int(props["budget_days"]) if props.get("budget_days") not in (None, "") else None,
+        decides=is_decision_step(task.task_spec),
     )
 
 

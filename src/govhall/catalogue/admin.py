@@ -95,7 +95,10 @@ class ServiceItemForm(forms.ModelForm):
             data["process"] = data["process_file"]
         if data.get("process"):
             try:
-                validate_process(data["process"])
+                promised = data.get("promised_time_limit")
+                validate_process(
+                    data["process"], promised_days=promised if isinstance(promised, int) else None
+                )
             except ProcessInvalid as exc:
                 field = "process_file" if self.cleaned_data.get("process_file") else "process"
                 self.add_error(field, str(exc))

@@ -146,7 +146,12 @@ class ServiceItem(TimestampedModel):
         verbose_name="上级决定部门",
         help_text="上报件由该部门作出决定",
     )
-    commitment_allowed = models.BooleanField("可告知承诺", default=False)
+    commitment_allowed = models.BooleanField(
+        "可告知承诺",
+        default=False,
+        help_text="办事指南承诺可告知承诺的事项：申请人书面承诺符合条件后当场作出准予决定，部门在规定期限内核查，"
+        "核查不合格的撤销决定",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "政务服务事项"

@@ -14,7 +14,7 @@ from govhall.identity.models import Department
 
 from .forms import FormField
 from .models import CaseKind, ItemSearchDocument, ItemStatus, Material, ServiceItem
-from .processes import ProcessInvalid, validate_process
+from .processes import ProcessInvalid, item_process, validate_process
 
 _COPIED_FIELDS = [
     f.name
@@ -62,11 +62,10 @@ def _check_json_shapes(item: ServiceItem) -> None:
             FormField.from_dict(entry)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValidationFailed(f"申请表字段定义有误：{entry!r:.60}", field="form_fields") from exc
-    if item.process:
-        try:
-            validate_process(item.process)
-        except ProcessInvalid as exc:
-            raise ValidationFailed(str(exc), field="process") from exc
+    try:
+        validate_process(item_process(item), promised_days=item.promised_time_limit or 0)
+    except ProcessInvalid as exc:
+        raise ValidationFailed(str(exc), field="process") from exc
 
 
 def item_check(item: ServiceItem) -> None:

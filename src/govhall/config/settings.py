@@ -215,6 +215,12 @@ UPLOAD_MAX_MB = config(
     "UPLOAD_MAX_MB", 10, help="largest file an applicant may upload (PDF, JPG, PNG, OFD; checked by content)"
 )
 CASE_UPLOAD_MAX_MB = config("CASE_UPLOAD_MAX_MB", 50, help="all files of one case together")
+COMMITMENT_VERIFY_WORKDAYS = config(
+    "COMMITMENT_VERIFY_WORKDAYS",
+    20,
+    help="working days the item's department has to verify (核查) an approval on commitment (告知承诺); "
+    "a failed verification revokes the decision",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (UPLOAD_MAX_MB + 1) * 1024 * 1024
 JSON_BODY_MAX_KB = config(
     "JSON_BODY_MAX_KB",

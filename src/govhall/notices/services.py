@@ -26,6 +26,10 @@ MILESTONES = {
     "decide": ("审批决定已作出", "您申请的“{item}”（{number}）已作出审批决定，请登录查看。"),
     "issue": ("办理结果已出件", "您申请的“{item}”（{number}）办理结果已出件，{delivery}。"),
     "complete": ("办件已办结", "您申请的“{item}”（{number}）已办结，欢迎对本次服务进行评价。"),
+    "revoke": (
+        "审批决定已撤销",
+        "您申请的“{item}”（{number}）经告知承诺核查，实际情况与承诺不符，原准予许可决定已撤销，请登录查看理由。",
+    ),
 }
 # Pauses before each retry: ten attempts over about 28 hours, so a gateway outage of a day loses nothing; then
 # the notice is marked failed for an operator to re-send (admin → 消息通知, or `govhall notices --resend`).

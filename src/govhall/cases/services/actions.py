@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from govhall.catalogue.forms import clean_form, item_fields
 from govhall.catalogue.models import CaseKind
-from govhall.catalogue.processes import template
+from govhall.catalogue.processes import item_process
 from govhall.core.errors import NotFound, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import User
@@ -21,7 +21,7 @@ from ..permissions import case_actors
 from ..tolerance import ToleratedGap, gaps_from_owed, owed_summary
 from ..transitions import Action, Actor
 from .gaps import gaps_check, owed_refuse_end
-from .tasks import tasks_cancel, tasks_sync
+from .tasks import tasks_cancel, tasks_postpone, tasks_sync, verification_open
 from .timeline import case_lock, decide_by_engine, event_write, on_decide, transition
 from .uploads import check_materials
 
@@ -91,10 +91,12 @@ def _owed_at_acceptance(case: Case, given: list[ToleratedGap] | None) -> list[di
 def _after_accept(case: Case, user: User | None, channel: str, details: dict[str, Any]) -> None:
     """Start the approval process; an instant item, or one approved on commitment, is decided at once."""
     if details.get("commitment"):
-        decide_by_engine(case, "approve", channel, note="依申请人承诺作出准予决定（告知承诺制）")
+        check = verification_open(case)
+        note = f"依申请人承诺作出准予决定（告知承诺制），{check.due_on:%Y年%m月%d日}前核查承诺内容"
+        decide_by_engine(case, "approve", channel, note=note, data={"commitment": True})
         return
     item = case.item
-    xml = item.process or template(item.case_kind)
+    xml = item_process(item)
     data = {
         "item_department": case.department.code,
         "reviewing_departments": [case.department.code, *item.joint_departments],
@@ -186,6 +188,7 @@ def _end_suspension(case: Case) -> int:
     open_one.save(update_fields=["workdays", "ended_on"])
     case.suspended_workdays += open_one.workdays
     dues_recompute(case)
+    tasks_postpone(case, open_one.workdays)
     return open_one.workdays
 
 

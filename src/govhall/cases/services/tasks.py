@@ -1,11 +1,19 @@
-"""The process's user tasks as CaseTask rows: mirrored from the engine, claimed and completed by approvers."""
+"""The process's user tasks as CaseTask rows: mirrored from the engine and completed by approvers.
+
+Review steps (审查, each department's parallel co-review, 本级初审) record an opinion — approve or object,
+with reasons — and never decide; only the decision step (the lead department's head, or the higher level
+for 上报件) approves or denies, seeing the reviews' objections. An approval on commitment (告知承诺) opens a
+verification task (核查) for the item's department; a failed verification revokes the decision.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from govhall.catalogue.processes import ProcessInvalid
+from govhall.catalogue.processes import ProcessInvalid, item_process, step_offsets
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import Department, StaffRole, User
@@ -14,32 +22,48 @@ from govhall.identity.permissions import is_staff_member
 from .. import workflow
 from ..models import Case, CaseTask, Channel
 from ..transitions import Status
-from .timeline import case_lock, decide_by_engine, event_write
+from .timeline import case_lock, decide_by_engine, event_write, revoke_by_engine
+
+VERIFY_STEP = "commitment_verify"
+LIVE = (CaseTask.State.OPEN, CaseTask.State.CLAIMED)
+REVIEW_DECISIONS = {"approve": "同意", "object": "有异议", "return": "退回上一环节"}
+DECIDING_DECISIONS = {"approve": "同意", "deny": "不予许可", "return": "退回上一环节"}
+VERIFY_DECISIONS = {"pass": "核查合格", "fail": "核查不合格"}
+DECISION_LABELS = {**REVIEW_DECISIONS, **DECIDING_DECISIONS, **VERIFY_DECISIONS}
+VERIFIABLE = (Status.DECIDED, Status.ISSUED, Status.COMPLETED)
+
+
+def _process_tasks(case: Case) -> QuerySet[CaseTask]:
+    return case.tasks.filter(state__in=LIVE).exclude(step=VERIFY_STEP)
 
 
 def tasks_sync(case: Case) -> None:
-    """Mirror the process's ready user tasks into CaseTask rows (create new ones, cancel vanished ones)."""
+    """Mirror the process's ready user tasks into CaseTask rows (create new ones, cancel vanished ones).
+
+    A step falls due its offset in working days after acceptance (the budgets of the steps before it and
+    its own, plus the days the clock stood still), so each step is due after the one before it."""
     ready = workflow.ready_tasks(case.workflow_state) if case.workflow_state else []
     ready_ids = {t.task_id for t in ready}
-    case.tasks.filter(state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED]).exclude(
-        task_id__in=ready_ids
-    ).update(state=CaseTask.State.CANCELLED)
-    live = case.tasks.filter(task_id__in=ready_ids, state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED])
-    known = set(live.values_list("task_id", flat=True))
+    _process_tasks(case).exclude(task_id__in=ready_ids).update(state=CaseTask.State.CANCELLED)
+    known = set(_process_tasks(case).filter(task_id__in=ready_ids).values_list("task_id", flat=True))
     new = [t for t in ready if t.task_id not in known]
     if not new:
         return
     departments = {d.code: d for d in Department.objects.filter(code__in={t.department for t in new})}
-    today = timezone.localdate()
-    calendar = work_calendar_for(today, max(t.budget_days for t in new))
+    offsets = step_offsets(item_process(case.item))
+    start = case.accepted_on or timezone.localdate()
+    longest = max(offsets.values(), default=0) + case.suspended_workdays
+    calendar = work_calendar_for(start, longest)
     rows = []
     for t in new:
         department = departments.get(t.department)
         if department is None:
             raise ValidationFailed(f"流程环节“{t.name}”的办理部门“{t.department}”不存在", field="process")
-        due = calendar.add_workdays(today, t.budget_days) if t.budget_days else None
-        if due and case.promised_due and due > case.promised_due:
-            due = case.promised_due
+        due = None
+        if t.budget_days is not None:
+            due = calendar.add_workdays(start, offsets.get(t.step, 0) + case.suspended_workdays)
+            if case.promised_due and due > case.promised_due:
+                due = case.promised_due
         rows.append(
             CaseTask(
                 case=case,
@@ -48,6 +72,7 @@ def tasks_sync(case: Case) -> None:
                 name=t.name,
                 department=department,
                 role=t.role,
+                decides=t.decides,
                 due_on=due,
             )
         )
@@ -55,8 +80,36 @@ def tasks_sync(case: Case) -> None:
 
 
 def tasks_cancel(case: Case) -> None:
-    case.tasks.filter(state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED]).update(
-        state=CaseTask.State.CANCELLED
+    _process_tasks(case).update(state=CaseTask.State.CANCELLED)
+
+
+def tasks_postpone(case: Case, workdays: int) -> None:
+    """The clock stood still for ``workdays``: the live steps fall due that much later, in order."""
+    if workdays <= 0:
+        return
+    live = [t for t in _process_tasks(case) if t.due_on]
+    if not live:
+        return
+    calendar = work_calendar_for(min(t.due_on for t in live if t.due_on), workdays + 30)
+    for t in live:
+        if t.due_on:
+            t.due_on = calendar.add_workdays(t.due_on, workdays)
+    CaseTask.objects.bulk_update(live, ["due_on"])
+
+
+def verification_open(case: Case) -> CaseTask:
+    """The 核查 task of an approval on commitment: the item's department, within the configured days."""
+    days = int(settings.COMMITMENT_VERIFY_WORKDAYS)
+    today = timezone.localdate()
+    due = work_calendar_for(today, days).add_workdays(today, days)
+    return CaseTask.objects.create(
+        case=case,
+        task_id=f"verify-{case.pk}",
+        step=VERIFY_STEP,
+        name="告知承诺核查",
+        department=case.department,
+        role=StaffRole.APPROVER,
+        due_on=due,
     )
 
 
@@ -78,6 +131,7 @@ def _task_lock(task_id: int, user: User) -> CaseTask:
 
 
 def task_claim(*, task_id: int, user: User) -> CaseTask:
+    """Reserve a task (for a department's own system); the web pages act on a task without this step."""
     with transaction.atomic():
         task = _task_lock(task_id, user)
         if task.state == CaseTask.State.CLAIMED and task.claimed_by_id == user.pk:
@@ -91,35 +145,46 @@ def task_claim(*, task_id: int, user: User) -> CaseTask:
     return task
 
 
-DECISION_LABELS = {"approve": "同意", "deny": "不予许可", "return": "退回上一环节"}
-
-
-def _check_opinion(decision: str, opinion: str, legal_basis: str) -> None:
-    if decision not in DECISION_LABELS:
+def _check_opinion(task: CaseTask, decision: str, opinion: str, legal_basis: str) -> None:
+    if task.step == VERIFY_STEP:
+        if decision not in VERIFY_DECISIONS:
+            raise ValidationFailed("核查结果应为 pass（核查合格）或 fail（核查不合格）", field="decision")
+        if decision == "fail" and not opinion:
+            raise ValidationFailed("核查不合格须写明理由", field="opinion")
+        return
+    if not task.decides and decision not in REVIEW_DECISIONS:
         raise ValidationFailed(
-            "办理意见类型应为 approve（同意）、deny（不予许可）或 return（退回）", field="decision"
+            f"“{task.name}”是审查环节，只能提出审查意见：approve（同意）、object（有异议）或 return（退回），"
+            "由决定环节作出决定",
+            field="decision",
+        )
+    if task.decides and decision not in DECIDING_DECISIONS:
+        raise ValidationFailed(
+            "决定环节的办理意见应为 approve（同意）、deny（不予许可）或 return（退回）", field="decision"
         )
     if decision != "approve" and not opinion:
-        raise ValidationFailed("退回或不予许可时须填写理由", field="opinion")
+        raise ValidationFailed("有异议、退回或不予许可时须填写理由", field="opinion")
     if decision == "deny" and not legal_basis:
         raise ValidationFailed("不予许可须写明法律依据", field="legal_basis")
 
 
 def _check_workable(task: CaseTask, case: Case, user: User) -> None:
-    if task.state not in (CaseTask.State.OPEN, CaseTask.State.CLAIMED):
+    if task.state not in LIVE:
         raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_done")
     if task.state == CaseTask.State.CLAIMED and task.claimed_by_id != user.pk:
         raise Conflict("该任务已由他人签收办理", field="task", code="task_taken")
-    if case.status != Status.ACCEPTED:
+    allowed = VERIFIABLE if task.step == VERIFY_STEP else (Status.ACCEPTED,)
+    if case.status not in allowed:
         raise Conflict(
-            f"办件当前状态为“{case.status_label}”，不能办理审批任务",
+            f"办件当前状态为“{case.status_label}”，不能办理“{task.name}”",
             field="status",
             code="invalid_transition",
         )
 
 
 def _advance_process(case: Case, task: CaseTask, decision: str, channel: str) -> None:
-    """Approve (the process moves on) or return (to the previous step); decided when the process ends."""
+    """An opinion or approval (the process moves on) or return (to the previous step); the case is decided
+    when the process ends."""
     if decision == "return":
         try:
             case.workflow_state = workflow.return_to_previous(case.workflow_state, task.task_id)
@@ -133,6 +198,20 @@ def _advance_process(case: Case, task: CaseTask, decision: str, channel: str) ->
         decide_by_engine(case, "approve", channel)
 
 
+def _conclude(
+    case: Case, task: CaseTask, decision: str, opinion: str, legal_basis: str, channel: str
+) -> None:
+    if task.step == VERIFY_STEP:
+        if decision == "fail":
+            revoke_by_engine(case, channel, note=f"告知承诺核查不合格，撤销准予许可决定：{opinion}")
+    elif decision == "deny":
+        tasks_cancel(case)
+        note = f"不予许可：{opinion}（依据：{legal_basis}）"
+        decide_by_engine(case, "deny", channel, note=note, data={"legal_basis": legal_basis})
+    else:
+        _advance_process(case, task, decision, channel)
+
+
 def task_complete(
     *,
     task_id: int,
@@ -142,23 +221,20 @@ def task_complete(
     legal_basis: str = "",
     channel: str = Channel.WEB,
 ) -> Case:
-    """Complete a process task: approve (the process moves on), return (to the previous step) or deny."""
+    """Complete a task: a review's opinion (approve / object / return), the decision step's decision
+    (approve / deny / return), or a commitment's verification (pass / fail)."""
     opinion, legal_basis = (opinion or "").strip(), (legal_basis or "").strip()
-    _check_opinion(decision, opinion, legal_basis)
     with transaction.atomic():
         task = _task_lock(task_id, user)
+        _check_opinion(task, decision, opinion, legal_basis)
         case = case_lock(task.case.number or "")
         _check_workable(task, case, user)
         task.state, task.completed_at, task.completed_by = CaseTask.State.DONE, timezone.now(), user
         task.decision, task.opinion = decision, opinion[:2000]
         task.save()
-        note = f"{task.name}：{DECISION_LABELS[decision]}。{opinion}".rstrip("。")
-        data = {"task": task.name, "decision": decision}
-        event_write(case, user, "task", case.status, case.status, channel, note=note, data=data)
-        if decision == "deny":
-            tasks_cancel(case)
-            note = f"不予许可：{opinion}（依据：{legal_basis}）"
-            decide_by_engine(case, "deny", channel, note=note, data={"legal_basis": legal_basis})
-        else:
-            _advance_process(case, task, decision, channel)
+        note = f"{task.name}：{DECISION_LABELS[decision]}。{opinion}"
+        data = {"task": task.name, "decision": decision, "decides": task.decides}
+        action = "verify" if task.step == VERIFY_STEP else "task"
+        event_write(case, user, action, case.status, case.status, channel, note=note.rstrip("。"), data=data)
+        _conclude(case, task, decision, opinion, legal_basis, channel)
     return case

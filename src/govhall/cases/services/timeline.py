@@ -100,3 +100,13 @@ def decide_by_engine(
     text, extra = on_decide(case, None, channel, {"decision": decision, "note": note})
     case.save()
     event_write(case, None, Action.DECIDE, before, after, channel, note=text, data={**extra, **(data or {})})
+
+
+def revoke_by_engine(case: Case, channel: str, *, note: str) -> None:
+    """Revoke an approval on commitment whose verification failed: the status, one event, the notices."""
+    if case.decision != "approve":
+        raise Conflict("只有准予许可的决定可以撤销", field="status", code="invalid_transition")
+    before, after = transition(case, Action.REVOKE, {Actor.ENGINE})
+    case.decision = "revoked"
+    case.save()
+    event_write(case, None, Action.REVOKE, before, after, channel, note=note, data={"decision": "revoked"})

@@ -104,8 +104,8 @@ class _Generator(_Ratings):
                                    "delivery"], now)  # fmt: skip
         self.events = _Table(CaseEvent, ["case_id", "at", "actor_id", "actor_label", "channel", "action",
                                          "from_status", "to_status", "note"], now)  # fmt: skip
-        self.tasks = _Table(CaseTask, ["case_id", "task_id", "step", "name", "department_id", "role", "state",
-                                       "claimed_by_id", "created_at", "due_on"], now)  # fmt: skip
+        self.tasks = _Table(CaseTask, ["case_id", "task_id", "step", "name", "department_id", "role", "decides",
+                                       "state", "claimed_by_id", "created_at", "due_on"], now)  # fmt: skip
         self.suspensions = _Table(
             Suspension, ["case_id", "kind", "reason", "started_on", "ended_on", "workdays"], now
         )
@@ -563,7 +563,7 @@ class _Generator(_Ratings):
         for department in departments:
             claimer = staff.get(department) if rng.random() < 0.5 else None
             self.tasks.add(case_id=case_id, task_id=f"gen-{case_id}-{step}-{department}", step=step, name=name,
-                           department_id=department, role=role.value,
+                           department_id=department, role=role.value, decides=step == "decide",
                            state=CaseTask.State.CLAIMED if claimer else CaseTask.State.OPEN, claimed_by_id=claimer,
                            created_at=created - self.off, due_on=due)  # fmt: skip
 
