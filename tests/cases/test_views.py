@@ -194,3 +194,55 @@ def test_applicant_supplies_an_owed_material_on_the_case_page(media, items, staf
     )
     case.refresh_from_db()
     assert case.owed_materials == []
+
+
+def test_correction_notice_on_the_case_page_lists_materials_first_with_deadline_and_paused_clock(
+    media, items, staff, applicant
+):
+    item = items["promised"]
+    logged_in(applicant).post(
+        f"/items/{item.implementation_code}/apply/", apply_form(item, applicant, action="submit")
+    )
+    case = Case.objects.get()
+    first, second = item.materials.order_by("position", "id")[:2]
+    clerk = logged_in(staff["clerk"])
+    staff_page = clerk.get(f"/cases/{case.number}/").content.decode()
+    assert 'name="fix_material"' in staff_page and "10 个工作日" in staff_page
+    clerk.post(
+        f"/cases/{case.number}/act/",
+        {"action": "request_correction", "fix_material": [str(second.pk)], f"fix_note_{second.pk}": "缺少签字",
+         "items": "联系电话有误"},
+    )  # fmt: skip
+    mine = logged_in(applicant).get(f"/cases/{case.number}/").content.decode()
+    notice = mine[mine.index("correction-items") : mine.index("other-materials")]
+    assert notice.index(second.name) < notice.index("联系电话有误")
+    assert f'name="file_{second.pk}"' in notice and f'name="file_{first.pk}"' not in notice
+    assert "2026年12月2日" in mine and "计时已暂停" in mine
+    assert f"/api/v1/cases/{case.number}/documents/correction" in mine
+    pdf = logged_in(applicant).get(f"/api/v1/cases/{case.number}/documents/correction")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_replaced_file_is_marked_superseded_and_does_not_count(media, items, staff, applicant):
+    from govhall.cases.documents import current_materials
+
+    item = items["promised"]
+    logged_in(applicant).post(
+        f"/items/{item.implementation_code}/apply/", apply_form(item, applicant, action="submit")
+    )
+    case = Case.objects.get()
+    first = item.materials.order_by("position", "id")[0]
+    old = case.materials.get(material=first)
+    logged_in(staff["clerk"]).post(
+        f"/cases/{case.number}/act/", {"action": "request_correction", "items": "申请表不清晰"}
+    )
+    logged_in(applicant).post(
+        f"/cases/{case.number}/act/",
+        {"action": "resubmit", f"file_{first.pk}": SimpleUploadedFile("新申请表.pdf", PDF)},
+    )
+    page = logged_in(staff["clerk"]).get(f"/cases/{case.number}/").content.decode()
+    current_part, replaced_part = page.split('class="superseded', 1)
+    assert "新申请表.pdf" in current_part and old.upload.original_name in replaced_part
+    assert "已被替换" in replaced_part
+    assert old.pk not in {cm.pk for cm in current_materials(case)}
+    assert len(current_materials(case)) == item.materials.count()

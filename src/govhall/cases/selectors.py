@@ -19,7 +19,8 @@ from govhall.identity.models import Department, User
 from govhall.identity.permissions import is_staff_member
 
 from .deadlines import due_level
-from .documents import document_links
+from .documents import correction_due, correction_items, document_links
+from .materials import superseded
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
 from .permissions import can_view, case_actors, sees_full_personal_data
 from .transitions import ACTION_LABELS, Action, Actor, Status, allowed_actions
@@ -86,6 +87,12 @@ class CasePage:
     documents: list[tuple[str, str]]
     is_staff_view: bool
     replaced: set[int]
+    correction_items: list[dict[str, Any]]
+    correction_due: dt.date | None
+    correction_material_ids: set[int]
+    clock_paused: bool
+    current_materials: list[CaseMaterial]
+    superseded_materials: list[CaseMaterial]
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -97,6 +104,9 @@ def case_page_get(*, user: User, number: str) -> CasePage:
     possible = set(allowed_actions(Status(case.status)))
     shown = case_form_shown(case, user)
     today = timezone.localdate()
+    correction = _latest_correction(case)
+    replaced = superseded(case.materials.all())
+    to_correct = correction_items(correction) if correction else []
     return CasePage(
         case=case,
         form_rows=[(f.label, shown.get(f.name, "")) for f in _case_fields(case)],
@@ -109,28 +119,31 @@ def case_page_get(*, user: User, number: str) -> CasePage:
             if t.state in ("open", "claimed") and user.department_id == t.department_id
         ],
         can_resubmit=case.status == Status.CORRECTION and Actor.APPLICANT in actors,
-        correction=_latest_correction(case),
+        correction=correction,
         level=due_level(today, case.promised_due),
         legal_level=due_level(today, case.legal_due),
         documents=document_links(case),
         is_staff_view=is_staff_member(user),
-        replaced=_replaced_materials(case),
+        replaced=replaced,
+        correction_items=to_correct,
+        correction_material_ids={i["material"] for i in to_correct if i.get("material")},
+        correction_due=correction_due(correction) if correction else None,
+        clock_paused=any(s.ended_on is None for s in case.suspensions.all()),
+        current_materials=[cm for cm in case.materials.all() if cm.pk not in replaced],
+        superseded_materials=[cm for cm in case.materials.all() if cm.pk in replaced],
     )
 
 
 def _latest_correction(case: Case) -> CaseEvent | None:
     if case.status != Status.CORRECTION:
         return None
+    return latest_correction_event(case)
+
+
+def latest_correction_event(case: Case) -> CaseEvent | None:
+    """The case's last correction request (一次性告知), whatever the case's state now."""
     corrections = [e for e in case.events.all() if e.action == Action.REQUEST_CORRECTION]
     return corrections[-1] if corrections else None
-
-
-def _replaced_materials(case: Case) -> set[int]:
-    """Case materials superseded by a later file for the same material (a correction's replacement)."""
-    latest: dict[int, int] = {}
-    for cm in case.materials.all():
-        latest[cm.material_id] = max(latest.get(cm.material_id, 0), cm.pk)
-    return {cm.pk for cm in case.materials.all() if cm.pk != latest[cm.material_id]}
 
 
 def case_item_for(user: User, number: str) -> ServiceItem | None:

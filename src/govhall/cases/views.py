@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -224,15 +225,26 @@ def case_page(request: AuthedRequest, number: str) -> HttpResponse:
     except NotFound:
         return not_found(request)
     back = ("工作台", reverse("web:tasks")) if page.is_staff_view else ("我的办件", reverse("web:my_cases"))
-    return render(request, "cases/case.html", {**page.context(), "crumbs": [back, (page.case.number, None)]})
+    context = {**page.context(), "crumbs": [back, (page.case.number, None)]}
+    context["correction_workdays"] = settings.CORRECTION_DEADLINE_WORKDAYS
+    return render(request, "cases/case.html", context)
 
 
 def _action_details(request: AuthedRequest, action: str) -> dict[str, Any]:
     if action == Action.REQUEST_CORRECTION:
-        return {"items": [line for line in request.POST.get("items", "").splitlines() if line.strip()]}
+        return {"items": _correction_items(request)}
     if action == Action.ACCEPT:
         return {"commitment": request.POST.get("commitment") == "on"}
     return {k: request.POST.get(k, "") for k in CASE_DETAIL_KEYS}
+
+
+def _correction_items(request: AuthedRequest) -> list[dict[str, Any] | str]:
+    """The correction form's items: each ticked material with what is wrong with it, then the free lines."""
+    tied: list[dict[str, Any] | str] = [
+        {"material": pk, "text": request.POST.get(f"fix_note_{pk}", "")}
+        for pk in request.POST.getlist("fix_material")
+    ]
+    return tied + [line for line in request.POST.get("items", "").splitlines() if line.strip()]
 
 
 def _case_uploads(request: AuthedRequest, number: str) -> list[tuple[int, str]]:

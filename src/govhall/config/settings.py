@@ -211,6 +211,12 @@ UPLOAD_MAX_MB = config(
     "UPLOAD_MAX_MB", 10, help="largest file an applicant may upload (PDF, JPG, PNG, OFD; checked by content)"
 )
 CASE_UPLOAD_MAX_MB = config("CASE_UPLOAD_MAX_MB", 50, help="all files of one case together")
+CORRECTION_DEADLINE_WORKDAYS = config(
+    "CORRECTION_DEADLINE_WORKDAYS",
+    10,
+    help="working days an applicant is given to hand in what a correction notice (一次性告知) lists; "
+    "printed on the notice as a date",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (UPLOAD_MAX_MB + 1) * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -251,7 +257,7 @@ SUPERVISION_RED_SMS = config(
 PUBLIC_BASE_URL = config(
     "PUBLIC_BASE_URL",
     "http://127.0.0.1:8000",
-    help="the portal's public address, printed as a QR code on acceptance notices and decisions",
+    help="the portal's public address, printed as a QR code on acceptance, correction and decision notices",
 )
 PLATFORM_NAME = config(
     "PLATFORM_NAME", "安吉县一网通办政务服务平台", help="the name in the banner and page titles"
