@@ -246,3 +246,42 @@ def test_a_replaced_file_is_marked_superseded_and_does_not_count(media, items, s
     assert "已被替换" in replaced_part
     assert old.pk not in {cm.pk for cm in current_materials(case)}
     assert len(current_materials(case)) == item.materials.count()
+
+
+def test_apply_shows_every_problem_at_once_and_keeps_the_valid_files(media, items, applicant):
+    item = items["promised"]
+    first, second = item.materials.order_by("position", "id")[:2]
+    client = logged_in(applicant)
+    form = apply_form(item, applicant, f_phone="123", f_applicant_name="", action="submit")
+    form[f"file_{second.pk}"] = SimpleUploadedFile(
+        "照片.pdf", b"not a pdf at all", content_type="application/pdf"
+    )
+    response = client.post(f"/items/{item.implementation_code}/apply/", form)
+    assert response.status_code == 422
+    page = response.content.decode()
+    summary = page[page.index("error-summary") : page.index('id="apply-form"')]
+    assert "还有 3 处需要修改" in summary
+    assert "不是有效的电话号码" in summary and "申请人" in summary and "“照片.pdf”未能上传" in summary
+    assert 'href="#f_phone"' in summary and f'href="#file_{second.pk}"' in summary
+    row = page[page.index(f'id="file_{second.pk}"') :]
+    assert "“照片.pdf”未能上传：文件内容不是允许的格式" in row[: row.index("</td>")]
+    draft = Case.objects.get(status=Status.DRAFT)
+    assert [cm.material_id for cm in draft.materials.all()] == [first.pk]  # the valid file is kept
+    # the second round: only the refused file and the form are sent again
+    fixed = {"f_applicant_name": applicant.real_name, "f_id_number": applicant.id_number, "f_phone": applicant.phone,
+             "draft": draft.pk, "action": "submit",
+             f"file_{second.pk}": SimpleUploadedFile("照片.pdf", PDF, content_type="application/pdf")}  # fmt: skip
+    assert client.post(f"/items/{item.implementation_code}/apply/", fixed).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED and draft.materials.count() == 2
+
+
+def test_apply_names_each_missing_material_on_its_row(media, items, applicant):
+    item = items["promised"]
+    form = apply_form(item, applicant, action="submit")
+    missing = item.materials.order_by("position", "id")[1]
+    del form[f"file_{missing.pk}"]
+    response = logged_in(applicant).post(f"/items/{item.implementation_code}/apply/", form)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"请上传“{missing.name}”（必要材料）" in page and f'href="#file_{missing.pk}"' in page

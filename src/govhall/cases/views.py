@@ -61,15 +61,30 @@ def _posted_form(request: AuthedRequest, fields: list[Any]) -> dict[str, Any]:
     return values
 
 
-def _uploaded_pairs(request: AuthedRequest, item: Any) -> list[tuple[int, str]]:
-    """Store each material's uploaded file; (material id, upload id) pairs for the service."""
+def _store_uploads(request: AuthedRequest, item: Any) -> tuple[list[tuple[int, str]], dict[str, str]]:
+    """Store each material's uploaded file that passes the checks: the (material id, upload id) pairs for
+    the service, and for each file refused, its error keyed ``materials.<id>`` (the others are kept)."""
     user = request.user
-    pairs = []
+    pairs: list[tuple[int, str]] = []
+    errors: dict[str, str] = {}
     for material in item.materials.all():
         upload = request.FILES.get(f"{FILE_PREFIX}{material.pk}")
-        if upload is not None:
+        if upload is None:
+            continue
+        try:
             stored = services.upload_store(owner=user, name=upload.name or "file", data=upload.read())
-            pairs.append((material.pk, str(stored.pk)))
+        except ValidationFailed as exc:
+            errors[f"materials.{material.pk}"] = f"“{upload.name}”未能上传：{exc.message}"
+            continue
+        pairs.append((material.pk, str(stored.pk)))
+    return pairs, errors
+
+
+def _uploaded_pairs(request: AuthedRequest, item: Any) -> list[tuple[int, str]]:
+    """The stored uploads; the first refused file is the error (the case page sends one file at a time)."""
+    pairs, errors = _store_uploads(request, item)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), field="file")
     return pairs
 
 
@@ -90,6 +105,7 @@ class _Application:
         self.enterprise = next((m.enterprise for m in self.memberships if m.enterprise.uscc == uscc), None)
         self.fields = item_fields(item.form_fields, for_enterprise=self.enterprise is not None)
         self.draft = _draft(request)
+        self.upload_errors: dict[str, str] = {}
 
     def initial_values(self) -> dict[str, Any]:
         if self.draft:
@@ -105,7 +121,8 @@ class _Application:
             if draft
             else {}
         )
-        kept.update({m: (m, u) for m, u in _uploaded_pairs(self.request, self.item)})
+        pairs, self.upload_errors = _store_uploads(self.request, self.item)
+        kept.update({m: (m, u) for m, u in pairs})
         self.draft = services.case_draft_save(
             user=user,
             item_code=None if draft else self.item.implementation_code,
@@ -121,27 +138,28 @@ class _Application:
         query = urlencode({"draft": draft.pk, **({"for": self.on_behalf_of} if self.on_behalf_of else {})})
         return f"{reverse('web:apply', args=[self.item.implementation_code])}?{query}"
 
-    def context(self, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    def context(self, values: dict[str, Any], problems: dict[str, str]) -> dict[str, Any]:
+        """The page; ``problems`` are keyed ``form.<name>``, ``materials.<id>`` or another field's name."""
         draft, item = self.draft, self.item
         uploaded = (
             {cm.material_id: cm.upload for cm in draft.materials.select_related("upload")} if draft else {}
         )
+        fields = [
+            {"field": f, "value": values.get(f.name, ""), "error": problems.get(f"form.{f.name}"),
+             "input": FORM_PREFIX + f.name}
+            for f in self.fields
+        ]  # fmt: skip
+        materials = [
+            {"material": m, "upload": uploaded.get(m.pk), "input": f"{FILE_PREFIX}{m.pk}",
+             "error": problems.get(f"materials.{m.pk}")}
+            for m in item.materials.all()
+        ]  # fmt: skip
         return {
             "item": item,
-            "fields": [
-                {
-                    "field": f,
-                    "value": values.get(f.name, ""),
-                    "error": errors.get(f.name),
-                    "input": FORM_PREFIX + f.name,
-                }
-                for f in self.fields
-            ],
-            "materials": [
-                {"material": m, "upload": uploaded.get(m.pk), "input": f"{FILE_PREFIX}{m.pk}"}
-                for m in item.materials.all()
-            ],
-            "errors": errors,
+            "fields": fields,
+            "materials": materials,
+            "summary": _summary(problems, fields, materials),
+            "errors": problems,
             "draft": draft,
             "memberships": self.memberships,
             "enterprise": self.enterprise,
@@ -152,6 +170,19 @@ class _Application:
                 ("在线办理", None),
             ],
         }
+
+
+def _summary(
+    problems: dict[str, str], fields: list[dict[str, Any]], materials: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """Every problem as (anchor, message), in the page's order: the form's fields, then the materials, then
+    anything else (it points at the form's top)."""
+    rows = [(f"#{row['input']}", row["error"]) for row in fields + materials if row["error"]]
+    shown = {f"form.{row['field'].name}" for row in fields} | {
+        f"materials.{row['material'].pk}" for row in materials
+    }
+    rows += [("#apply-form", message) for key, message in problems.items() if key not in shown]
+    return rows
 
 
 @login_required
@@ -172,15 +203,19 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "cases/apply.html", application.context(application.initial_values(), {}))
     values = _posted_form(request, application.fields)
+    submitting = request.POST.get("action") == "submit"
     try:
         draft = application.save(values)
-        if request.POST.get("action") != "submit":
+        problems = (services.draft_problems(draft) if submitting else {}) | application.upload_errors
+        if problems:
+            return render(request, "cases/apply.html", application.context(values, problems), status=422)
+        if not submitting:
             messages.success(request, "草稿已保存，可稍后继续填写")
             return redirect(application.draft_url(draft))
         case = services.case_draft_submit(user=user, draft_id=draft.pk)
     except DomainError as exc:
-        errors = {(exc.field or "form").removeprefix("form."): exc.message}
-        return render(request, "cases/apply.html", application.context(values, errors), status=exc.status)
+        problems = {exc.field or "form": exc.message}
+        return render(request, "cases/apply.html", application.context(values, problems), status=exc.status)
     messages.success(request, f"申请已提交，办件编号 {case.number}。受理结果将通过站内消息和短信通知您。")
     return redirect("web:case", number=case.number)
 

@@ -2,7 +2,7 @@
 tasks, drafts; the timeline (events, locks, transitions) they share."""
 
 from .actions import case_act
-from .drafts import case_draft_save, case_draft_submit
+from .drafts import case_draft_save, case_draft_submit, draft_problems
 from .submission import case_submit, request_digest, resolve_applicant
 from .tasks import task_claim, task_complete
 from .uploads import case_supply_owed, missing_materials, upload_store
@@ -13,6 +13,7 @@ __all__ = [
     "case_draft_submit",
     "case_submit",
     "case_supply_owed",
+    "draft_problems",
     "missing_materials",
     "request_digest",
     "resolve_applicant",

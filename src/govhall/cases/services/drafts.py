@@ -78,6 +78,24 @@ def case_draft_save(
     return case
 
 
+def draft_problems(draft: Case) -> dict[str, str]:
+    """Everything that would stop a draft's submission, found in one pass: each form field's error
+    (``form.<name>``) and each missing required material (``materials.<id>``), so the page can show them
+    all at once instead of one per submit."""
+    fields = item_fields(draft.item.form_fields, for_enterprise=draft.enterprise_id is not None)
+    form = draft.form
+    problems: dict[str, str] = {}
+    for f in fields:
+        try:
+            clean_form([f], {f.name: form.get(f.name)})
+        except ValidationFailed as exc:
+            problems[exc.field or f"form.{f.name}"] = exc.message
+    provided = [cm.material for cm in draft.materials.select_related("material")]
+    for material in missing_materials(draft.item, provided):
+        problems[f"materials.{material.pk}"] = f"请上传“{material.name}”（必要材料）"
+    return problems
+
+
 def case_draft_submit(*, user: User, draft_id: int, channel: str = Channel.WEB) -> Case:
     """Submit a draft: the full checks of a submission, a case number, and the timeline's first event."""
     with transaction.atomic():
