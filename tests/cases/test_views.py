@@ -1,6 +1,8 @@
 """The case pages through Django's test client: apply with uploads, drafts, case page actions, tasks,
 public progress."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -152,9 +154,9 @@ def test_my_cases_lists_drafts_and_cases(media, items, applicant):
 
 def test_window_desk_registers_an_application_for_a_citizen(media, items, staff, applicant):
     clerk = logged_in(staff["clerk"])
-    page = clerk.get("/desk/", {"for": applicant.phone, "q": "承诺"}).content.decode()
+    page = clerk.post("/desk/", {"for": applicant.phone, "q": "承诺"}).content.decode()
     assert "王小红" in page and "承诺事项" in page
-    assert "尚未注册" in clerk.get("/desk/", {"for": "13900000000"}).content.decode()
+    assert "尚未注册" in clerk.post("/desk/", {"for": "13900000000"}).content.decode()
     item = items["promised"]
     form = apply_form(item, applicant, action="submit", **{"for": applicant.phone})
     response = clerk.post(f"/items/{item.implementation_code}/apply/", form)
@@ -285,3 +287,61 @@ def test_apply_names_each_missing_material_on_its_row(media, items, applicant):
     assert response.status_code == 422
     page = response.content.decode()
     assert f"请上传“{missing.name}”（必要材料）" in page and f'href="#file_{missing.pk}"' in page
+
+
+@pytest.mark.parametrize(
+    ("login", "message"),
+    [
+        ("330523199003150013", "校验码错误"),  # a wrong check character
+        ("330523199013150012", "出生日期不是有效日期"),
+        ("1390572001", "手机号码格式不正确"),
+        ("91330523MA2B3C4D5X", "统一社会信用代码"),
+        ("wangxh", "请输入申请人的18位公民身份号码或11位手机号"),
+    ],
+)
+def test_desk_checks_the_number_format_before_saying_not_registered(staff, login, message):
+    response = logged_in(staff["clerk"]).post("/desk/", {"for": login})
+    page = response.content.decode()
+    assert response.status_code == 422 and message in page and "尚未注册" not in page
+
+
+def test_desk_links_to_the_apply_page_without_the_id_number_in_the_url(media, items, staff, applicant):
+    clerk = logged_in(staff["clerk"])
+    page = clerk.post("/desk/", {"for": applicant.id_number, "q": "承诺"}).content.decode()
+    link = re.search(r'href="(/items/[^"]+/apply/\?desk=[^"]+)"', page)
+    assert link and applicant.id_number not in link.group(1) and applicant.phone not in link.group(1)
+    apply_page = clerk.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "窗口代办：申请人 王小红" in apply_page
+    item = items["promised"]
+    response = clerk.post(
+        link.group(1), apply_form(item, applicant, action="save", **{"for": applicant.id_number})
+    )
+    assert response.status_code == 302 and applicant.id_number not in response["Location"]
+    assert "desk=" in response["Location"]
+
+
+def test_switching_identity_posts_keeps_typed_values_and_names_the_applicant(
+    media, db, applicant, department
+):
+    from govhall.identity.models import Enterprise, EnterpriseMember
+    from tests.factories.catalogue import ServiceItemFactory
+    from tests.factories.identity import valid_uscc
+
+    item = ServiceItemFactory.published(
+        department=department, name="两用事项", for_enterprise=True, for_person=True
+    )
+    enterprise = Enterprise.objects.create(
+        name="安吉竹韵有限公司", uscc=valid_uscc(), legal_representative="王小红"
+    )
+    EnterpriseMember.objects.create(enterprise=enterprise, user=applicant)
+    client = logged_in(applicant)
+    page = client.get(f"/items/{item.implementation_code}/apply/").content.decode()
+    assert f"以个人身份申请（{applicant.display_name}）" in page
+    assert "this.form.method='get'" not in page and 'value="switch"' in page
+    response = client.post(
+        f"/items/{item.implementation_code}/apply/",
+        {"action": "switch", "enterprise": enterprise.uscc, "f_phone": "13905720099"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "13905720099" in page and "安吉竹韵有限公司" in page
+    assert not Case.objects.exists()  # switching saves nothing

@@ -4,6 +4,7 @@ service or selector, and shape the page."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -135,7 +136,8 @@ class _Application:
         return self.draft
 
     def draft_url(self, draft: Case) -> str:
-        query = urlencode({"draft": draft.pk, **({"for": self.on_behalf_of} if self.on_behalf_of else {})})
+        desk = {"desk": desk_token_for(self.request, self.on_behalf_of)} if self.on_behalf_of else {}
+        query = urlencode({"draft": draft.pk, **desk})
         return f"{reverse('web:apply', args=[self.item.implementation_code])}?{query}"
 
     def context(self, values: dict[str, Any], problems: dict[str, str]) -> dict[str, Any]:
@@ -194,7 +196,7 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
         item = item_get_published(implementation_code)
     except NotFound:
         return not_found(request)
-    on_behalf_of = (request.POST.get("for") or request.GET.get("for") or "").strip()[:40] or None
+    on_behalf_of = desk_applicant_login(request) or None
     try:
         applicant = services.resolve_applicant(user, on_behalf_of)
     except DomainError as exc:
@@ -203,6 +205,10 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "cases/apply.html", application.context(application.initial_values(), {}))
     values = _posted_form(request, application.fields)
+    if request.POST.get("action") == "switch":  # 申请身份 changed: keep what was typed, fill in the rest
+        filled = application.initial_values()
+        values = {k: v if v not in ("", None) else filled.get(k, v) for k, v in values.items()}
+        return render(request, "cases/apply.html", application.context(values, {}))
     submitting = request.POST.get("action") == "submit"
     try:
         draft = application.save(values)
@@ -220,25 +226,50 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
     return redirect("web:case", number=case.number)
 
 
+DESK_SESSION_KEY = "desk_applicants"
+
+
+def desk_token_for(request: HttpRequest, login: str) -> str:
+    """A short token standing for an applicant the desk looked up, kept in the clerk's session: links to
+    the apply page carry it instead of the applicant's ID number or phone."""
+    known: dict[str, str] = request.session.get(DESK_SESSION_KEY, {})
+    token = next((t for t, value in known.items() if value == login), None) or secrets.token_urlsafe(8)
+    known = {t: v for t, v in list(known.items())[-19:] if t != token} | {token: login}
+    request.session[DESK_SESSION_KEY] = known
+    return token
+
+
+def desk_applicant_login(request: HttpRequest) -> str | None:
+    """Whom the apply page is for: posted by its own form, or a desk token in the link."""
+    posted = (request.POST.get("for") or "").strip()[:40]
+    if posted:
+        return posted
+    token = request.GET.get("desk", "")
+    return request.session.get(DESK_SESSION_KEY, {}).get(token) if token else None
+
+
 @login_required
 def desk(request: AuthedRequest) -> HttpResponse:
-    """前台综合受理: a window clerk registers an application for an applicant who is present."""
+    """前台综合受理: a window clerk registers an application for an applicant who is present. The look-up is
+    posted (the ID number or phone never goes into a URL) and checked for format before it is looked up."""
     user = request.user
     if not staff_with(user, StaffRole.WINDOW_CLERK):
         return redirect("web:tasks")
-    applicant_login = request.GET.get("for", "").strip()[:40]
-    q = request.GET.get("q", "").strip()[:100]
-    applicant, error, items = None, None, []
+    applicant_login = request.POST.get("for", "").strip()[:40]
+    q = (request.POST.get("q") or request.GET.get("q", "")).strip()[:100]
+    applicant, error, items, token = None, None, [], ""
     if applicant_login:
         try:
             applicant = services.resolve_applicant(user, applicant_login)
+            token = desk_token_for(request, applicant_login)
         except DomainError as exc:
             error = exc.message
     if applicant and q:
         items = item_search(q=q, page_size=10).items
     context = {"applicant": applicant, "applicant_login": applicant_login, "q": q, "items": items, "error": error,
+               "token": token, "not_registered": error == services.NOT_REGISTERED,
                "crumbs": [("工作台", reverse("web:tasks")), ("窗口受理", None)]}  # fmt: skip
-    return render(request, "cases/desk.html", context)
+    return render(request, "cases/desk.html", context, status=422 if error else 200)
 
 
 @login_required
