@@ -345,3 +345,46 @@ def test_switching_identity_posts_keeps_typed_values_and_names_the_applicant(
     page = response.content.decode()
     assert response.status_code == 200 and "13905720099" in page and "安吉竹韵有限公司" in page
     assert not Case.objects.exists()  # switching saves nothing
+
+
+def test_workbench_counts_and_pages_every_queue_with_waiting_times(
+    media, items, staff, applicant, monkeypatch
+):
+    import time_machine
+
+    from govhall.cases import views
+    from tests.factories.cases import submit
+    from tests.fixtures.clock import CST
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    import datetime as dt
+
+    with time_machine.travel(dt.datetime(2026, 11, 16, 9, tzinfo=CST), tick=False):
+        oldest = submit(items["promised"], applicant)
+    others = [submit(items["promised"], applicant) for _ in range(2)]
+    clerk = logged_in(staff["clerk"])
+    page = clerk.get("/tasks/").content.decode()
+    queue = page[page.index('id="queue"') : page.index('id="issue"')]
+    assert "共 3 件" in queue and '待受理申请 <span class="count">3</span>' in page
+    assert oldest.number in queue and "2天1小时" in queue  # waited since Monday 09:00
+    assert others[1].number not in queue and "第 1 / 2 页，共 3 件" in queue
+    second = clerk.get("/tasks/", {"qpage": 2}).content.decode()
+    assert others[1].number in second[second.index('id="queue"') : second.index('id="issue"')]
+
+
+def test_workbench_lists_decided_cases_waiting_to_be_issued(media, items, staff, applicant):
+    from govhall.cases.services import case_act, task_complete
+    from govhall.cases.transitions import Action
+    from tests.factories.cases import accepted_case, open_task
+
+    case = accepted_case(items["promised"], applicant, staff["clerk"])
+    while case.status == "accepted":
+        task = open_task(case)
+        who = staff["head"] if task.role == "department_head" else staff["approver"]
+        case = task_complete(task_id=task.pk, user=who, decision="approve", opinion="同意")
+    page = logged_in(staff["clerk"]).get("/tasks/").content.decode()
+    issue = page[page.index('id="issue"') :]
+    assert case.number in issue and "共 1 件" in issue and "准予" in issue
+    case_act(number=case.number, user=staff["clerk"], action=Action.ISSUE, method="window")
+    page = logged_in(staff["clerk"]).get("/tasks/").content.decode()
+    assert case.number not in page[page.index('id="issue"') :]

@@ -240,13 +240,27 @@ def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
 
 def acceptance_queue(user: User) -> QuerySet[Case]:
     """Submitted cases waiting for acceptance that this staff member may accept: any item of the region
-    for a window clerk (全域通办), their own department's items for approvers."""
+    for a window clerk (全域通办), their own department's items for approvers; longest waiting first."""
+    queryset = (
+        Case.objects.filter(status=Status.SUBMITTED).select_related("item").order_by("submitted_at", "id")
+    )
+    return _window_scope(user, queryset)
+
+
+def issue_queue(user: User) -> QuerySet[Case]:
+    """待出件: decided cases waiting for their result to be issued (统一窗口出件), for the region's window
+    clerks and the deciding department's staff (both may issue); longest waiting first."""
+    queryset = Case.objects.filter(status=Status.DECIDED).select_related("item").order_by("decided_at", "id")
+    return _window_scope(user, queryset)
+
+
+def _window_scope(user: User, queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """A window clerk's region (全域通办), or an approver's own department."""
     from govhall.identity.models import StaffRole
     from govhall.identity.selectors import region_subtree_codes
 
     if not is_staff_member(user):
         return Case.objects.none()
-    queryset = Case.objects.filter(status="submitted").select_related("item").order_by("submitted_at", "id")
     if user.has_role(StaffRole.WINDOW_CLERK):
         region = user.region_id or (user.department.region_id if user.department else None)
         return queryset.filter(region_id__in=region_subtree_codes(region)) if region else queryset.none()

@@ -28,7 +28,7 @@ from govhall.identity.permissions import is_staff_member, staff_with
 
 from . import selectors, services
 from .channels import channel_of
-from .deadlines import due_level
+from .deadlines import due_level, waiting_label
 from .models import Case
 from .transitions import Action
 
@@ -399,18 +399,48 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/progress.html", context, status=404 if error else 200)
 
 
+QUEUE_PAGE_SIZE = 20
+
+
+def _pager(request: HttpRequest, queryset: Any, param: str, size: int) -> dict[str, Any]:
+    """One queue's page: its rows, its count, and links to the pages around it (other queues' pages kept)."""
+    page = Paginator(queryset, size).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {
+        "page": page,
+        "count": page.paginator.count,
+        "prev": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
+
+
 @login_required
 def tasks(request: AuthedRequest) -> HttpResponse:
-    """我的待办: the department's open tasks, earliest due first, with coloured deadline badges."""
+    """工作台: my tasks (earliest due first, coloured deadline badges), the cases waiting for acceptance and
+    those waiting to be issued, each counted and paged, with how long each has waited."""
     user = request.user
     if not is_staff_member(user):
         return redirect("web:my_cases")
-    today = timezone.localdate()
-    page = Paginator(selectors.tasks_for(user), 40).get_page(request.GET.get("page"))
+    today, now = timezone.localdate(), timezone.now()
+    task_pager = _pager(request, selectors.tasks_for(user), "page", 40)
     rows = [
-        {"task": t, "level": due_level(today, t.due_on), "case_level": due_level(today, t.case.promised_due)}
-        for t in page.object_list
-    ]
-    queue = selectors.acceptance_queue(user)[:40]
-    context = {"page": page, "rows": rows, "queue": queue, "today": today, "crumbs": [("工作台", None)]}
+        {"task": t, "level": due_level(today, t.due_on), "case_level": due_level(today, t.case.promised_due),
+         "waited": waiting_label(t.created_at, now)}
+        for t in task_pager["page"].object_list
+    ]  # fmt: skip
+    queue = _pager(request, selectors.acceptance_queue(user), "qpage", QUEUE_PAGE_SIZE)
+    issue = _pager(request, selectors.issue_queue(user), "ipage", QUEUE_PAGE_SIZE)
+    context = {
+        "page": task_pager["page"], "task_pager": task_pager, "rows": rows, "today": today,
+        "queue": [{"case": c, "waited": waiting_label(c.submitted_at, now)} for c in queue["page"].object_list],
+        "queue_pager": queue,
+        "issue": [{"case": c, "waited": waiting_label(c.decided_at, now)} for c in issue["page"].object_list],
+        "issue_pager": issue,
+        "crumbs": [("工作台", None)],
+    }  # fmt: skip
     return render(request, "cases/tasks.html", context)
