@@ -47,4 +47,5 @@ def test_waiting_label_says_minutes_hours_then_days():
     assert waiting_label(now - dt.timedelta(hours=3, minutes=59), now) == "3小时"
     assert waiting_label(now - dt.timedelta(days=2), now) == "2天"
     assert waiting_label(now - dt.timedelta(days=2, hours=5), now) == "2天5小时"
-    assert waiting_label(now + dt.timedelta(minutes=1), now) == "0分钟"
+    assert waiting_label(now - dt.timedelta(seconds=30), now) == "不到1分钟"
+    assert waiting_label(now + dt.timedelta(minutes=1), now) == "不到1分钟"

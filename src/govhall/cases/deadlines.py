@@ -49,6 +49,8 @@ def waiting_label(since: dt.datetime | None, now: dt.datetime) -> str:
     if since is None:
         return "—"
     minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 1:
+        return "不到1分钟"
     if minutes < 60:
         return f"{minutes}分钟"
     hours = minutes // 60
