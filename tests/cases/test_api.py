@@ -183,6 +183,9 @@ def test_correction_round_trip_through_the_api(media, items, staff, citizen_api,
         content_type="application/json",
     ).json()
     assert case["status"] == "submitted" and case["corrections"] == 1
+    replaced = [m for m in case["materials"] if m["superseded"]]
+    assert len(replaced) == 1 and replaced[0]["id"] == min(m["id"] for m in case["materials"])
+    assert sum(not m["superseded"] for m in case["materials"]) == items["promised"].materials.count()
 
 
 def test_my_cases_and_drafts(media, items, citizen_api, applicant):

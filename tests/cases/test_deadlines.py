@@ -36,3 +36,16 @@ def test_due_levels():
     assert due_level(today, D(2026, 11, 22)) == "soon"
     assert due_level(today, D(2026, 11, 23)) == "ok"
     assert due_level(today, None) == "none"
+
+
+def test_waiting_label_says_minutes_hours_then_days():
+    from govhall.cases.deadlines import waiting_label
+
+    now = dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC)
+    assert waiting_label(None, now) == "—"
+    assert waiting_label(now - dt.timedelta(minutes=5, seconds=59), now) == "5分钟"
+    assert waiting_label(now - dt.timedelta(hours=3, minutes=59), now) == "3小时"
+    assert waiting_label(now - dt.timedelta(days=2), now) == "2天"
+    assert waiting_label(now - dt.timedelta(days=2, hours=5), now) == "2天5小时"
+    assert waiting_label(now - dt.timedelta(seconds=30), now) == "不到1分钟"
+    assert waiting_label(now + dt.timedelta(minutes=1), now) == "不到1分钟"

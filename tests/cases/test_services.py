@@ -458,3 +458,47 @@ def test_owed_material_is_supplied_later(media, items, staff, applicant):
     assert case.owed_materials == [] and case.events.filter(action="supply").exists()
     with pytest.raises(ValidationFailed):  # nothing owed any more
         case_supply_owed(number=case.number, user=applicant, material_id=second.pk, upload_id=str(upload.pk))
+
+
+def test_correction_notice_numbers_items_ties_them_to_materials_and_sets_a_deadline(
+    media, items, staff, applicant
+):
+    item = items["promised"]
+    first, second = item.materials.order_by("position", "id")[:2]
+    case = submit(item, applicant)
+    case = case_act(
+        number=case.number,
+        user=staff["clerk"],
+        action=Action.REQUEST_CORRECTION,
+        items=[
+            "联系电话有误",
+            {"material": second.pk, "text": "缺少签字"},
+            {"material": first.pk, "text": ""},
+        ],
+    )
+    event = CaseEvent.objects.get(case=case, action="request_correction")
+    notice = event.data["notice"]
+    assert [(n["no"], n["material"]) for n in notice] == [(1, first.pk), (2, second.pk), (3, None)]
+    assert notice[1]["label"] == f"{second.name}：缺少签字" and notice[2]["label"] == "联系电话有误"
+    assert event.data["due"] == "2026-12-02"  # CORRECTION_DEADLINE_WORKDAYS=10 from Wednesday 2026-11-18
+    assert "1. " in event.note and "请于2026年12月02日前补正" in event.note
+
+
+def test_correction_deadline_follows_the_setting(media, items, staff, applicant, settings):
+    settings.CORRECTION_DEADLINE_WORKDAYS = 3
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.REQUEST_CORRECTION, items=["补充说明"])
+    assert CaseEvent.objects.get(case=case, action="request_correction").data["due"] == "2026-11-23"
+
+
+def test_correction_of_a_material_of_another_item_is_refused(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    foreign = items["joint"].materials.first()
+    with pytest.raises(ValidationFailed) as raised:
+        case_act(
+            number=case.number,
+            user=staff["clerk"],
+            action=Action.REQUEST_CORRECTION,
+            items=[{"material": foreign.pk, "text": "x"}],
+        )
+    assert raised.value.field == "items"

@@ -1,6 +1,8 @@
 """The case pages through Django's test client: apply with uploads, drafts, case page actions, tasks,
 public progress."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -152,9 +154,9 @@ def test_my_cases_lists_drafts_and_cases(media, items, applicant):
 
 def test_window_desk_registers_an_application_for_a_citizen(media, items, staff, applicant):
     clerk = logged_in(staff["clerk"])
-    page = clerk.get("/desk/", {"for": applicant.phone, "q": "承诺"}).content.decode()
+    page = clerk.post("/desk/", {"for": applicant.phone, "q": "承诺"}).content.decode()
     assert "王小红" in page and "承诺事项" in page
-    assert "尚未注册" in clerk.get("/desk/", {"for": "13900000000"}).content.decode()
+    assert "尚未注册" in clerk.post("/desk/", {"for": "13900000000"}).content.decode()
     item = items["promised"]
     form = apply_form(item, applicant, action="submit", **{"for": applicant.phone})
     response = clerk.post(f"/items/{item.implementation_code}/apply/", form)
@@ -214,3 +216,195 @@ def test_the_case_page_shows_each_viewer_only_the_steps_they_can_act_on(media, i
     tasks_page = head.get("/tasks/").content.decode()
     assert f"/cases/{case.number}/#task-title" in tasks_page and "决定</a>" in tasks_page
     assert case.number not in approver.get("/tasks/").content.decode()  # the head's step is not theirs
+
+
+def test_correction_notice_on_the_case_page_lists_materials_first_with_deadline_and_paused_clock(
+    media, items, staff, applicant
+):
+    item = items["promised"]
+    logged_in(applicant).post(
+        f"/items/{item.implementation_code}/apply/", apply_form(item, applicant, action="submit")
+    )
+    case = Case.objects.get()
+    first, second = item.materials.order_by("position", "id")[:2]
+    clerk = logged_in(staff["clerk"])
+    staff_page = clerk.get(f"/cases/{case.number}/").content.decode()
+    assert 'name="fix_material"' in staff_page and "10 个工作日" in staff_page
+    clerk.post(
+        f"/cases/{case.number}/act/",
+        {"action": "request_correction", "fix_material": [str(second.pk)], f"fix_note_{second.pk}": "缺少签字",
+         "items": "联系电话有误"},
+    )  # fmt: skip
+    mine = logged_in(applicant).get(f"/cases/{case.number}/").content.decode()
+    notice = mine[mine.index("correction-items") : mine.index("other-materials")]
+    assert notice.index(second.name) < notice.index("联系电话有误")
+    assert f'name="file_{second.pk}"' in notice and f'name="file_{first.pk}"' not in notice
+    assert "2026年12月2日" in mine and "计时已暂停" in mine
+    assert f"/api/v1/cases/{case.number}/documents/correction" in mine
+    pdf = logged_in(applicant).get(f"/api/v1/cases/{case.number}/documents/correction")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_replaced_file_is_marked_superseded_and_does_not_count(media, items, staff, applicant):
+    from govhall.cases.documents import current_materials
+
+    item = items["promised"]
+    logged_in(applicant).post(
+        f"/items/{item.implementation_code}/apply/", apply_form(item, applicant, action="submit")
+    )
+    case = Case.objects.get()
+    first = item.materials.order_by("position", "id")[0]
+    old = case.materials.get(material=first)
+    logged_in(staff["clerk"]).post(
+        f"/cases/{case.number}/act/", {"action": "request_correction", "items": "申请表不清晰"}
+    )
+    logged_in(applicant).post(
+        f"/cases/{case.number}/act/",
+        {"action": "resubmit", f"file_{first.pk}": SimpleUploadedFile("新申请表.pdf", PDF)},
+    )
+    page = logged_in(staff["clerk"]).get(f"/cases/{case.number}/").content.decode()
+    current_part, replaced_part = page.split('class="superseded', 1)
+    assert "新申请表.pdf" in current_part and old.upload.original_name in replaced_part
+    assert "已被替换" in replaced_part
+    assert old.pk not in {cm.pk for cm in current_materials(case)}
+    assert len(current_materials(case)) == item.materials.count()
+
+
+def test_apply_shows_every_problem_at_once_and_keeps_the_valid_files(media, items, applicant):
+    item = items["promised"]
+    first, second = item.materials.order_by("position", "id")[:2]
+    client = logged_in(applicant)
+    form = apply_form(item, applicant, f_phone="123", f_applicant_name="", action="submit")
+    form[f"file_{second.pk}"] = SimpleUploadedFile(
+        "照片.pdf", b"not a pdf at all", content_type="application/pdf"
+    )
+    response = client.post(f"/items/{item.implementation_code}/apply/", form)
+    assert response.status_code == 422
+    page = response.content.decode()
+    summary = page[page.index("error-summary") : page.index('id="apply-form"')]
+    assert "还有 3 处需要修改" in summary
+    assert "不是有效的电话号码" in summary and "申请人" in summary and "“照片.pdf”未能上传" in summary
+    assert 'href="#f_phone"' in summary and f'href="#file_{second.pk}"' in summary
+    row = page[page.index(f'id="file_{second.pk}"') :]
+    assert "“照片.pdf”未能上传：文件内容不是允许的格式" in row[: row.index("</td>")]
+    draft = Case.objects.get(status=Status.DRAFT)
+    assert [cm.material_id for cm in draft.materials.all()] == [first.pk]  # the valid file is kept
+    # the second round: only the refused file and the form are sent again
+    fixed = {"f_applicant_name": applicant.real_name, "f_id_number": applicant.id_number, "f_phone": applicant.phone,
+             "draft": draft.pk, "action": "submit",
+             f"file_{second.pk}": SimpleUploadedFile("照片.pdf", PDF, content_type="application/pdf")}  # fmt: skip
+    assert client.post(f"/items/{item.implementation_code}/apply/", fixed).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED and draft.materials.count() == 2
+
+
+def test_apply_names_each_missing_material_on_its_row(media, items, applicant):
+    item = items["promised"]
+    form = apply_form(item, applicant, action="submit")
+    missing = item.materials.order_by("position", "id")[1]
+    del form[f"file_{missing.pk}"]
+    response = logged_in(applicant).post(f"/items/{item.implementation_code}/apply/", form)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"请上传“{missing.name}”（必要材料）" in page and f'href="#file_{missing.pk}"' in page
+
+
+@pytest.mark.parametrize(
+    ("login", "message"),
+    [
+        ("330523199003150013", "校验码错误"),  # a wrong check character
+        ("330523199013150012", "出生日期不是有效日期"),
+        ("1390572001", "手机号码格式不正确"),
+        ("91330523MA2B3C4D5X", "统一社会信用代码"),
+        ("wangxh", "请输入申请人的18位公民身份号码或11位手机号"),
+    ],
+)
+def test_desk_checks_the_number_format_before_saying_not_registered(staff, login, message):
+    response = logged_in(staff["clerk"]).post("/desk/", {"for": login})
+    page = response.content.decode()
+    assert response.status_code == 422 and message in page and "尚未注册" not in page
+
+
+def test_desk_links_to_the_apply_page_without_the_id_number_in_the_url(media, items, staff, applicant):
+    clerk = logged_in(staff["clerk"])
+    page = clerk.post("/desk/", {"for": applicant.id_number, "q": "承诺"}).content.decode()
+    link = re.search(r'href="(/items/[^"]+/apply/\?desk=[^"]+)"', page)
+    assert link and applicant.id_number not in link.group(1) and applicant.phone not in link.group(1)
+    apply_page = clerk.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "窗口代办：申请人 王小红" in apply_page
+    item = items["promised"]
+    response = clerk.post(
+        link.group(1), apply_form(item, applicant, action="save", **{"for": applicant.id_number})
+    )
+    assert response.status_code == 302 and applicant.id_number not in response["Location"]
+    assert "desk=" in response["Location"]
+
+
+def test_switching_identity_posts_keeps_typed_values_and_names_the_applicant(
+    media, db, applicant, department
+):
+    from govhall.identity.models import Enterprise, EnterpriseMember
+    from tests.factories.catalogue import ServiceItemFactory
+    from tests.factories.identity import valid_uscc
+
+    item = ServiceItemFactory.published(
+        department=department, name="两用事项", for_enterprise=True, for_person=True
+    )
+    enterprise = Enterprise.objects.create(
+        name="安吉竹韵有限公司", uscc=valid_uscc(), legal_representative="王小红"
+    )
+    EnterpriseMember.objects.create(enterprise=enterprise, user=applicant)
+    client = logged_in(applicant)
+    page = client.get(f"/items/{item.implementation_code}/apply/").content.decode()
+    assert f"以个人身份申请（{applicant.display_name}）" in page
+    assert "this.form.method='get'" not in page and 'value="switch"' in page
+    response = client.post(
+        f"/items/{item.implementation_code}/apply/",
+        {"action": "switch", "enterprise": enterprise.uscc, "f_phone": "13905720099"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "13905720099" in page and "安吉竹韵有限公司" in page
+    assert not Case.objects.exists()  # switching saves nothing
+
+
+def test_workbench_counts_and_pages_every_queue_with_waiting_times(
+    media, items, staff, applicant, monkeypatch
+):
+    import time_machine
+
+    from govhall.cases import views
+    from tests.factories.cases import submit
+    from tests.fixtures.clock import CST
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    import datetime as dt
+
+    with time_machine.travel(dt.datetime(2026, 11, 16, 9, tzinfo=CST), tick=False):
+        oldest = submit(items["promised"], applicant)
+    others = [submit(items["promised"], applicant) for _ in range(2)]
+    clerk = logged_in(staff["clerk"])
+    page = clerk.get("/tasks/").content.decode()
+    queue = page[page.index('id="queue"') : page.index('id="issue"')]
+    assert "共 3 件" in queue and '待受理申请 <span class="count">3</span>' in page
+    assert oldest.number in queue and "2天1小时" in queue  # waited since Monday 09:00
+    assert others[1].number not in queue and "第 1 / 2 页，共 3 件" in queue
+    second = clerk.get("/tasks/", {"qpage": 2}).content.decode()
+    assert others[1].number in second[second.index('id="queue"') : second.index('id="issue"')]
+
+
+def test_workbench_lists_decided_cases_waiting_to_be_issued(media, items, staff, applicant):
+    from govhall.cases.services import case_act, task_complete
+    from govhall.cases.transitions import Action
+    from tests.factories.cases import accepted_case, open_task
+
+    case = accepted_case(items["promised"], applicant, staff["clerk"])
+    while case.status == "accepted":
+        task = open_task(case)
+        who = staff["head"] if task.role == "department_head" else staff["approver"]
+        case = task_complete(task_id=task.pk, user=who, decision="approve", opinion="同意")
+    page = logged_in(staff["clerk"]).get("/tasks/").content.decode()
+    issue = page[page.index('id="issue"') :]
+    assert case.number in issue and "共 1 件" in issue and "准予" in issue
+    case_act(number=case.number, user=staff["clerk"], action=Action.ISSUE, method="window")
+    page = logged_in(staff["clerk"]).get("/tasks/").content.decode()
+    assert case.number not in page[page.index('id="issue"') :]

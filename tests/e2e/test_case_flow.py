@@ -18,7 +18,8 @@ JOINT_ITEM_CODE = "113305230039099654000121020010001"  # wjj, with scjgj reviewi
 APPLICANT = "张晓明"  # the demo account "citizen"; the item serves persons as well as enterprises
 PDF = b"%PDF-1.4\n%%EOF\n"
 CASE_NUMBER = re.compile(r"^\d{6}-\d{8}-\d{5}$")
-CORRECTIONS = ["公共场所卫生许可申请表缺少法定代表人签字", "平面布局图未标明工具消毒区域"]
+FORM_MATERIAL = "公共场所卫生许可申请表"
+CORRECTIONS = [f"{FORM_MATERIAL}：缺少法定代表人签字", "平面布局图未标明工具消毒区域"]
 
 
 def _pdf(name: str) -> FilePayload:
@@ -155,10 +156,14 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
     with _person(browser, portal, "clerk") as clerk:
         clerk.get_by_role("navigation", name="主导航").get_by_role("link", name="工作台").click()
         clerk.wait_for_url(re.compile(r"/tasks/$"))
-        queue = clerk.locator("section").filter(has=clerk.get_by_role("heading", name="待受理申请"))
+        queue = clerk.get_by_role("region", name=re.compile("^待受理申请"))
+        expect(queue.get_by_role("heading")).to_contain_text(re.compile(r"共 \d+ 件"))
+        expect(queue.get_by_role("columnheader", name="已等待")).to_be_visible()
         row = queue.get_by_role("row").filter(has=clerk.get_by_role("link", name=number, exact=True))
         expect(row).to_contain_text(JOINT_ITEM)
         expect(row).to_contain_text(APPLICANT)
+        expect(row).to_contain_text("分钟")  # just submitted
+        expect(clerk.get_by_role("region", name=re.compile("^待出件"))).to_be_visible()
         shot(clerk, "desk")
 
         _open_case_from_desk(clerk, portal, number, in_queue=True)
@@ -168,11 +173,16 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
             ["受理", "一次性告知补正", "不予受理"]
         )
         shot(clerk, "case-staff")
-        _staff_action(
-            clerk,
-            "一次性告知补正",
-            fill={"需要补正的材料或内容（每行一项，一次性列明）": "\n".join(CORRECTIONS)},
+        box = (
+            clerk.get_by_role("region", name="办件操作")
+            .locator("details")
+            .filter(has=clerk.locator("summary", has_text=re.compile("^一次性告知补正$")))
         )
+        box.locator("summary").click()
+        box.get_by_role("checkbox", name=FORM_MATERIAL).check()
+        box.get_by_label(f"{FORM_MATERIAL}的问题").fill("缺少法定代表人签字")
+        expect(box).to_contain_text("补正的期限为 10 个工作日")
+        _staff_action(clerk, "一次性告知补正", fill={"其他需要补正的内容（每行一项）": CORRECTIONS[1]})
         expect(_status_badge(clerk)).to_have_text("待补正")
 
         # 3. The applicant sees what to correct, uploads a file and sends the correction.
@@ -180,9 +190,19 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
             applicant.goto(f"{portal}/cases/{number}/")
             expect(_status_badge(applicant)).to_have_text("待补正")
             fix = applicant.get_by_role("region", name="请补正以下材料或内容（一次性告知）")
-            for item in CORRECTIONS:
-                expect(fix).to_contain_text(item)
-            fix.get_by_label("公共场所卫生许可申请表（如需重新上传）").set_input_files(
+            numbered = fix.locator("ol.correction-items > li")
+            expect(numbered).to_have_count(2)
+            expect(numbered.nth(0)).to_contain_text(CORRECTIONS[0])  # the material to replace comes first
+            expect(numbered.nth(1)).to_contain_text(CORRECTIONS[1])
+            expect(fix).to_contain_text(re.compile(r"请于 \d{4}年\d{1,2}月\d{1,2}日 前补正"))
+            expect(fix.get_by_role("link", name="下载补正材料通知书（PDF）")).to_be_visible()
+            expect(applicant.locator("dt:text-is('暂停计时') + dd")).to_contain_text("计时已暂停")
+            shot(applicant, "correction-notice")
+            with applicant.expect_download() as info:
+                fix.get_by_role("link", name="下载补正材料通知书（PDF）").click()
+            with open(info.value.path(), "rb") as fh:
+                assert fh.read(5) == b"%PDF-"
+            numbered.nth(0).get_by_label(f"重新上传：{FORM_MATERIAL}").set_input_files(
                 _pdf("申请表（已签字）.pdf")
             )
             fix.get_by_role("button", name="提交补正").click()
@@ -191,7 +211,11 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
             expect(applicant.get_by_role("region", name="请补正以下材料或内容（一次性告知）")).to_have_count(
                 0
             )
-            expect(applicant.get_by_role("region", name="申请材料")).to_contain_text("申请表（已签字）.pdf")
+            files = applicant.get_by_role("region", name="申请材料")
+            expect(files).to_contain_text("申请表（已签字）.pdf")
+            expect(files.locator("li.superseded")).to_have_count(1)
+            expect(files.locator("li.superseded")).to_contain_text("已被替换")
+            expect(files.locator("li.superseded")).to_contain_text(f"{FORM_MATERIAL}.pdf")
 
             # 4. The clerk accepts.
             _open_case_from_desk(clerk, portal, number, in_queue=True)
@@ -226,8 +250,14 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
                 )
                 expect(_status_badge(page)).to_have_text("已作出决定，待出件")
 
-            # 7. The clerk hands out the licence at the window and completes the case.
-            clerk.goto(f"{portal}/cases/{number}/")
+            # 7. The case waits in the clerk's 待出件 queue; the clerk hands out the licence and completes it.
+            clerk.goto(f"{portal}/tasks/")
+            waiting = clerk.get_by_role("region", name=re.compile("^待出件"))
+            row = waiting.get_by_role("row").filter(has=clerk.get_by_role("link", name=number, exact=True))
+            expect(row).to_contain_text("准予")
+            shot(clerk, "workbench-issue")
+            row.get_by_role("link", name=number, exact=True).click()
+            clerk.wait_for_url(re.compile(rf"/cases/{re.escape(number)}/$"))
             expect(_status_badge(clerk)).to_have_text("已作出决定，待出件")
             _staff_action(clerk, "出件", select={"出件方式": "窗口领取"})
             expect(_status_badge(clerk)).to_have_text("已出件")
@@ -258,7 +288,9 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
                 "办结",
             ]
             assert [s for s in steps if s in expected] == expected, steps
-            expect(timeline.filter(has_text="一次性告知补正")).to_contain_text("；".join(CORRECTIONS))
+            expect(timeline.filter(has_text="一次性告知补正")).to_contain_text(
+                f"1. {CORRECTIONS[0]}；2. {CORRECTIONS[1]}"
+            )
             expect(timeline.filter(has_text="出件")).to_contain_text("统一窗口出件")
             # Both reviews and the decision task are on the timeline, with the staff who did them.
             expect(timeline.filter(has_text="并联审查：同意")).to_have_count(2)
@@ -267,7 +299,9 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
             shot(applicant, "case-completed")
 
             documents = applicant.get_by_role("region", name="办理文书")
-            expect(documents.get_by_role("link")).to_have_text(["受理通知书（PDF）", "审批决定书（PDF）"])
+            expect(documents.get_by_role("link")).to_have_text(
+                ["补正材料通知书（PDF）", "受理通知书（PDF）", "审批决定书（PDF）"]
+            )
             with applicant.expect_download() as info:
                 documents.get_by_role("link", name="受理通知书（PDF）").click()
             download = info.value
@@ -360,7 +394,7 @@ def test_desk_registers_with_a_tolerated_gap_and_the_case_completes_once_supplie
         clerk.get_by_label("事项").fill(GAP_ITEM)
         clerk.get_by_role("button", name="查找").click()
         clerk.get_by_role("link", name=GAP_ITEM).first.click()
-        clerk.wait_for_url(re.compile(rf"/items/{GAP_ITEM_CODE}/apply/\?for="))
+        clerk.wait_for_url(re.compile(rf"/items/{GAP_ITEM_CODE}/apply/\?desk="))
         form = clerk.get_by_role("main").locator("form")
         rows = form.get_by_role("table").locator("tbody").get_by_role("row")
         expect(rows.filter(has_text="可容缺")).to_have_count(2)
@@ -423,3 +457,57 @@ def test_desk_registers_with_a_tolerated_gap_and_the_case_completes_once_supplie
         )
         expect(clerk.get_by_role("region", name="办理过程")).to_contain_text(f"补交容缺材料：{GAP_MATERIAL}")
         shot(clerk, "case-completed-after-gap")
+
+
+def test_apply_form_shows_every_problem_at_once_and_keeps_valid_files(browser: Any, portal: str) -> None:
+    with _person(browser, portal, "citizen") as page:
+        page.goto(f"{portal}/items/{JOINT_ITEM_CODE}/apply/")
+        form = page.get_by_role("main").locator("form")
+        form.get_by_label("联系电话").fill("123")
+        materials = form.get_by_role("table").locator("tbody").get_by_role("row")
+        required = materials.filter(has=page.get_by_text("必要", exact=True)).filter(
+            has=page.locator("input[type=file]")
+        )
+        names = [required.nth(i).locator("strong").inner_text().strip() for i in range(required.count())]
+        form.get_by_label(f"上传{names[0]}").set_input_files(
+            {"name": "照片.pdf", "mimeType": "application/pdf", "buffer": b"not really a pdf"}
+        )
+        for name in names[1:-1]:
+            form.get_by_label(f"上传{name}").set_input_files(_pdf(f"{name}.pdf"))
+        # the last required material is left out
+        form.get_by_role("button", name="提交申请").click()
+        summary = page.get_by_role("alert").filter(has_text="处需要修改")
+        expect(summary).to_contain_text(re.compile(r"还有 \d+ 处需要修改"))
+        expect(summary.get_by_role("link")).to_have_count(summary.get_by_role("listitem").count())
+        expect(summary).to_contain_text("“照片.pdf”未能上传")
+        expect(summary).to_contain_text(f"请上传“{names[-1]}”（必要材料）")
+        bad = materials.filter(has=page.get_by_text(names[0], exact=True))
+        expect(bad).to_contain_text("文件内容不是允许的格式")
+        expect(page.get_by_label(f"上传{names[0]}")).to_have_attribute("aria-invalid", "true")
+        for name in names[1:-1]:
+            expect(materials.filter(has=page.get_by_text(name, exact=True))).to_contain_text(
+                f"已上传：{name}.pdf"
+            )
+        expect(page.get_by_label("联系电话")).to_have_attribute("aria-invalid", "true")
+        shot(page, "apply-errors")
+        summary.get_by_role("link").filter(has_text="照片.pdf").click()
+        assert re.search(r"#file_\d+$", page.url), page.url
+
+
+def test_desk_checks_the_number_and_keeps_it_out_of_the_url(browser: Any, portal: str) -> None:
+    with _person(browser, portal, "clerk") as page:
+        page.goto(f"{portal}/desk/")
+        page.get_by_label("申请人公民身份号码或手机号").fill("330523199003150013")
+        page.get_by_role("button", name="查找").click()
+        expect(page.get_by_role("alert")).to_contain_text("校验码错误")
+        expect(page.get_by_role("alert")).not_to_contain_text("尚未注册")
+        page.get_by_label("申请人公民身份号码或手机号").fill("330523199003150012")
+        page.get_by_label("事项").fill("卫生许可")
+        page.get_by_role("button", name="查找").click()
+        expect(page.get_by_role("main")).to_contain_text(f"申请人：{APPLICANT}")
+        assert "330523199003150012" not in page.url
+        page.get_by_role("link", name=JOINT_ITEM).first.click()
+        page.wait_for_url(re.compile(r"/apply/\?desk="))
+        assert "330523199003150012" not in page.url
+        expect(page.get_by_role("main")).to_contain_text(f"窗口代办：申请人 {APPLICANT}")
+        shot(page, "desk-apply")

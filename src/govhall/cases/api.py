@@ -208,16 +208,19 @@ def case_file(request: AuthedRequest, number: str, material_id: int) -> FileResp
     url_name="case_document",
     response=errors(403, 404),
     openapi_extra=binary_answer("PDF 文书", "application/pdf"),
-    summary="下载受理通知书或审批决定书（PDF）",
+    summary="下载受理通知书、补正材料通知书或审批决定书（PDF）",
 )
 def case_document(request: AuthedRequest, number: str, kind: str) -> HttpResponse:
-    from .documents import acceptance_notice, decision_document, site_base_url
+    from .documents import acceptance_notice, correction_notice, decision_document, site_base_url
 
     case = selectors.case_get_for(request.user, number)
+    correction = selectors.latest_correction_event(case)
     if kind == "acceptance" and case.accepted_at:
         data, title = acceptance_notice(case, base_url=site_base_url()), "受理通知书"
     elif kind == "decision" and case.decided_at:
-        data, title = decision_document(case), "审批决定书"
+        data, title = decision_document(case, base_url=site_base_url()), "审批决定书"
+    elif kind == "correction" and correction is not None:
+        data, title = correction_notice(case, correction, base_url=site_base_url()), "补正材料通知书"
     else:
         raise NotFound("该办件还没有这份文书", field="kind")
     response = HttpResponse(data, content_type="application/pdf")

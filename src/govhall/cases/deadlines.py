@@ -41,3 +41,20 @@ def due_level(today: dt.date, due: dt.date | None) -> str:
     if due < today:
         return "overdue"
     return "soon" if (due - today).days <= 2 else "ok"
+
+
+def waiting_label(since: dt.datetime | None, now: dt.datetime) -> str:
+    """How long something has waited, as a window clerk says it: 分钟 under an hour, 小时 under a day,
+    then 天 and 小时 (calendar time: a person at the window waits on weekends too)."""
+    if since is None:
+        return "—"
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 1:
+        return "不到1分钟"
+    if minutes < 60:
+        return f"{minutes}分钟"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours}小时"
+    days, rest = divmod(hours, 24)
+    return f"{days}天{rest}小时" if rest else f"{days}天"

@@ -13,6 +13,7 @@ from ninja import Schema
 from pydantic import Field
 
 from .documents import document_links
+from .materials import superseded
 from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
 from .permissions import sees_full_personal_data
 from .selectors import case_form_shown, deadlines_estimated
@@ -45,7 +46,9 @@ class CaseIn(Schema):
     tolerated_gaps: list[ToleratedGapIn] = Field(
         [], description="容缺材料（仅窗口工作人员）：未提交的可容缺材料及补交日期"
     )
-    on_behalf_of: str | None = Field(None, description="窗口代办：申请人的身份证号、手机号或用户名")
+    on_behalf_of: str | None = Field(
+        None, description="窗口代办：申请人的公民身份号码（18位，含校验码）或手机号（11位）"
+    )
     enterprise: str | None = Field(None, description="以法人身份申请时，单位的统一社会信用代码")
 
 
@@ -189,15 +192,17 @@ class CaseMaterialOut(Schema):
     file_name: str
     size: int
     url: str
+    superseded: bool = Field(False, description="已被替换：a later file for the same material counts instead")
 
     @classmethod
-    def of(cls, case: Case, cm: CaseMaterial) -> CaseMaterialOut:
+    def of(cls, case: Case, cm: CaseMaterial, replaced: set[int] | None = None) -> CaseMaterialOut:
         return cls(
             id=cm.pk,
             material=cm.material.name,
             file_name=cm.upload.original_name,
             size=cm.upload.size,
             url=reverse("api:case_file", args=[case.number, cm.pk]),
+            superseded=cm.pk in (replaced or set()),
         )
 
 
@@ -207,6 +212,11 @@ class OwedMaterialOut(Schema):
     material: int
     name: str
     due: dt.date
+
+
+def _materials_out(case: Case) -> list[CaseMaterialOut]:
+    replaced = superseded(case.materials.all())
+    return [CaseMaterialOut.of(case, cm, replaced) for cm in case.materials.all()]
 
 
 class DocumentOut(Schema):
@@ -271,7 +281,7 @@ class CaseOut(Schema):
             form=case_form_shown(case, viewer),
             timeline=[EventOut.of(e) for e in case.events.all()],
             tasks=[TaskOut.of(t) for t in case.tasks.all()],
-            materials=[CaseMaterialOut.of(case, cm) for cm in case.materials.all()],
+            materials=_materials_out(case),
             documents=[DocumentOut(name=name, url=url) for name, url in document_links(case)],
             actions=[a.value for a in allowed_actions(status)],
         )

@@ -20,7 +20,8 @@ from govhall.identity.models import Department, User
 from govhall.identity.permissions import is_staff_member
 
 from .deadlines import case_deadlines, due_level
-from .documents import document_links
+from .documents import correction_due, correction_items, document_links
+from .materials import superseded
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
 from .permissions import can_view, case_actors, sees_full_personal_data, task_workable
 from .transitions import ACTION_LABELS, TRANSITIONS, Action, Actor, Status, allowed_actions
@@ -93,6 +94,12 @@ class CasePage:
     replaced: set[int]
     gap_choices: list[dict[str, Any]]  # 容缺受理: the accept box's tolerable materials not handed in
     gap_latest: dt.date | None  # the latest due date a gap may have: the promised due if accepted today
+    correction_items: list[dict[str, Any]]
+    correction_due: dt.date | None
+    correction_material_ids: set[int]
+    clock_paused: bool
+    current_materials: list[CaseMaterial]
+    superseded_materials: list[CaseMaterial]
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -106,6 +113,9 @@ def case_page_get(*, user: User, number: str) -> CasePage:
     today = timezone.localdate()
     live = [t for t in case.tasks.all() if t.state in ("open", "claimed")]
     mine = [t for t in live if task_workable(t, user)]
+    correction = _latest_correction(case)
+    replaced = superseded(case.materials.all())
+    to_correct = correction_items(correction) if correction else []
     return CasePage(
         case=case,
         form_rows=[(f.label, shown.get(f.name, "")) for f in _case_fields(case)],
@@ -118,13 +128,19 @@ def case_page_get(*, user: User, number: str) -> CasePage:
         next_steps=[t for t in live if t not in mine] if is_staff_member(user) else [],
         opinions=_review_opinions(case) if any(t.decides for t in mine) else [],
         can_resubmit=case.status == Status.CORRECTION and Actor.APPLICANT in actors,
-        correction=_latest_correction(case),
+        correction=correction,
         level=due_level(today, case.promised_due),
         legal_level=due_level(today, case.legal_due),
         documents=document_links(case),
         is_staff_view=is_staff_member(user),
-        replaced=_replaced_materials(case),
+        replaced=replaced,
         **_gap_choices(case, Action.ACCEPT in possible and bool(actors - {Actor.APPLICANT}), today),
+        correction_items=to_correct,
+        correction_material_ids={i["material"] for i in to_correct if i.get("material")},
+        correction_due=correction_due(correction) if correction else None,
+        clock_paused=any(s.ended_on is None for s in case.suspensions.all()),
+        current_materials=[cm for cm in case.materials.all() if cm.pk not in replaced],
+        superseded_materials=[cm for cm in case.materials.all() if cm.pk in replaced],
     )
 
 
@@ -168,16 +184,13 @@ def _review_opinions(case: Case) -> list[CaseTask]:
 def _latest_correction(case: Case) -> CaseEvent | None:
     if case.status != Status.CORRECTION:
         return None
+    return latest_correction_event(case)
+
+
+def latest_correction_event(case: Case) -> CaseEvent | None:
+    """The case's last correction request (一次性告知), whatever the case's state now."""
     corrections = [e for e in case.events.all() if e.action == Action.REQUEST_CORRECTION]
     return corrections[-1] if corrections else None
-
-
-def _replaced_materials(case: Case) -> set[int]:
-    """Case materials superseded by a later file for the same material (a correction's replacement)."""
-    latest: dict[int, int] = {}
-    for cm in case.materials.all():
-        latest[cm.material_id] = max(latest.get(cm.material_id, 0), cm.pk)
-    return {cm.pk for cm in case.materials.all() if cm.pk != latest[cm.material_id]}
 
 
 def case_item_for(user: User, number: str) -> ServiceItem | None:
@@ -274,13 +287,27 @@ def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
 
 def acceptance_queue(user: User) -> QuerySet[Case]:
     """Submitted cases waiting for acceptance that this staff member may accept: any item of the region
-    for a window clerk (全域通办), their own department's items for approvers."""
+    for a window clerk (全域通办), their own department's items for approvers; longest waiting first."""
+    queryset = (
+        Case.objects.filter(status=Status.SUBMITTED).select_related("item").order_by("submitted_at", "id")
+    )
+    return _window_scope(user, queryset)
+
+
+def issue_queue(user: User) -> QuerySet[Case]:
+    """待出件: decided cases waiting for their result to be issued (统一窗口出件), for the region's window
+    clerks and the deciding department's staff (both may issue); longest waiting first."""
+    queryset = Case.objects.filter(status=Status.DECIDED).select_related("item").order_by("decided_at", "id")
+    return _window_scope(user, queryset)
+
+
+def _window_scope(user: User, queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """A window clerk's region (全域通办), or an approver's own department."""
     from govhall.identity.models import StaffRole
     from govhall.identity.selectors import region_subtree_codes
 
     if not is_staff_member(user):
         return Case.objects.none()
-    queryset = Case.objects.filter(status="submitted").select_related("item").order_by("submitted_at", "id")
     if user.has_role(StaffRole.WINDOW_CLERK):
         region = user.region_id or (user.department.region_id if user.department else None)
         return queryset.filter(region_id__in=region_subtree_codes(region)) if region else queryset.none()

@@ -5,9 +5,11 @@ service or selector, and shape the page."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,7 +29,7 @@ from govhall.identity.permissions import is_staff_member, staff_with
 
 from . import selectors, services
 from .channels import channel_of
-from .deadlines import due_level
+from .deadlines import due_level, waiting_label
 from .models import Case
 from .permissions import task_workable
 from .tolerance import ToleratedGap
@@ -63,15 +65,30 @@ def _posted_form(request: AuthedRequest, fields: list[Any]) -> dict[str, Any]:
     return values
 
 
-def _uploaded_pairs(request: AuthedRequest, item: Any) -> list[tuple[int, str]]:
-    """Store each material's uploaded file; (material id, upload id) pairs for the service."""
+def _store_uploads(request: AuthedRequest, item: Any) -> tuple[list[tuple[int, str]], dict[str, str]]:
+    """Store each material's uploaded file that passes the checks: the (material id, upload id) pairs for
+    the service, and for each file refused, its error keyed ``materials.<id>`` (the others are kept)."""
     user = request.user
-    pairs = []
+    pairs: list[tuple[int, str]] = []
+    errors: dict[str, str] = {}
     for material in item.materials.all():
         upload = request.FILES.get(f"{FILE_PREFIX}{material.pk}")
-        if upload is not None:
+        if upload is None:
+            continue
+        try:
             stored = services.upload_store(owner=user, name=upload.name or "file", data=upload.read())
-            pairs.append((material.pk, str(stored.pk)))
+        except ValidationFailed as exc:
+            errors[f"materials.{material.pk}"] = f"“{upload.name}”未能上传：{exc.message}"
+            continue
+        pairs.append((material.pk, str(stored.pk)))
+    return pairs, errors
+
+
+def _uploaded_pairs(request: AuthedRequest, item: Any) -> list[tuple[int, str]]:
+    """The stored uploads; the first refused file is the error (the case page sends one file at a time)."""
+    pairs, errors = _store_uploads(request, item)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), field="file")
     return pairs
 
 
@@ -92,6 +109,7 @@ class _Application:
         self.enterprise = next((m.enterprise for m in self.memberships if m.enterprise.uscc == uscc), None)
         self.fields = item_fields(item.form_fields, for_enterprise=self.enterprise is not None)
         self.draft = _draft(request)
+        self.upload_errors: dict[str, str] = {}
 
     def initial_values(self) -> dict[str, Any]:
         if self.draft:
@@ -107,7 +125,8 @@ class _Application:
             if draft
             else {}
         )
-        kept.update({m: (m, u) for m, u in _uploaded_pairs(self.request, self.item)})
+        pairs, self.upload_errors = _store_uploads(self.request, self.item)
+        kept.update({m: (m, u) for m, u in pairs})
         self.draft = services.case_draft_save(
             user=user,
             item_code=None if draft else self.item.implementation_code,
@@ -120,7 +139,8 @@ class _Application:
         return self.draft
 
     def draft_url(self, draft: Case) -> str:
-        query = urlencode({"draft": draft.pk, **({"for": self.on_behalf_of} if self.on_behalf_of else {})})
+        desk = {"desk": desk_token_for(self.request, self.on_behalf_of)} if self.on_behalf_of else {}
+        query = urlencode({"draft": draft.pk, **desk})
         return f"{reverse('web:apply', args=[self.item.implementation_code])}?{query}"
 
     def material_rows(self, uploaded: dict[int, Any], latest: dt.date | None) -> list[dict[str, Any]]:
@@ -138,27 +158,29 @@ class _Application:
             for m in self.item.materials.all()
         ]
 
-    def context(self, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    def context(self, values: dict[str, Any], problems: dict[str, str]) -> dict[str, Any]:
+        """The page; ``problems`` are keyed ``form.<name>``, ``materials.<id>`` or another field's name."""
         draft, item = self.draft, self.item
         tolerable = self.on_behalf_of and any(m.tolerable for m in item.materials.all())
         latest = selectors.promised_due_if_accepted(item, timezone.localdate()) if tolerable else None
         uploaded = (
             {cm.material_id: cm.upload for cm in draft.materials.select_related("upload")} if draft else {}
         )
+        fields = [
+            {"field": f, "value": values.get(f.name, ""), "error": problems.get(f"form.{f.name}"),
+             "input": FORM_PREFIX + f.name}
+            for f in self.fields
+        ]  # fmt: skip
+        materials = self.material_rows(uploaded, latest)
+        for row in materials:
+            row["error"] = problems.get(f"materials.{row['material'].pk}")
         return {
             "item": item,
-            "fields": [
-                {
-                    "field": f,
-                    "value": values.get(f.name, ""),
-                    "error": errors.get(f.name),
-                    "input": FORM_PREFIX + f.name,
-                }
-                for f in self.fields
-            ],
-            "materials": self.material_rows(uploaded, latest),
+            "fields": fields,
+            "materials": materials,
             "gap_latest": latest,
-            "errors": errors,
+            "summary": _summary(problems, fields, materials),
+            "errors": problems,
             "draft": draft,
             "memberships": self.memberships,
             "enterprise": self.enterprise,
@@ -171,6 +193,19 @@ class _Application:
         }
 
 
+def _summary(
+    problems: dict[str, str], fields: list[dict[str, Any]], materials: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """Every problem as (anchor, message), in the page's order: the form's fields, then the materials, then
+    anything else (it points at the form's top)."""
+    rows = [(f"#{row['input']}", row["error"]) for row in fields + materials if row["error"]]
+    shown = {f"form.{row['field'].name}" for row in fields} | {
+        f"materials.{row['material'].pk}" for row in materials
+    }
+    rows += [("#apply-form", message) for key, message in problems.items() if key not in shown]
+    return rows
+
+
 @login_required
 def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
     """网上申报: fill the form, upload each material, save a draft or submit. Uploads are kept in a draft
@@ -180,7 +215,7 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
         item = item_get_published(implementation_code)
     except NotFound:
         return not_found(request)
-    on_behalf_of = (request.POST.get("for") or request.GET.get("for") or "").strip()[:40] or None
+    on_behalf_of = desk_applicant_login(request) or None
     try:
         applicant = services.resolve_applicant(user, on_behalf_of)
     except DomainError as exc:
@@ -189,39 +224,73 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "cases/apply.html", application.context(application.initial_values(), {}))
     values = _posted_form(request, application.fields)
+    if request.POST.get("action") == "switch":  # 申请身份 changed: keep what was typed, fill in the rest
+        filled = application.initial_values()
+        values = {k: v if v not in ("", None) else filled.get(k, v) for k, v in values.items()}
+        return render(request, "cases/apply.html", application.context(values, {}))
+    submitting = request.POST.get("action") == "submit"
     try:
         draft = application.save(values)
-        if request.POST.get("action") != "submit":
+        gaps = _posted_gaps(request) if on_behalf_of and submitting else []
+        found = services.draft_problems(draft, tolerated={g.material for g in gaps}) if submitting else {}
+        problems = found | application.upload_errors
+        if problems:
+            return render(request, "cases/apply.html", application.context(values, problems), status=422)
+        if not submitting:
             messages.success(request, "草稿已保存，可稍后继续填写")
             return redirect(application.draft_url(draft))
-        gaps = _posted_gaps(request) if on_behalf_of else []
         case = services.case_draft_submit(user=user, draft_id=draft.pk, tolerated_gaps=gaps)
     except DomainError as exc:
-        errors = {(exc.field or "form").removeprefix("form."): exc.message}
-        return render(request, "cases/apply.html", application.context(values, errors), status=exc.status)
+        problems = {exc.field or "form": exc.message}
+        return render(request, "cases/apply.html", application.context(values, problems), status=exc.status)
     messages.success(request, f"申请已提交，办件编号 {case.number}。受理结果将通过站内消息和短信通知您。")
     return redirect("web:case", number=case.number)
 
 
+DESK_SESSION_KEY = "desk_applicants"
+
+
+def desk_token_for(request: HttpRequest, login: str) -> str:
+    """A short token standing for an applicant the desk looked up, kept in the clerk's session: links to
+    the apply page carry it instead of the applicant's ID number or phone."""
+    known: dict[str, str] = request.session.get(DESK_SESSION_KEY, {})
+    token = next((t for t, value in known.items() if value == login), None) or secrets.token_urlsafe(8)
+    known = {t: v for t, v in list(known.items())[-19:] if t != token} | {token: login}
+    request.session[DESK_SESSION_KEY] = known
+    return token
+
+
+def desk_applicant_login(request: HttpRequest) -> str | None:
+    """Whom the apply page is for: posted by its own form, or a desk token in the link."""
+    posted = (request.POST.get("for") or "").strip()[:40]
+    if posted:
+        return posted
+    token = request.GET.get("desk", "")
+    return request.session.get(DESK_SESSION_KEY, {}).get(token) if token else None
+
+
 @login_required
 def desk(request: AuthedRequest) -> HttpResponse:
-    """前台综合受理: a window clerk registers an application for an applicant who is present."""
+    """前台综合受理: a window clerk registers an application for an applicant who is present. The look-up is
+    posted (the ID number or phone never goes into a URL) and checked for format before it is looked up."""
     user = request.user
     if not staff_with(user, StaffRole.WINDOW_CLERK):
         return redirect("web:tasks")
-    applicant_login = request.GET.get("for", "").strip()[:40]
-    q = request.GET.get("q", "").strip()[:100]
-    applicant, error, items = None, None, []
+    applicant_login = request.POST.get("for", "").strip()[:40]
+    q = (request.POST.get("q") or request.GET.get("q", "")).strip()[:100]
+    applicant, error, items, token = None, None, [], ""
     if applicant_login:
         try:
             applicant = services.resolve_applicant(user, applicant_login)
+            token = desk_token_for(request, applicant_login)
         except DomainError as exc:
             error = exc.message
     if applicant and q:
         items = item_search(q=q, page_size=10).items
     context = {"applicant": applicant, "applicant_login": applicant_login, "q": q, "items": items, "error": error,
+               "token": token, "not_registered": error == services.NOT_REGISTERED,
                "crumbs": [("工作台", reverse("web:tasks")), ("窗口受理", None)]}  # fmt: skip
-    return render(request, "cases/desk.html", context)
+    return render(request, "cases/desk.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -243,7 +312,9 @@ def case_page(request: AuthedRequest, number: str) -> HttpResponse:
     except NotFound:
         return not_found(request)
     back = ("工作台", reverse("web:tasks")) if page.is_staff_view else ("我的办件", reverse("web:my_cases"))
-    return render(request, "cases/case.html", {**page.context(), "crumbs": [back, (page.case.number, None)]})
+    context = {**page.context(), "crumbs": [back, (page.case.number, None)]}
+    context["correction_workdays"] = settings.CORRECTION_DEADLINE_WORKDAYS
+    return render(request, "cases/case.html", context)
 
 
 def _posted_gaps(request: AuthedRequest) -> list[ToleratedGap]:
@@ -264,10 +335,19 @@ def _posted_gaps(request: AuthedRequest) -> list[ToleratedGap]:
 
 def _action_details(request: AuthedRequest, action: str) -> dict[str, Any]:
     if action == Action.REQUEST_CORRECTION:
-        return {"items": [line for line in request.POST.get("items", "").splitlines() if line.strip()]}
+        return {"items": _correction_items(request)}
     if action == Action.ACCEPT:
         return {"commitment": request.POST.get("commitment") == "on", "tolerated_gaps": _posted_gaps(request)}
     return {k: request.POST.get(k, "") for k in CASE_DETAIL_KEYS}
+
+
+def _correction_items(request: AuthedRequest) -> list[dict[str, Any] | str]:
+    """The correction form's items: each ticked material with what is wrong with it, then the free lines."""
+    tied: list[dict[str, Any] | str] = [
+        {"material": pk, "text": request.POST.get(f"fix_note_{pk}", "")}
+        for pk in request.POST.getlist("fix_material")
+    ]
+    return tied + [line for line in request.POST.get("items", "").splitlines() if line.strip()]
 
 
 def _case_uploads(request: AuthedRequest, number: str) -> list[tuple[int, str]]:
@@ -356,23 +436,48 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/progress.html", context, status=404 if error else 200)
 
 
+QUEUE_PAGE_SIZE = 20
+
+
+def _pager(request: HttpRequest, queryset: Any, param: str, size: int) -> dict[str, Any]:
+    """One queue's page: its rows, its count, and links to the pages around it (other queues' pages kept)."""
+    page = Paginator(queryset, size).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {
+        "page": page,
+        "count": page.paginator.count,
+        "prev": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
+
+
 @login_required
 def tasks(request: AuthedRequest) -> HttpResponse:
-    """我的待办: the department's open tasks, earliest due first, with coloured deadline badges."""
+    """工作台: my tasks (earliest due first, coloured deadline badges), the cases waiting for acceptance and
+    those waiting to be issued, each counted and paged, with how long each has waited."""
     user = request.user
     if not is_staff_member(user):
         return redirect("web:my_cases")
-    today = timezone.localdate()
-    page = Paginator(selectors.tasks_for(user), 40).get_page(request.GET.get("page"))
+    today, now = timezone.localdate(), timezone.now()
+    task_pager = _pager(request, selectors.tasks_for(user), "page", 40)
     rows = [
-        {
-            "task": t,
-            "level": due_level(today, t.due_on),
-            "case_level": due_level(today, t.case.promised_due),
-            "workable": task_workable(t, user),
-        }
-        for t in page.object_list
-    ]
-    queue = selectors.acceptance_queue(user)[:40]
-    context = {"page": page, "rows": rows, "queue": queue, "today": today, "crumbs": [("工作台", None)]}
+        {"task": t, "level": due_level(today, t.due_on), "case_level": due_level(today, t.case.promised_due),
+         "waited": waiting_label(t.created_at, now), "workable": task_workable(t, user)}
+        for t in task_pager["page"].object_list
+    ]  # fmt: skip
+    queue = _pager(request, selectors.acceptance_queue(user), "qpage", QUEUE_PAGE_SIZE)
+    issue = _pager(request, selectors.issue_queue(user), "ipage", QUEUE_PAGE_SIZE)
+    context = {
+        "page": task_pager["page"], "task_pager": task_pager, "rows": rows, "today": today,
+        "queue": [{"case": c, "waited": waiting_label(c.submitted_at, now)} for c in queue["page"].object_list],
+        "queue_pager": queue,
+        "issue": [{"case": c, "waited": waiting_label(c.decided_at, now)} for c in issue["page"].object_list],
+        "issue_pager": issue,
+        "crumbs": [("工作台", None)],
+    }  # fmt: skip
     return render(request, "cases/tasks.html", context)

@@ -221,6 +221,12 @@ COMMITMENT_VERIFY_WORKDAYS = config(
     help="working days the item's department has to verify (核查) an approval on commitment (告知承诺); "
     "a failed verification revokes the decision",
 )
+CORRECTION_DEADLINE_WORKDAYS = config(
+    "CORRECTION_DEADLINE_WORKDAYS",
+    10,
+    help="working days an applicant is given to hand in what a correction notice (一次性告知) lists; "
+    "printed on the notice as a date",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (UPLOAD_MAX_MB + 1) * 1024 * 1024
 JSON_BODY_MAX_KB = config(
     "JSON_BODY_MAX_KB",
@@ -287,7 +293,7 @@ RATING_TABLET_SERVING_HOURS = config(
 PUBLIC_BASE_URL = config(
     "PUBLIC_BASE_URL",
     "http://127.0.0.1:8000",
-    help="the portal's public address, printed as a QR code on acceptance notices and decisions",
+    help="the portal's public address, printed as a QR code on acceptance, correction and decision notices",
 )
 PLATFORM_NAME = config(
     "PLATFORM_NAME", "安吉县一网通办政务服务平台", help="the name in the banner and page titles"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -123,19 +124,51 @@ def _on_refuse(
 def _on_request_correction(
     case: Case, user: User | None, channel: str, details: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
-    items = [str(i).strip() for i in details.get("items") or [] if str(i).strip()]
-    if not items:
+    notice = correction_notice_items(case, details.get("items") or [])
+    if not notice:
         raise ValidationFailed("请一次性列明需要补正的全部材料或内容", field="items")
+    items = [n["label"] for n in notice]
     case.corrections += 1
+    today = timezone.localdate()
     if case.accepted_at:
         Suspension.objects.create(
-            case=case,
-            kind=Suspension.Kind.CORRECTION,
-            reason="；".join(items),
-            started_on=timezone.localdate(),
+            case=case, kind=Suspension.Kind.CORRECTION, reason="；".join(items), started_on=today
         )
-    note = f"第{case.corrections}次补正告知：" + "；".join(items)
-    return note, {"items": items, "round": case.corrections}
+    days = settings.CORRECTION_DEADLINE_WORKDAYS
+    due = work_calendar_for(today, days).add_workdays(today, days)
+    note = f"第{case.corrections}次补正告知：" + "；".join(f"{n['no']}. {n['label']}" for n in notice)
+    note += f"。请于{due:%Y年%m月%d日}前补正"
+    return note, {"items": items, "round": case.corrections, "notice": notice, "due": due.isoformat()}
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def correction_notice_items(case: Case, raw: list[Any]) -> list[dict[str, Any]]:
+    """The numbered items of a correction notice. An item is a text, or a material of the item with what is
+    wrong with it ({"material": id, "text": ...}); the materials' items come first, in the guide's order."""
+    materials = {m.pk: m for m in case.item.materials.all()}
+    tied: list[tuple[int, dict[str, Any]]] = []
+    loose: list[dict[str, Any]] = []
+    for entry in raw:
+        if isinstance(entry, dict):
+            material = materials.get(_int(entry.get("material")))
+            if material is None:
+                raise ValidationFailed("补正的材料不属于本事项", field="items")
+            text = str(entry.get("text") or "").strip()[:500]
+            item = {"material": material.pk, "name": material.name, "text": text}
+            tied.append(
+                (material.position, item | {"label": f"{material.name}：{text}" if text else material.name})
+            )
+        elif str(entry).strip():
+            text = str(entry).strip()[:500]
+            loose.append({"material": None, "name": "", "text": text, "label": text})
+    ordered = [item for _, item in sorted(tied, key=lambda pair: pair[0])] + loose
+    return [{"no": i, **item} for i, item in enumerate(ordered, start=1)]
 
 
 def _on_resubmit(

@@ -19,7 +19,7 @@ from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
 from .submission import owed_at_submission, resolve_applicant, resolve_enterprise
 from .timeline import event_write, transition
-from .uploads import check_materials
+from .uploads import check_materials, missing_materials
 
 
 def case_draft_save(
@@ -77,6 +77,26 @@ def case_draft_save(
                 [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]
             )
     return case
+
+
+def draft_problems(draft: Case, tolerated: set[int] | frozenset[int] = frozenset()) -> dict[str, str]:
+    """Everything that would stop a draft's submission, found in one pass: each form field's error
+    (``form.<name>``) and each missing required material (``materials.<id>``) other than those the window
+    tolerates (容缺), so the page can show them all at once instead of one per submit."""
+    fields = item_fields(draft.item.form_fields, for_enterprise=draft.enterprise_id is not None)
+    form = draft.form
+    problems: dict[str, str] = {}
+    for f in fields:
+        try:
+            clean_form([f], {f.name: form.get(f.name)})
+        except ValidationFailed as exc:
+            problems[exc.field or f"form.{f.name}"] = exc.message
+    provided = [cm.material for cm in draft.materials.select_related("material")]
+    for material in missing_materials(draft.item, provided):
+        if material.pk in tolerated:
+            continue
+        problems[f"materials.{material.pk}"] = f"请上传“{material.name}”（必要材料）"
+    return problems
 
 
 def case_draft_submit(

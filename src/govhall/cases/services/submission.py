@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,9 +16,11 @@ from govhall.catalogue.forms import clean_form, item_fields
 from govhall.catalogue.models import Material, ServiceItem
 from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
+from govhall.core.ids import IdentifierError, validate_id_number, validate_uscc
 from govhall.identity.models import AccountKind, Enterprise, StaffRole, User, Window
 from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import user_find_by_login
+from govhall.identity.validation import validate_phone
 
 from ..models import Case, CaseMaterial, Channel, Upload
 from ..numbering import next_case_number
@@ -27,16 +30,45 @@ from .gaps import gaps_allowed_for, gaps_check
 from .timeline import event_write
 from .uploads import check_materials, missing_materials
 
+NOT_REGISTERED = "申请人尚未注册，请先为其注册个人账户"
+
 
 def resolve_applicant(user: User, on_behalf_of: str | None) -> User:
     if not on_behalf_of:
         return user
     if not staff_with(user, StaffRole.WINDOW_CLERK):
         raise PermissionDenied("只有综合窗口（帮办代办）人员可以代他人申请", field="on_behalf_of")
-    applicant = user_find_by_login(on_behalf_of)
+    applicant = user_find_by_login(applicant_login_check(on_behalf_of))
     if applicant is None or applicant.kind != AccountKind.CITIZEN:
-        raise ValidationFailed("申请人尚未注册，请先为其注册个人账户", field="on_behalf_of")
+        raise ValidationFailed(NOT_REGISTERED, field="on_behalf_of")
     return applicant
+
+
+def applicant_login_check(value: str) -> str:
+    """The window's look-up key for an applicant, checked before anything is looked up: an 18-character
+    citizen ID number (check character included) or an 11-digit mobile number. A credit code is recognised
+    and explained: a unit applies through the person at the window."""
+    text = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
+    field = "on_behalf_of"
+    if len(text) == 18 and text[:17].isdigit():
+        try:
+            return validate_id_number(text, today=timezone.localdate())
+        except IdentifierError as exc:
+            raise ValidationFailed(str(exc), field=field) from None
+    if len(text) == 18:
+        try:
+            validate_uscc(text)
+        except IdentifierError as exc:
+            raise ValidationFailed(f"{exc}（如为公民身份号码，应为17位数字加校验码）", field=field) from None
+        raise ValidationFailed(
+            "这是统一社会信用代码：请输入到场经办人的公民身份号码或手机号，申请单位在申请页选择", field=field
+        )
+    if text.isdigit() or text.startswith("+86"):
+        try:
+            return validate_phone(text)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field=field) from None
+    raise ValidationFailed("请输入申请人的18位公民身份号码或11位手机号", field=field)
 
 
 def resolve_enterprise(
