@@ -14,9 +14,9 @@ from pydantic import Field
 
 from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
-from .permissions import sees_full_personal_data
+from .permissions import case_actions, sees_full_personal_data
 from .selectors import case_form_shown
-from .transitions import STATUS_LABELS, allowed_actions
+from .transitions import STATUS_LABELS
 from .transitions import Status as CaseStatus
 
 # --- input ---------------------------------------------------------------------------------------------------
@@ -197,7 +197,9 @@ class CaseOut(Schema):
     tasks: list[TaskOut]
     materials: list[CaseMaterialOut]
     documents: list[DocumentOut]
-    actions: list[str]
+    actions: list[str] = Field(
+        description="调用者此刻可以对本办件执行的操作（按状态流转表和调用者的角色、部门、地区）"
+    )
 
     @classmethod
     def of(cls, case: Case, viewer: Any) -> CaseOut:
@@ -232,7 +234,7 @@ class CaseOut(Schema):
             tasks=[TaskOut.of(t) for t in case.tasks.all()],
             materials=[CaseMaterialOut.of(case, cm) for cm in case.materials.all()],
             documents=[DocumentOut(name=name, url=url) for name, url in document_links(case)],
-            actions=[a.value for a in allowed_actions(status)],
+            actions=[a.value for a in case_actions(case, viewer)],
         )
 
 

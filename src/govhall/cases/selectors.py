@@ -21,10 +21,10 @@ from govhall.identity.permissions import is_staff_member
 from .deadlines import due_level
 from .documents import document_links
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
-from .permissions import can_view, case_actors, sees_full_personal_data
-from .transitions import ACTION_LABELS, Action, Actor, Status, allowed_actions
+from .permissions import can_view, case_actions, sees_full_personal_data
+from .transitions import ACTION_LABELS, Action, Status
 
-# The actions the case page offers staff, in the order the buttons appear.
+# The order of the case page's action boxes; an action the table gains later comes after these.
 STAFF_ACTIONS = (
     Action.ACCEPT, Action.REQUEST_CORRECTION, Action.REFUSE, Action.SUSPEND, Action.RESUME, Action.ISSUE,
     Action.COMPLETE,
@@ -80,6 +80,7 @@ class CasePage:
     staff_actions: list[tuple[Action, str]]
     my_tasks: list[CaseTask]
     can_resubmit: bool
+    can_withdraw: bool
     correction: CaseEvent | None
     level: str
     legal_level: str
@@ -93,22 +94,20 @@ class CasePage:
 
 def case_page_get(*, user: User, number: str) -> CasePage:
     case = case_get_for(user, number)
-    actors = case_actors(case, user)
-    possible = set(allowed_actions(Status(case.status)))
+    offered = case_actions(case, user)
     shown = case_form_shown(case, user)
     today = timezone.localdate()
     return CasePage(
         case=case,
         form_rows=[(f.label, shown.get(f.name, "")) for f in _case_fields(case)],
-        staff_actions=[(a, ACTION_LABELS[a]) for a in STAFF_ACTIONS if a in possible]
-        if actors - {Actor.APPLICANT}
-        else [],
+        staff_actions=_staff_actions(offered),
         my_tasks=[
             t
             for t in case.tasks.all()
             if t.state in ("open", "claimed") and user.department_id == t.department_id
         ],
-        can_resubmit=case.status == Status.CORRECTION and Actor.APPLICANT in actors,
+        can_resubmit=Action.RESUBMIT in offered,
+        can_withdraw=Action.WITHDRAW in offered,
         correction=_latest_correction(case),
         level=due_level(today, case.promised_due),
         legal_level=due_level(today, case.legal_due),
@@ -116,6 +115,13 @@ def case_page_get(*, user: User, number: str) -> CasePage:
         is_staff_view=is_staff_member(user),
         replaced=_replaced_materials(case),
     )
+
+
+def _staff_actions(offered: list[Action]) -> list[tuple[Action, str]]:
+    """The offered actions that get an action box; resubmitting and withdrawing have their own forms."""
+    boxed = [a for a in offered if a not in (Action.RESUBMIT, Action.WITHDRAW)]
+    order = {a: i for i, a in enumerate(STAFF_ACTIONS)}
+    return [(a, ACTION_LABELS[a]) for a in sorted(boxed, key=lambda a: order.get(a, len(order)))]
 
 
 def _latest_correction(case: Case) -> CaseEvent | None:
@@ -228,12 +234,25 @@ def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
 def acceptance_queue(user: User) -> QuerySet[Case]:
     """Submitted cases waiting for acceptance that this staff member may accept: any item of the region
     for a window clerk (全域通办), their own department's items for approvers."""
+    return _staff_queue(user, Status.SUBMITTED).order_by("submitted_at", "id")
+
+
+def issue_queue(user: User) -> QuerySet[Case]:
+    """Decided cases waiting for their result to be issued (统一窗口出件): the region's for a window clerk,
+    their own department's for approvers; the longest decided first."""
+    return _staff_queue(user, Status.DECIDED).order_by("decided_at", "id")
+
+
+QUEUES = {"acceptance": acceptance_queue, "issue": issue_queue}
+
+
+def _staff_queue(user: User, status: Status) -> QuerySet[Case]:
     from govhall.identity.models import StaffRole
     from govhall.identity.selectors import region_subtree_codes
 
     if not is_staff_member(user):
         return Case.objects.none()
-    queryset = Case.objects.filter(status="submitted").select_related("item").order_by("submitted_at", "id")
+    queryset = Case.objects.filter(status=status).select_related("item", "department")
     if user.has_role(StaffRole.WINDOW_CLERK):
         region = user.region_id or (user.department.region_id if user.department else None)
         return queryset.filter(region_id__in=region_subtree_codes(region)) if region else queryset.none()

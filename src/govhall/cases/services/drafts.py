@@ -66,8 +66,8 @@ def case_draft_save(
                 raise NotFound("未找到该草稿", field="draft")
             case = found
         fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
-        if form is not None:
-            case.form = clean_form(fields, form, partial=True)
+        if form is not None:  # a change to a draft merges into what it holds, as its materials do
+            case.form = clean_form(fields, {**case.form, **form} if draft_id else form, partial=True)
         case.save()
         if materials is not None:
             chosen = check_materials(case.item, {user.pk, case.applicant_id}, materials)
