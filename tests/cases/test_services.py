@@ -339,3 +339,17 @@ def test_owed_material_is_supplied_later(media, items, staff, applicant):
     assert case.owed_materials == [] and case.events.filter(action="supply").exists()
     with pytest.raises(ValidationFailed):  # nothing owed any more
         case_supply_owed(number=case.number, user=applicant, material_id=second.pk, upload_id=str(upload.pk))
+
+
+def test_a_task_someone_claimed_says_so(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    [review] = open_tasks(case)
+    task_claim(task_id=review.pk, user=staff["approver"])
+    with pytest.raises(Conflict) as err:
+        task_claim(task_id=review.pk, user=staff["head"])
+    assert err.value.message == "该任务已由他人签收办理"
+    task_complete(task_id=review.pk, user=staff["approver"], decision="approve", opinion="同意")
+    with pytest.raises(Conflict) as err:
+        task_claim(task_id=review.pk, user=staff["approver"])
+    assert err.value.message == "该任务已办理完毕"
