@@ -251,7 +251,8 @@ SUPERVISION_RED_SMS = config(
 PUBLIC_BASE_URL = config(
     "PUBLIC_BASE_URL",
     "http://127.0.0.1:8000",
-    help="the portal's public address, printed as a QR code on acceptance notices and decisions",
+    help="the portal's public address, printed as a QR code on acceptance notices and decisions and in SMS links; "
+    "`govhall demo` sets it to the address it serves on (--host, --port) unless it is set",
 )
 PLATFORM_NAME = config(
     "PLATFORM_NAME", "安吉县一网通办政务服务平台", help="the name in the banner and page titles"
