@@ -353,3 +353,62 @@ def test_a_task_someone_claimed_says_so(media, items, staff, applicant):
     with pytest.raises(Conflict) as err:
         task_claim(task_id=review.pk, user=staff["approver"])
     assert err.value.message == "该任务已办理完毕"
+
+
+def _window_clerk(staff, county):
+    from govhall.identity.models import Hall, Window
+
+    hall = Hall.objects.create(
+        code="zwzx", name="安吉县政务服务中心", region=county, address="昌硕街道", hours="9-17"
+    )
+    clerk = staff["clerk"]
+    clerk.window = Window.objects.create(hall=hall, number="3", name="综合受理窗口3")
+    clerk.save(update_fields=["window"])
+    return clerk
+
+
+def test_events_record_the_real_channel_and_place(media, items, staff, applicant, county):
+    from govhall.cases.channels import channel_of
+    from govhall.cases.services import case_draft_save, case_draft_submit
+
+    assert channel_of(applicant) == Channel.WEB and channel_of(staff["clerk"]) == Channel.WINDOW
+    assert channel_of(staff["approver"]) == Channel.DEPARTMENT  # an approver's web page is not 网上申报
+    assert channel_of(staff["approver"], bearer_token=True) == Channel.API
+    clerk = _window_clerk(staff, county)
+    upload = upload_store(owner=clerk, name="id.pdf", data=PDF)
+    item = items["promised"]
+    draft = case_draft_save(
+        user=clerk, item_code=item.implementation_code, on_behalf_of=applicant.phone,
+        form={"applicant_name": applicant.real_name, "id_number": applicant.id_number, "phone": applicant.phone},
+        materials=[(m.pk, str(upload.pk)) for m in item.materials.all()],
+    )  # fmt: skip
+    case = case_draft_submit(user=clerk, draft_id=draft.pk, channel=Channel.WEB)
+    submitted = case.events.get(action="submit")
+    assert submitted.channel == Channel.WINDOW and case.channel == Channel.WINDOW
+    assert submitted.actor_label == "安吉县政务服务中心3号窗口 工作人员"
+    case_act(number=case.number, user=clerk, action=Action.ACCEPT, channel=channel_of(clerk))
+    [review] = open_tasks(case)
+    task_claim(task_id=review.pk, user=staff["approver"])
+    claimed = case.events.get(action="claim")
+    assert (
+        claimed.channel == Channel.DEPARTMENT
+        and claimed.actor_place == staff["approver"].department.short_name
+    )
+
+
+def test_the_citizens_timeline_speaks_to_citizens(media, items, staff, applicant):
+    from govhall.cases.selectors import case_get_for, case_timeline
+
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT, channel=Channel.WINDOW)
+    while Case.objects.get(pk=case.pk).status == Status.ACCEPTED:
+        approve_all(case, [staff["approver"], staff["head"]])
+    case = case_get_for(applicant, case.number)
+    mine = case_timeline(case, applicant)
+    assert [e.label for e in mine] == ["提交申请", "受理", "部门审查", "部门审查", "作出审批决定"]
+    words = " ".join(f"{e.label} {e.actor} {e.note}" for e in mine)
+    assert "审批流程" not in words and "签收" not in words and "工作人员" not in words
+    assert mine[0].actor == "王小红" and mine[1].actor == staff["clerk"].department.short_name
+    assert mine[-1].actor == case.department.short_name and mine[2].note == "“审查”审查通过"
+    detailed = case_timeline(case, staff["approver"])
+    assert "审批流程" in [e.actor for e in detailed] and any("工作人员" in e.actor for e in detailed)

@@ -287,7 +287,7 @@ def tasks(
 
 @router.post("/tasks/{task_id}/claim", response=responses(TaskStateOut, *CASE_ERRORS), summary="签收任务")
 def claim(request: AuthedRequest, task_id: int) -> TaskStateOut:
-    task = services.task_claim(task_id=task_id, user=request.user)
+    task = services.task_claim(task_id=task_id, user=request.user, channel=_channel(request))
     return TaskStateOut(id=task.pk, state=task.state)
 
 

@@ -13,9 +13,9 @@ from ninja import Schema
 from pydantic import Field
 
 from .documents import document_links
-from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
+from .models import Case, CaseMaterial, CaseTask, Upload
 from .permissions import case_actions, sees_full_personal_data
-from .selectors import case_form_shown
+from .selectors import TimelineEntry, case_form_shown, case_timeline
 from .transitions import STATUS_LABELS
 from .transitions import Status as CaseStatus
 
@@ -106,27 +106,24 @@ class DeadlinesOut(Schema):
 
 
 class EventOut(Schema):
-    """One timeline event: who, when, through which channel, what."""
+    """One timeline event: who, when, through which channel, what. The applicant side reads it without the
+    process's internal steps, staff named by their department or window; staff read every step."""
 
     at: dt.datetime
     actor: str
     channel: str
+    channel_label: str
     action: str
     action_label: str
     status: str
     note: str
 
     @classmethod
-    def of(cls, e: CaseEvent) -> EventOut:
+    def of(cls, e: TimelineEntry) -> EventOut:
         return cls(
-            at=e.at,
-            actor=e.actor_label,
-            channel=e.channel,
-            action=e.action,
-            action_label=e.action_label,
-            status=e.to_status,
-            note=e.note,
-        )
+            at=e.at, actor=e.actor, channel=e.channel, channel_label=e.channel_label, action=e.action,
+            action_label=e.label, status=e.status, note=e.note,
+        )  # fmt: skip
 
 
 class TaskOut(Schema):
@@ -230,7 +227,7 @@ class CaseOut(Schema):
             owed_materials=case.owed_materials,
             delivery=case.delivery if full else {k: v for k, v in case.delivery.items() if k != "address"},
             form=case_form_shown(case, viewer),
-            timeline=[EventOut.of(e) for e in case.events.all()],
+            timeline=[EventOut.of(e) for e in case_timeline(case, viewer)],
             tasks=[TaskOut.of(t) for t in case.tasks.all()],
             materials=[CaseMaterialOut.of(case, cm) for cm in case.materials.all()],
             documents=[DocumentOut(name=name, url=url) for name, url in document_links(case)],

@@ -72,6 +72,58 @@ def _case_fields(case: Case) -> list[Any]:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a case's timeline as this viewer reads it."""
+
+    at: dt.datetime
+    action: str
+    label: str
+    actor: str
+    channel: str
+    channel_label: str
+    status: str
+    note: str
+
+
+# What the citizen's timeline leaves out or says in plain words; staff keep every step as recorded.
+CITIZEN_HIDDEN_ACTIONS = frozenset({"claim"})  # a member of staff taking a step of the process
+CITIZEN_TASK_NOTES = {
+    "approve": "“{task}”审查通过",
+    "return": "“{task}”退回重新审查",
+    "deny": "“{task}”不予许可",
+}
+
+
+def case_timeline(case: Case, user: Any) -> list[TimelineEntry]:
+    """The timeline: in full for staff; for the applicant side, without the approval process's internal
+    steps, and with staff named by their department or hall window."""
+    events = list(case.events.all())
+    if is_staff_member(user):
+        return [_entry(e, e.action_label, e.actor_label, e.note) for e in events]
+    return [_citizen_entry(case, e) for e in events if e.action not in CITIZEN_HIDDEN_ACTIONS]
+
+
+def _entry(e: CaseEvent, label: str, actor: str, note: str) -> TimelineEntry:
+    return TimelineEntry(
+        at=e.at, action=e.action, label=label, actor=actor, channel=e.channel,
+        channel_label=e.get_channel_display(), status=e.to_status, note=note,
+    )  # fmt: skip
+
+
+def _citizen_entry(case: Case, e: CaseEvent) -> TimelineEntry:
+    if e.actor_place:
+        actor = e.actor_place
+    elif e.actor_id is not None and e.actor_id in (case.applicant_id, case.submitted_by_id):
+        actor = e.actor_label
+    else:  # the approval process, or staff recorded before their place was
+        actor = case.department.short_name or case.department.name
+    if e.action == "task":
+        template = CITIZEN_TASK_NOTES.get(str(e.data.get("decision")), "“{task}”已办理")
+        return _entry(e, "部门审查", actor, template.format(task=e.data.get("task", "审查")))
+    return _entry(e, e.action_label, actor, e.note)
+
+
+@dataclass(frozen=True)
 class CasePage:
     """What the case page shows one user."""
 
@@ -87,6 +139,7 @@ class CasePage:
     documents: list[tuple[str, str]]
     is_staff_view: bool
     replaced: set[int]
+    timeline: list[TimelineEntry]
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -114,6 +167,7 @@ def case_page_get(*, user: User, number: str) -> CasePage:
         documents=document_links(case),
         is_staff_view=is_staff_member(user),
         replaced=_replaced_materials(case),
+        timeline=case_timeline(case, user),
     )
 
 

@@ -176,7 +176,7 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
         if request.POST.get("action") != "submit":
             messages.success(request, "草稿已保存，可稍后继续填写")
             return redirect(application.draft_url(draft))
-        case = services.case_draft_submit(user=user, draft_id=draft.pk)
+        case = services.case_draft_submit(user=user, draft_id=draft.pk, channel=channel_of(user))
     except DomainError as exc:
         errors = {(exc.field or "form").removeprefix("form."): exc.message}
         return render(request, "cases/apply.html", application.context(values, errors), status=exc.status)
@@ -246,7 +246,9 @@ def _supply(request: AuthedRequest, number: str) -> None:
     if not pairs:
         raise ValidationFailed("请选择要补交的文件", field="file")
     for material_id, upload_id in pairs:
-        services.case_supply_owed(number=number, user=user, material_id=material_id, upload_id=upload_id)
+        services.case_supply_owed(
+            number=number, user=user, material_id=material_id, upload_id=upload_id, channel=channel_of(user)
+        )
     messages.success(request, "材料已补交")
 
 
@@ -283,7 +285,7 @@ def task_action(request: AuthedRequest, task_id: int) -> HttpResponse:
     back = redirect("web:case", number=number) if number else redirect("web:tasks")
     try:
         if request.POST.get("action") == "claim":
-            services.task_claim(task_id=task_id, user=user)
+            services.task_claim(task_id=task_id, user=user, channel=channel_of(user))
             messages.success(request, "已签收")
         else:
             services.task_complete(

@@ -99,8 +99,9 @@ def case_draft_submit(*, user: User, draft_id: int, channel: str = Channel.WEB) 
             raise ValidationFailed(f"缺少必要材料：{'、'.join(m.name for m in missing)}", field="materials")
         now = timezone.now()
         case.submitted_at = now
-        if case.channel != Channel.WINDOW:
-            case.channel = channel
+        if case.channel == Channel.WINDOW:  # registered at a window for someone present: recorded there
+            channel = Channel.WINDOW
+        case.channel = Channel.WEB if channel == Channel.DEPARTMENT else channel  # how it was applied for
         case.number = next_case_number(case.region_id, timezone.localdate(now))
         case.save()
         event_write(case, user, Action.SUBMIT, before, after, channel)

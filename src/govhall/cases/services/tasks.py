@@ -86,7 +86,7 @@ def _task_lock(task_id: int, user: User) -> CaseTask:
     return task
 
 
-def task_claim(*, task_id: int, user: User) -> CaseTask:
+def task_claim(*, task_id: int, user: User, channel: str = Channel.DEPARTMENT) -> CaseTask:
     with transaction.atomic():
         task = _task_lock(task_id, user)
         if task.state == CaseTask.State.CLAIMED and task.claimed_by_id == user.pk:
@@ -96,7 +96,7 @@ def task_claim(*, task_id: int, user: User) -> CaseTask:
         task.state, task.claimed_by = CaseTask.State.CLAIMED, user
         task.save(update_fields=["state", "claimed_by"])
         status = task.case.status
-        event_write(task.case, user, "claim", status, status, Channel.WEB, note=f"签收“{task.name}”")
+        event_write(task.case, user, "claim", status, status, channel, note=f"签收“{task.name}”")
     return task
 
 
@@ -149,7 +149,7 @@ def task_complete(
     decision: str,
     opinion: str,
     legal_basis: str = "",
-    channel: str = Channel.WEB,
+    channel: str = Channel.DEPARTMENT,
 ) -> Case:
     """Complete a process task: approve (the process moves on), return (to the previous step) or deny."""
     opinion, legal_basis = (opinion or "").strip(), (legal_basis or "").strip()
