@@ -412,3 +412,29 @@ def test_the_citizens_timeline_speaks_to_citizens(media, items, staff, applicant
     assert mine[-1].actor == case.department.short_name and mine[2].note == "“审查”审查通过"
     detailed = case_timeline(case, staff["approver"])
     assert "审批流程" in [e.actor for e in detailed] and any("工作人员" in e.actor for e in detailed)
+
+
+def test_an_item_not_regionwide_is_registered_only_in_its_departments_area(
+    media, items, staff, applicant, county
+):
+    from govhall.identity.models import Hall, Region, Window
+    from tests.factories.catalogue import ServiceItemFactory
+
+    clerk = _window_clerk(staff, county)  # at the county's centre: the department's own area
+    item = items["promised"]
+    assert submit(item, applicant, user=clerk, on_behalf_of=applicant.phone, window=clerk.window).number
+    town = Hall.objects.create(
+        code="xfz",
+        name="孝丰镇便民服务中心",
+        region=Region.objects.get(code="330523101000"),
+        address="孝丰",
+        hours="9-17",
+    )
+    clerk.window = Window.objects.create(hall=town, number="1", name="综合窗口")
+    clerk.save(update_fields=["window"])
+    with pytest.raises(PermissionDenied) as err:
+        submit(item, applicant, user=clerk, on_behalf_of=applicant.phone, window=clerk.window)
+    assert err.value.message == "“承诺事项”未开通全域通办，不能在本窗口登记，请申请人到安吉县政务服务中心办理"
+    assert err.value.field == "item" and err.value.status == 403
+    anywhere = ServiceItemFactory.published(department=item.department, name="通办事项", regionwide=True)
+    assert submit(anywhere, applicant, user=clerk, on_behalf_of=applicant.phone, window=clerk.window).number

@@ -16,7 +16,7 @@ from ..models import Case, CaseMaterial, Channel
 from ..numbering import next_case_number
 from ..permissions import case_actors
 from ..transitions import Action, Status
-from .submission import resolve_applicant, resolve_enterprise
+from .submission import check_regionwide, resolve_applicant, resolve_enterprise
 from .timeline import event_write, transition
 from .uploads import check_materials, missing_materials
 
@@ -39,6 +39,8 @@ def case_draft_save(
                 raise ValidationFailed("请指定申请的事项", field="item")
             item = item_for_application(item_code)
             applicant = resolve_applicant(user, on_behalf_of)
+            if applicant != user:
+                check_regionwide(item, user)
             enterprise = (
                 resolve_enterprise(applicant, user, enterprise_uscc, item) if enterprise_uscc else None
             )

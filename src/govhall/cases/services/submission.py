@@ -15,7 +15,7 @@ from govhall.catalogue.forms import clean_form, item_fields
 from govhall.catalogue.models import Material, ServiceItem
 from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
-from govhall.identity.models import AccountKind, Enterprise, StaffRole, User, Window
+from govhall.identity.models import AccountKind, Enterprise, Hall, StaffRole, User, Window
 from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import user_find_by_login
 
@@ -35,6 +35,26 @@ def resolve_applicant(user: User, on_behalf_of: str | None) -> User:
     if applicant is None or applicant.kind != AccountKind.CITIZEN:
         raise ValidationFailed("申请人尚未注册，请先为其注册个人账户", field="on_behalf_of")
     return applicant
+
+
+def check_regionwide(item: ServiceItem, clerk: User) -> None:
+    """全域通办: an item flagged regionwide may be registered at any window; any other only at a hall of its
+    department's own region (the county's centre for a county department), and the clerk is told where."""
+    if item.regionwide:
+        return
+    window = clerk.window if clerk.window_id else None
+    region = (
+        window.hall.region_id if window else clerk.region_id or getattr(clerk.department, "region_id", None)
+    )
+    home = item.department.region_id
+    if region == home:
+        return
+    halls = "、".join(Hall.objects.filter(region_id=home).values_list("name", flat=True)[:3])
+    raise PermissionDenied(
+        f"“{item.name}”未开通全域通办，不能在本窗口登记，请申请人到{halls or item.department.name}办理",
+        field="item",
+        code="not_regionwide",
+    )
 
 
 def resolve_enterprise(
@@ -84,6 +104,8 @@ def case_submit(
             return _idempotent(existing, digest)
     item = item_for_application(item_code)
     applicant = resolve_applicant(user, on_behalf_of)
+    if applicant != user:
+        check_regionwide(item, user)
     enterprise = resolve_enterprise(applicant, user, enterprise_uscc, item)
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
     cleaned = clean_form(fields, form)
