@@ -261,9 +261,34 @@ def test_submission_checks(media, items, applicant):
         submit(
             item,
             applicant,
-            form={"applicant_name": "王", "id_number": "330523199003150013", "phone": "13905720011"},
+            form={"applicant_name": "王小红", "id_number": "330523199003150013", "phone": "13905720011"},
         )
     assert err.value.field == "form.id_number"
+
+
+def test_the_form_is_tied_to_the_applicants_account(media, items, staff, applicant):
+    from govhall.cases.services import case_draft_save
+    from tests.factories.identity import make_citizen
+
+    item = items["promised"]
+    other = make_citizen(name="李四", phone="13905720098")
+    form = {"applicant_name": other.real_name, "id_number": other.id_number, "phone": applicant.phone}
+    with pytest.raises(ValidationFailed) as err:
+        submit(item, applicant, form=form)
+    assert err.value.field == "form.applicant_name" and "王小红" in err.value.message
+    with pytest.raises(ValidationFailed) as err:
+        submit(item, applicant, form={**form, "applicant_name": applicant.real_name})
+    assert err.value.field == "form.id_number" and err.value.status == 422
+    # left empty, the account's values are filled in; the contact phone may be another number
+    case = submit(item, applicant, form={"phone": "13905720097"})
+    assert case.form["applicant_name"] == "王小红" and case.form["id_number"] == applicant.id_number
+    assert case.form["phone"] == "13905720097"
+    # a window applying for someone gets that person's data, not the clerk's
+    case = submit(item, other, user=staff["clerk"], on_behalf_of=other.phone, form={"phone": other.phone})
+    assert case.form["applicant_name"] == "李四" and case.form["id_number"] == other.id_number
+    draft = case_draft_save(user=applicant, item_code=item.implementation_code, form={})
+    with pytest.raises(ValidationFailed):
+        case_draft_save(user=applicant, draft_id=draft.pk, form={"id_number": other.id_number})
 
 
 def test_idempotency_key(media, items, applicant):

@@ -194,3 +194,26 @@ def test_applicant_supplies_an_owed_material_on_the_case_page(media, items, staf
     )
     case.refresh_from_db()
     assert case.owed_materials == []
+
+
+def test_the_apply_page_shows_the_accounts_identity_read_only(items, applicant):
+    import re
+
+    item = items["promised"]
+    page = logged_in(applicant).get(f"/items/{item.implementation_code}/apply/").content.decode()
+    readonly = set(re.findall(r'<input id="f_(\w+)"[^>]*\breadonly\b', page))
+    assert readonly == {"applicant_name", "id_number"}  # the contact phone stays editable
+    assert "从您的账户带出，不可修改" in page
+
+
+def test_the_applicant_withdraws_from_the_case_page(media, items, staff, applicant):
+    item = items["promised"]
+    client = logged_in(applicant)
+    client.post(f"/items/{item.implementation_code}/apply/", apply_form(item, applicant, action="submit"))
+    case = Case.objects.get()
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'value="withdraw"' in page and 'value="accept"' not in page
+    assert 'value="withdraw"' not in logged_in(staff["clerk"]).get(f"/cases/{case.number}/").content.decode()
+    client.post(f"/cases/{case.number}/act/", {"action": "withdraw", "reason": "不再需要"})
+    case.refresh_from_db()
+    assert case.status == Status.WITHDRAWN

@@ -35,21 +35,6 @@ FILE_PREFIX = "file_"
 CASE_DETAIL_KEYS = ("reason", "legal_basis", "kind", "method", "address", "carrier", "tracking_number")
 
 
-def _account_data(user: Any, enterprise: Any = None) -> dict[str, str]:
-    data = {
-        "applicant.name": user.display_name,
-        "applicant.phone": user.phone,
-        "applicant.id_number": user.id_number,
-    }
-    if enterprise is not None:
-        data |= {
-            "enterprise.name": enterprise.name,
-            "enterprise.uscc": enterprise.uscc,
-            "enterprise.legal_representative": enterprise.legal_representative,
-        }
-    return data
-
-
 def _posted_form(request: AuthedRequest, fields: list[Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in fields:
@@ -93,7 +78,7 @@ class _Application:
     def initial_values(self) -> dict[str, Any]:
         if self.draft:
             return dict(self.draft.form)
-        return prefill(self.fields, _account_data(self.applicant, self.enterprise))
+        return prefill(self.fields, services.account_data(self.applicant, self.enterprise))
 
     def save(self, values: dict[str, Any]) -> Case:
         """Keep the draft with the files it had and those just uploaded (so an error never loses them)."""
@@ -125,12 +110,14 @@ class _Application:
         uploaded = (
             {cm.material_id: cm.upload for cm in draft.materials.select_related("upload")} if draft else {}
         )
+        bound = services.account_bound_fields(self.fields, self.applicant, self.enterprise)
         return {
             "item": item,
             "fields": [
                 {
                     "field": f,
-                    "value": values.get(f.name, ""),
+                    "value": bound.get(f.name, values.get(f.name, "")),
+                    "readonly": f.name in bound,
                     "error": errors.get(f.name),
                     "input": FORM_PREFIX + f.name,
                 }

@@ -16,7 +16,7 @@ from ..models import Case, CaseMaterial, Channel
 from ..numbering import next_case_number
 from ..permissions import case_actors
 from ..transitions import Action, Status
-from .submission import check_regionwide, resolve_applicant, resolve_enterprise
+from .submission import check_regionwide, form_bind_to_account, resolve_applicant, resolve_enterprise
 from .timeline import event_write, transition
 from .uploads import check_materials, missing_materials
 
@@ -60,7 +60,7 @@ def case_draft_save(
         else:
             found = (
                 Case.objects.select_for_update()
-                .select_related("item")
+                .select_related("item", "applicant", "enterprise")
                 .filter(pk=draft_id, submitted_by=user)
                 .first()
             )
@@ -69,7 +69,9 @@ def case_draft_save(
             case = found
         fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
         if form is not None:  # a change to a draft merges into what it holds, as its materials do
-            case.form = clean_form(fields, {**case.form, **form} if draft_id else form, partial=True)
+            merged = {**case.form, **form} if draft_id else form
+            bound = form_bind_to_account(fields, merged, case.applicant, case.enterprise)
+            case.form = clean_form(fields, bound, partial=True)
         case.save()
         if materials is not None:
             chosen = check_materials(case.item, {user.pk, case.applicant_id}, materials)

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from govhall.catalogue.forms import clean_form, item_fields
+from govhall.catalogue.forms import FormField, clean_form, item_fields
 from govhall.catalogue.models import Material, ServiceItem
 from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -73,6 +73,63 @@ def resolve_enterprise(
     return enterprise
 
 
+# Prefilled fields that say who applies: taken from the account, never typed in (the contact phone may differ).
+ACCOUNT_BOUND = frozenset(
+    {
+        "applicant.name",
+        "applicant.id_number",
+        "enterprise.name",
+        "enterprise.uscc",
+        "enterprise.legal_representative",
+    }
+)
+
+
+def account_data(applicant: User, enterprise: Enterprise | None = None) -> dict[str, str]:
+    """What an application form prefills from the applicant's account (and the enterprise's, for a 法人)."""
+    data = {
+        "applicant.name": applicant.display_name,
+        "applicant.phone": applicant.phone,
+        "applicant.id_number": applicant.id_number,
+    }
+    if enterprise is not None:
+        data |= {
+            "enterprise.name": enterprise.name,
+            "enterprise.uscc": enterprise.uscc,
+            "enterprise.legal_representative": enterprise.legal_representative,
+        }
+    return data
+
+
+def account_bound_fields(
+    fields: list[FormField], applicant: User, enterprise: Enterprise | None
+) -> dict[str, str]:
+    """The form's fields that must hold the account's values: field name -> value."""
+    account = account_data(applicant, enterprise)
+    return {
+        f.name: account[f.prefill] for f in fields if f.prefill in ACCOUNT_BOUND and account.get(f.prefill)
+    }
+
+
+def form_bind_to_account(
+    fields: list[FormField], form: dict[str, Any], applicant: User, enterprise: Enterprise | None
+) -> dict[str, Any]:
+    """The form with the applicant's identity from the account: an empty bound field is filled in, another
+    person's name or number is refused (a citizen applies for themselves; a window applies for the person
+    it registered)."""
+    bound = account_bound_fields(fields, applicant, enterprise)
+    labels = {f.name: f.label for f in fields}
+    for name, value in bound.items():
+        given = str(form.get(name) or "").strip()
+        if given and given.upper() != value.upper():
+            raise ValidationFailed(
+                f"{labels[name]}从申请人账户带出，应为“{value}”，不能填写他人的信息",
+                field=f"form.{name}",
+                code="not_the_applicant",
+            )
+    return {**form, **bound}
+
+
 def request_digest(payload: Any) -> str:
     return hashlib.sha256(
         json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -108,7 +165,7 @@ def case_submit(
         check_regionwide(item, user)
     enterprise = resolve_enterprise(applicant, user, enterprise_uscc, item)
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
-    cleaned = clean_form(fields, form)
+    cleaned = clean_form(fields, form_bind_to_account(fields, form, applicant, enterprise))
     chosen = check_materials(item, {user.pk, applicant.pk}, materials)
     missing = missing_materials(item, [m for m, _ in chosen])
     if missing:
