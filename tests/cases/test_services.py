@@ -434,7 +434,7 @@ def test_the_citizens_timeline_speaks_to_citizens(media, items, staff, applicant
     words = " ".join(f"{e.label} {e.actor} {e.note}" for e in mine)
     assert "审批流程" not in words and "签收" not in words and "工作人员" not in words
     assert mine[0].actor == "王小红" and mine[1].actor == staff["clerk"].department.short_name
-    assert mine[-1].actor == case.department.short_name and mine[2].note == "“审查”审查通过"
+    assert mine[-1].actor == case.department.short_name and mine[2].note == "“审查”环节已通过"
     detailed = case_timeline(case, staff["approver"])
     assert "审批流程" in [e.actor for e in detailed] and any("工作人员" in e.actor for e in detailed)
 

@@ -88,9 +88,9 @@ class TimelineEntry:
 # What the citizen's timeline leaves out or says in plain words; staff keep every step as recorded.
 CITIZEN_HIDDEN_ACTIONS = frozenset({"claim"})  # a member of staff taking a step of the process
 CITIZEN_TASK_NOTES = {
-    "approve": "“{task}”审查通过",
-    "return": "“{task}”退回重新审查",
-    "deny": "“{task}”不予许可",
+    "approve": "“{task}”环节已通过",
+    "return": "“{task}”环节退回重新审查",
+    "deny": "“{task}”环节不予许可",
 }
 
 
