@@ -60,7 +60,7 @@ def case_draft_save(
         else:
             found = (
                 Case.objects.select_for_update()
-                .select_related("item", "applicant", "enterprise")
+                .select_related("item", "applicant")
                 .filter(pk=draft_id, submitted_by=user)
                 .first()
             )
