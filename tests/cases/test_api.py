@@ -240,3 +240,56 @@ def test_deadlines_say_when_they_count_on_estimated_holidays(media, items, staff
     assert case["deadlines"]["estimated"] is False  # accepted 2026-11-18, due within 2026 (published)
     Case.objects.filter(number=number).update(legal_due=dt.date(2027, 1, 20))  # a limit reaching into 2027
     assert clerk.get(f"/api/v1/cases/{number}").json()["deadlines"]["estimated"] is True
+
+
+def test_actions_are_what_the_caller_may_do_now(media, items, staff, citizen_api, applicant):
+    payload = body(items["promised"], applicant, upload(citizen_api).json()["id"])
+    number = citizen_api.post("/api/v1/cases", payload, content_type="application/json").json()["number"]
+    assert citizen_api.get(f"/api/v1/cases/{number}").json()["actions"] == ["withdraw"]
+    clerk = client_for(staff["clerk"])
+    assert clerk.get(f"/api/v1/cases/{number}").json()["actions"] == [
+        "accept",
+        "refuse",
+        "request_correction",
+    ]
+    accepted = clerk.post(f"/api/v1/cases/{number}/accept", content_type="application/json").json()
+    assert accepted["actions"] == []  # the department reviews it now; decide is the engine's
+    approver = client_for(staff["approver"]).get(f"/api/v1/cases/{number}").json()
+    assert approver["actions"] == ["request_correction", "suspend"]
+    assert citizen_api.get(f"/api/v1/cases/{number}").json()["actions"] == []
+
+
+def test_staff_queues_through_the_api(media, items, staff, citizen_api, applicant):
+    numbers = []
+    for _ in range(3):
+        payload = body(items["promised"], applicant, upload(citizen_api).json()["id"])
+        numbers.append(
+            citizen_api.post("/api/v1/cases", payload, content_type="application/json").json()["number"]
+        )
+    clerk = client_for(staff["clerk"])
+    page = clerk.get("/api/v1/cases", {"queue": "acceptance", "page_size": 2}).json()
+    assert page["count"] == 3 and [r["number"] for r in page["items"]] == numbers[:2]
+    page = clerk.get("/api/v1/cases", {"queue": "acceptance", "page": 2, "page_size": 2}).json()
+    assert [r["number"] for r in page["items"]] == numbers[2:]
+    assert client_for(staff["approver"]).get("/api/v1/cases", {"queue": "acceptance"}).json()["count"] == 3
+    assert client_for(staff["joint"]).get("/api/v1/cases", {"queue": "acceptance"}).json()["count"] == 0
+    Case.objects.filter(number=numbers[0]).update(status="decided")
+    page = clerk.get("/api/v1/cases", {"queue": "issue"}).json()
+    assert page["count"] == 1 and page["items"][0]["number"] == numbers[0]
+    refused = citizen_api.get("/api/v1/cases", {"queue": "acceptance"})
+    assert refused.status_code == 403 and refused.json()["field"] == "queue"
+    assert clerk.get("/api/v1/cases", {"queue": "other"}).status_code == 422
+
+
+def test_patching_a_draft_merges_the_form(media, items, citizen_api, applicant):
+    draft = citizen_api.post(
+        "/api/v1/drafts",
+        {"item": items["promised"].implementation_code, "form": {"phone": applicant.phone}},
+        content_type="application/json",
+    ).json()
+    answer = citizen_api.patch(
+        f"/api/v1/drafts/{draft['id']}",
+        {"form": {"applicant_name": "王小红"}},
+        content_type="application/json",
+    ).json()
+    assert answer["form"]["phone"] == applicant.phone and answer["form"]["applicant_name"] == "王小红"

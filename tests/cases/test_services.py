@@ -386,9 +386,34 @@ def test_submission_checks(media, items, applicant):
         submit(
             item,
             applicant,
-            form={"applicant_name": "王", "id_number": "330523199003150013", "phone": "13905720011"},
+            form={"applicant_name": "王小红", "id_number": "330523199003150013", "phone": "13905720011"},
         )
     assert err.value.field == "form.id_number"
+
+
+def test_the_form_is_tied_to_the_applicants_account(media, items, staff, applicant):
+    from govhall.cases.services import case_draft_save
+    from tests.factories.identity import make_citizen
+
+    item = items["promised"]
+    other = make_citizen(name="李四", phone="13905720098")
+    form = {"applicant_name": other.real_name, "id_number": other.id_number, "phone": applicant.phone}
+    with pytest.raises(ValidationFailed) as err:
+        submit(item, applicant, form=form)
+    assert err.value.field == "form.applicant_name" and "王小红" in err.value.message
+    with pytest.raises(ValidationFailed) as err:
+        submit(item, applicant, form={**form, "applicant_name": applicant.real_name})
+    assert err.value.field == "form.id_number" and err.value.status == 422
+    # left empty, the account's values are filled in; the contact phone may be another number
+    case = submit(item, applicant, form={"phone": "13905720097"})
+    assert case.form["applicant_name"] == "王小红" and case.form["id_number"] == applicant.id_number
+    assert case.form["phone"] == "13905720097"
+    # a window applying for someone gets that person's data, not the clerk's
+    case = submit(item, other, user=staff["clerk"], on_behalf_of=other.phone, form={"phone": other.phone})
+    assert case.form["applicant_name"] == "李四" and case.form["id_number"] == other.id_number
+    draft = case_draft_save(user=applicant, item_code=item.implementation_code, form={})
+    with pytest.raises(ValidationFailed):
+        case_draft_save(user=applicant, draft_id=draft.pk, form={"id_number": other.id_number})
 
 
 def test_idempotency_key(media, items, applicant):
@@ -502,3 +527,102 @@ def test_correction_of_a_material_of_another_item_is_refused(media, items, staff
             items=[{"material": foreign.pk, "text": "x"}],
         )
     assert raised.value.field == "items"
+
+
+def test_a_task_someone_claimed_says_so(media, items, staff, applicant):
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
+    [review] = open_tasks(case)
+    task_claim(task_id=review.pk, user=staff["approver"])
+    with pytest.raises(Conflict) as err:
+        task_claim(task_id=review.pk, user=staff["head"])
+    assert err.value.message == "该任务已由他人签收办理"
+    task_complete(task_id=review.pk, user=staff["approver"], decision="approve", opinion="同意")
+    with pytest.raises(Conflict) as err:
+        task_claim(task_id=review.pk, user=staff["approver"])
+    assert err.value.message == "该任务已办理完毕"
+
+
+def _window_clerk(staff, county):
+    from govhall.identity.models import Hall, Window
+
+    hall = Hall.objects.create(
+        code="zwzx", name="安吉县政务服务中心", region=county, address="昌硕街道", hours="9-17"
+    )
+    clerk = staff["clerk"]
+    clerk.window = Window.objects.create(hall=hall, number="3", name="综合受理窗口3")
+    clerk.save(update_fields=["window"])
+    return clerk
+
+
+def test_events_record_the_real_channel_and_place(media, items, staff, applicant, county):
+    from govhall.cases.channels import channel_of
+    from govhall.cases.services import case_draft_save, case_draft_submit
+
+    assert channel_of(applicant) == Channel.WEB and channel_of(staff["clerk"]) == Channel.WINDOW
+    assert channel_of(staff["approver"]) == Channel.DEPARTMENT  # an approver's web page is not 网上申报
+    assert channel_of(staff["approver"], bearer_token=True) == Channel.API
+    clerk = _window_clerk(staff, county)
+    upload = upload_store(owner=clerk, name="id.pdf", data=PDF)
+    item = items["promised"]
+    draft = case_draft_save(
+        user=clerk, item_code=item.implementation_code, on_behalf_of=applicant.phone,
+        form={"applicant_name": applicant.real_name, "id_number": applicant.id_number, "phone": applicant.phone},
+        materials=[(m.pk, str(upload.pk)) for m in item.materials.all()],
+    )  # fmt: skip
+    case = case_draft_submit(user=clerk, draft_id=draft.pk, channel=Channel.WEB)
+    submitted = case.events.get(action="submit")
+    assert submitted.channel == Channel.WINDOW and case.channel == Channel.WINDOW
+    assert submitted.actor_label == "安吉县政务服务中心3号窗口 工作人员"
+    case_act(number=case.number, user=clerk, action=Action.ACCEPT, channel=channel_of(clerk))
+    [review] = open_tasks(case)
+    task_claim(task_id=review.pk, user=staff["approver"])
+    claimed = case.events.get(action="claim")
+    assert (
+        claimed.channel == Channel.DEPARTMENT
+        and claimed.actor_place == staff["approver"].department.short_name
+    )
+
+
+def test_the_citizens_timeline_speaks_to_citizens(media, items, staff, applicant):
+    from govhall.cases.selectors import case_get_for, case_timeline
+
+    case = submit(items["promised"], applicant)
+    case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT, channel=Channel.WINDOW)
+    while Case.objects.get(pk=case.pk).status == Status.ACCEPTED:
+        approve_all(case, [staff["approver"], staff["head"]])
+    case = case_get_for(applicant, case.number)
+    mine = case_timeline(case, applicant)
+    assert [e.label for e in mine] == ["提交申请", "受理", "部门审查", "部门审查", "作出审批决定"]
+    words = " ".join(f"{e.label} {e.actor} {e.note}" for e in mine)
+    assert "审批流程" not in words and "签收" not in words and "工作人员" not in words
+    assert mine[0].actor == "王小红" and mine[1].actor == staff["clerk"].department.short_name
+    assert mine[-1].actor == case.department.short_name and mine[2].note == "“审查”环节已通过"
+    detailed = case_timeline(case, staff["approver"])
+    assert "审批流程" in [e.actor for e in detailed] and any("工作人员" in e.actor for e in detailed)
+
+
+def test_an_item_not_regionwide_is_registered_only_in_its_departments_area(
+    media, items, staff, applicant, county
+):
+    from govhall.identity.models import Hall, Region, Window
+    from tests.factories.catalogue import ServiceItemFactory
+
+    clerk = _window_clerk(staff, county)  # at the county's centre: the department's own area
+    item = items["promised"]
+    assert submit(item, applicant, user=clerk, on_behalf_of=applicant.phone, window=clerk.window).number
+    town = Hall.objects.create(
+        code="xfz",
+        name="孝丰镇便民服务中心",
+        region=Region.objects.get(code="330523101000"),
+        address="孝丰",
+        hours="9-17",
+    )
+    clerk.window = Window.objects.create(hall=town, number="1", name="综合窗口")
+    clerk.save(update_fields=["window"])
+    with pytest.raises(PermissionDenied) as err:
+        submit(item, applicant, user=clerk, on_behalf_of=applicant.phone, window=clerk.window)
+    assert err.value.message == "“承诺事项”未开通全域通办，不能在本窗口登记，请申请人到安吉县政务服务中心办理"
+    assert err.value.field == "item" and err.value.status == 403
+    anywhere = ServiceItemFactory.published(department=item.department, name="通办事项", regionwide=True)
+    assert submit(anywhere, applicant, user=clerk, on_behalf_of=applicant.phone, window=clerk.window).number

@@ -274,7 +274,7 @@ def test_apply_shows_every_problem_at_once_and_keeps_the_valid_files(media, item
     item = items["promised"]
     first, second = item.materials.order_by("position", "id")[:2]
     client = logged_in(applicant)
-    form = apply_form(item, applicant, f_phone="123", f_applicant_name="", action="submit")
+    form = apply_form(item, applicant, f_phone="123", action="submit")
     form[f"file_{second.pk}"] = SimpleUploadedFile(
         "照片.pdf", b"not a pdf at all", content_type="application/pdf"
     )
@@ -282,8 +282,8 @@ def test_apply_shows_every_problem_at_once_and_keeps_the_valid_files(media, item
     assert response.status_code == 422
     page = response.content.decode()
     summary = page[page.index("error-summary") : page.index('id="apply-form"')]
-    assert "还有 3 处需要修改" in summary
-    assert "不是有效的电话号码" in summary and "申请人" in summary and "“照片.pdf”未能上传" in summary
+    assert "还有 2 处需要修改" in summary  # (the applicant's name comes from the account)
+    assert "不是有效的电话号码" in summary and "“照片.pdf”未能上传" in summary
     assert 'href="#f_phone"' in summary and f'href="#file_{second.pk}"' in summary
     row = page[page.index(f'id="file_{second.pk}"') :]
     assert "“照片.pdf”未能上传：文件内容不是允许的格式" in row[: row.index("</td>")]
@@ -408,3 +408,26 @@ def test_workbench_lists_decided_cases_waiting_to_be_issued(media, items, staff,
     case_act(number=case.number, user=staff["clerk"], action=Action.ISSUE, method="window")
     page = logged_in(staff["clerk"]).get("/tasks/").content.decode()
     assert case.number not in page[page.index('id="issue"') :]
+
+
+def test_the_apply_page_shows_the_accounts_identity_read_only(items, applicant):
+    import re
+
+    item = items["promised"]
+    page = logged_in(applicant).get(f"/items/{item.implementation_code}/apply/").content.decode()
+    readonly = set(re.findall(r'<input id="f_(\w+)"[^>]*\breadonly\b', page))
+    assert readonly == {"applicant_name", "id_number"}  # the contact phone stays editable
+    assert "从您的账户带出，不可修改" in page
+
+
+def test_the_applicant_withdraws_from_the_case_page(media, items, staff, applicant):
+    item = items["promised"]
+    client = logged_in(applicant)
+    client.post(f"/items/{item.implementation_code}/apply/", apply_form(item, applicant, action="submit"))
+    case = Case.objects.get()
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'value="withdraw"' in page and 'value="accept"' not in page
+    assert 'value="withdraw"' not in logged_in(staff["clerk"]).get(f"/cases/{case.number}/").content.decode()
+    client.post(f"/cases/{case.number}/act/", {"action": "withdraw", "reason": "不再需要"})
+    case.refresh_from_db()
+    assert case.status == Status.WITHDRAWN

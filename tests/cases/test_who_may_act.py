@@ -19,7 +19,7 @@ failed verification of an approval on commitment (告知承诺核查) does.
 import pytest
 
 from govhall.cases.models import CaseTask
-from govhall.cases.permissions import can_view, case_actors
+from govhall.cases.permissions import can_view, case_actions, case_actors
 from govhall.cases.transitions import TRANSITIONS, Action, Status, TransitionRefused, next_status
 from tests.factories import DepartmentFactory, make_citizen, make_staff
 from tests.factories.cases import submit
@@ -143,3 +143,25 @@ def test_a_refusal_says_why():
         str(err.value) == "办件当前状态为“已办结”，不能启动特别程序（暂停计时）" and not err.value.forbidden
     )
     assert (err.value.status, err.value.action) == (Status.COMPLETED, Action.SUSPEND)
+
+
+@pytest.mark.parametrize("status", sorted({s for s, _ in DOMAIN} | set(Status)))
+def test_the_offered_actions_are_the_allowed_ones(media, people, status, joint_department):
+    """``case_actions`` (the API's ``actions`` and the case page's buttons) offers each person exactly the
+    actions the domain table allows them from this status — never decide, which only the engine takes."""
+    case, users = people
+    if status not in (Status.DRAFT, Status.SUBMITTED):
+        CaseTask.objects.create(
+            case=case, task_id="t1", step="joint", name="联办审查", department=joint_department
+        )
+    case.status = status
+    for name, user in users.items():
+        expected = [
+            action
+            for (from_status, action), (_, who) in DOMAIN.items()
+            if from_status == status
+            and name in who
+            and not (name == "joint" and status in (Status.DRAFT, Status.SUBMITTED))
+        ]
+        assert sorted(case_actions(case, user)) == sorted(expected), (name, status)
+        assert Action.DECIDE not in case_actions(case, user)

@@ -164,3 +164,15 @@ def test_arabic_indic_digits_are_not_an_id_number():
         services.citizen_register(
             name="张三", id_number=valid_id_number(), phone="139٠٥٧٢٠٠٠١", password="Zhu9Xiang7"
         )
+
+
+def test_only_a_citizen_registers_an_enterprise_and_anyone_else_is_refused_403(db):
+    from govhall.core.errors import PermissionDenied
+    from tests.factories import DepartmentFactory, make_staff
+
+    clerk = make_staff(username="qt", department=DepartmentFactory(code="sjj2"), roles=["window_clerk"])
+    with pytest.raises(PermissionDenied) as err:
+        services.enterprise_register(
+            operator=clerk, name="某公司", uscc=valid_uscc(3), legal_representative="李慧"
+        )
+    assert err.value.status == 403 and err.value.code == "not_citizen"

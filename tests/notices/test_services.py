@@ -14,7 +14,7 @@ from govhall.cases.transitions import Action
 from govhall.notices.gateways import LogGateway
 from govhall.notices.models import Notice, SmsLogEntry
 from govhall.notices.services import BACKOFF_MINUTES, notice_deliver, notices_resend
-from tests.factories.cases import submit
+from tests.factories.cases import submit, suspended_case
 from tests.factories.identity import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,23 @@ def test_milestones_write_site_and_sms_notices(media, items, staff, applicant):
     sms = Notice.objects.filter(channel="sms")
     assert sms.count() == 2 and set(sms.values_list("state", flat=True)) == {"pending"}
     assert case.number in sms.first().body
+
+
+def test_every_milestone_notifies_the_applicant(media, items, staff, applicant):
+    """Suspension, resumption, resubmission and withdrawal reach the applicant like the other milestones."""
+    case = suspended_case(items["promised"], applicant, staff["clerk"], staff["approver"])
+    case_act(number=case.number, user=staff["approver"], action=Action.RESUME, reason="专家评审结束")
+    other = submit(items["promised"], applicant)
+    case_act(number=other.number, user=staff["clerk"], action=Action.REQUEST_CORRECTION, items=["照片不清晰"])
+    case_act(number=other.number, user=applicant, action=Action.RESUBMIT)
+    case_act(number=other.number, user=applicant, action=Action.WITHDRAW)
+    for number, titles in (
+        (case.number, ["申请已提交", "申请已受理", "办件进入特别程序", "办件恢复办理"]),
+        (other.number, ["申请已提交", "请补正材料", "补正材料已收到", "申请已撤回"]),
+    ):
+        site = Notice.objects.filter(case_number=number, channel="site").order_by("id")
+        assert list(site.values_list("title", flat=True)) == titles
+        assert Notice.objects.filter(case_number=number, channel="sms").count() == len(titles)
 
 
 def test_delivery_sends_once(media, items, applicant):

@@ -128,3 +128,9 @@ def test_monthly_report_api(late_case, supervisor, staff):
     assert client_for(staff["other"]).get(f"/api/v1/stats/departments?month={month}").json()["rows"] == []
     bad = client_for(supervisor).get("/api/v1/stats/departments?month=2026-13")
     assert bad.status_code == 422 and bad.json()["field"] == "month"
+
+
+def test_a_bad_warning_level_is_named_as_such(late_case, supervisor):
+    response = client_for(supervisor).get("/api/v1/warnings?level=green")
+    assert response.json()["field"] == "level"
+    assert "预警级别" in response.json()["message"] and "评价" not in response.json()["message"]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.params.functions import Query as QueryParam
 
-from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.schemas import binary_answer, errors, responses
 from govhall.identity.auth import AuthedRequest, api_auth
+from govhall.identity.permissions import is_staff_member
 
 from . import selectors, services
 from .channels import channel_of
@@ -93,13 +94,22 @@ def submit(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut]:
     return Status(201 if created else 200, CaseOut.of(answer, user))
 
 
-@router.get("/cases", response=responses(CasePage), summary="我的办件")
+@router.get(
+    "/cases",
+    response=responses(CasePage, 403),
+    summary="我的办件；工作人员用 queue=acceptance（待受理）或 queue=issue（待出件）查看本大厅或本部门的队列",
+)
 def my_cases(
     request: AuthedRequest,
+    queue: Literal["acceptance", "issue"] | None = QueryParam(
+        None, description="acceptance：待受理；issue：待出件（仅工作人员）"
+    ),
     page: int = QueryParam(1, ge=1, le=1000),
     page_size: int = QueryParam(20, ge=1, le=100),
 ) -> CasePage:
-    cases = selectors.cases_of(request.user)
+    if queue is not None and not is_staff_member(request.user):
+        raise PermissionDenied("只有工作人员可以查看受理和出件队列", field="queue")
+    cases = selectors.QUEUES[queue](request.user) if queue else selectors.cases_of(request.user)
     rows = cases[(page - 1) * page_size : page * page_size]
     return CasePage(count=cases.count(), items=[CaseRow.of(c) for c in rows])
 
@@ -285,7 +295,7 @@ def tasks(
 
 @router.post("/tasks/{task_id}/claim", response=responses(TaskStateOut, *CASE_ERRORS), summary="签收任务")
 def claim(request: AuthedRequest, task_id: int) -> TaskStateOut:
-    task = services.task_claim(task_id=task_id, user=request.user)
+    task = services.task_claim(task_id=task_id, user=request.user, channel=_channel(request))
     return TaskStateOut(id=task.pk, state=task.state)
 
 

@@ -22,7 +22,12 @@ STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
 class Channel(models.TextChoices):
     WEB = "web", "网上申报"
     WINDOW = "window", "窗口受理"
+    DEPARTMENT = "department", "部门办理"  # a department's staff on their own pages (timeline events only)
     API = "api", "系统接口"
+
+
+# The channels an application comes in through (受理渠道); DEPARTMENT is only where a later step was taken.
+APPLICATION_CHANNELS = (Channel.WEB, Channel.WINDOW, Channel.API)
 
 
 class Upload(models.Model):
@@ -148,6 +153,9 @@ class CaseEvent(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     actor_label = models.CharField("办理人", max_length=100)
+    actor_place = models.CharField(
+        "办理单位", max_length=200, blank=True, help_text="工作人员所在的部门或大厅窗口；申请人和审批流程为空"
+    )
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     action = models.CharField("环节", max_length=30)
     from_status = models.CharField(max_length=12, blank=True)

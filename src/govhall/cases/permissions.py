@@ -9,7 +9,7 @@ from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import region_subtree_codes
 
 from .models import Case, CaseTask
-from .transitions import Actor
+from .transitions import TRANSITIONS, Action, Actor, Status
 
 
 def _in_region(user: User, case: Case) -> bool:
@@ -40,6 +40,18 @@ def case_actors(case: Case, user: Any) -> set[Actor]:
     if user.has_role(StaffRole.WINDOW_CLERK) and _in_region(user, case):
         actors |= {Actor.ACCEPTING_STAFF, Actor.WINDOW}
     return actors
+
+
+def case_actions(case: Case, user: Any) -> list[Action]:
+    """What this user may do on this case now, read from the transition table: every row leaving the case's
+    status that names a part the user plays. Rows only the approval process takes (作出审批决定) are never
+    offered to a person. The API's ``actions`` and the case page's buttons both come from here."""
+    actors = case_actors(case, user)
+    status = Status(case.status)
+    return [
+        action for (from_status, action), (_, allowed) in TRANSITIONS.items()
+        if from_status == status and allowed & actors
+    ]  # fmt: skip
 
 
 def is_applicant_side(case: Case, user: Any) -> bool:

@@ -14,11 +14,11 @@ from pydantic import Field
 
 from .documents import document_links
 from .materials import superseded
-from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
-from .permissions import sees_full_personal_data
-from .selectors import case_form_shown, deadlines_estimated
+from .models import Case, CaseMaterial, CaseTask, Upload
+from .permissions import case_actions, sees_full_personal_data
+from .selectors import TimelineEntry, case_form_shown, case_timeline, deadlines_estimated
 from .tolerance import ToleratedGap
-from .transitions import STATUS_LABELS, allowed_actions
+from .transitions import STATUS_LABELS
 from .transitions import Status as CaseStatus
 
 # --- input ---------------------------------------------------------------------------------------------------
@@ -133,27 +133,24 @@ class DeadlinesOut(Schema):
 
 
 class EventOut(Schema):
-    """One timeline event: who, when, through which channel, what."""
+    """One timeline event: who, when, through which channel, what. The applicant side reads it without the
+    process's internal steps, staff named by their department or window; staff read every step."""
 
     at: dt.datetime
     actor: str
     channel: str
+    channel_label: str
     action: str
     action_label: str
     status: str
     note: str
 
     @classmethod
-    def of(cls, e: CaseEvent) -> EventOut:
+    def of(cls, e: TimelineEntry) -> EventOut:
         return cls(
-            at=e.at,
-            actor=e.actor_label,
-            channel=e.channel,
-            action=e.action,
-            action_label=e.action_label,
-            status=e.to_status,
-            note=e.note,
-        )
+            at=e.at, actor=e.actor, channel=e.channel, channel_label=e.channel_label, action=e.action,
+            action_label=e.label, status=e.status, note=e.note,
+        )  # fmt: skip
 
 
 def task_kind(t: CaseTask) -> str:
@@ -247,7 +244,9 @@ class CaseOut(Schema):
     tasks: list[TaskOut]
     materials: list[CaseMaterialOut]
     documents: list[DocumentOut]
-    actions: list[str]
+    actions: list[str] = Field(
+        description="调用者此刻可以对本办件执行的操作（按状态流转表和调用者的角色、部门、地区）"
+    )
 
     @classmethod
     def of(cls, case: Case, viewer: Any) -> CaseOut:
@@ -279,11 +278,11 @@ class CaseOut(Schema):
             owed_materials=[OwedMaterialOut(**o) for o in case.owed_materials],
             delivery=case.delivery if full else {k: v for k, v in case.delivery.items() if k != "address"},
             form=case_form_shown(case, viewer),
-            timeline=[EventOut.of(e) for e in case.events.all()],
+            timeline=[EventOut.of(e) for e in case_timeline(case, viewer)],
             tasks=[TaskOut.of(t) for t in case.tasks.all()],
             materials=_materials_out(case),
             documents=[DocumentOut(name=name, url=url) for name, url in document_links(case)],
-            actions=[a.value for a in allowed_actions(status)],
+            actions=[a.value for a in case_actions(case, viewer)],
         )
 
 

@@ -23,10 +23,10 @@ from .deadlines import case_deadlines, due_level
 from .documents import correction_due, correction_items, document_links
 from .materials import superseded
 from .models import Case, CaseEvent, CaseMaterial, CaseTask
-from .permissions import can_view, case_actors, sees_full_personal_data, task_workable
-from .transitions import ACTION_LABELS, TRANSITIONS, Action, Actor, Status, allowed_actions
+from .permissions import can_view, case_actions, sees_full_personal_data, task_workable
+from .transitions import ACTION_LABELS, Action, Status
 
-# The actions the case page offers staff, in the order the buttons appear.
+# The order of the case page's action boxes; an action the table gains later comes after these.
 STAFF_ACTIONS = (
     Action.ACCEPT, Action.REQUEST_CORRECTION, Action.REFUSE, Action.SUSPEND, Action.RESUME, Action.ISSUE,
     Action.COMPLETE,
@@ -76,6 +76,58 @@ def _case_fields(case: Case) -> list[Any]:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a case's timeline as this viewer reads it."""
+
+    at: dt.datetime
+    action: str
+    label: str
+    actor: str
+    channel: str
+    channel_label: str
+    status: str
+    note: str
+
+
+# What the citizen's timeline leaves out or says in plain words; staff keep every step as recorded.
+CITIZEN_HIDDEN_ACTIONS = frozenset({"claim"})  # a member of staff taking a step of the process
+CITIZEN_TASK_NOTES = {
+    "approve": "“{task}”环节已通过",
+    "return": "“{task}”环节退回重新审查",
+    "deny": "“{task}”环节不予许可",
+}
+
+
+def case_timeline(case: Case, user: Any) -> list[TimelineEntry]:
+    """The timeline: in full for staff; for the applicant side, without the approval process's internal
+    steps, and with staff named by their department or hall window."""
+    events = list(case.events.all())
+    if is_staff_member(user):
+        return [_entry(e, e.action_label, e.actor_label, e.note) for e in events]
+    return [_citizen_entry(case, e) for e in events if e.action not in CITIZEN_HIDDEN_ACTIONS]
+
+
+def _entry(e: CaseEvent, label: str, actor: str, note: str) -> TimelineEntry:
+    return TimelineEntry(
+        at=e.at, action=e.action, label=label, actor=actor, channel=e.channel,
+        channel_label=e.get_channel_display(), status=e.to_status, note=note,
+    )  # fmt: skip
+
+
+def _citizen_entry(case: Case, e: CaseEvent) -> TimelineEntry:
+    if e.actor_place:
+        actor = e.actor_place
+    elif e.actor_id is not None and e.actor_id in (case.applicant_id, case.submitted_by_id):
+        actor = e.actor_label
+    else:  # the approval process, or staff recorded before their place was
+        actor = case.department.short_name or case.department.name
+    if e.action == "task":
+        template = CITIZEN_TASK_NOTES.get(str(e.data.get("decision")), "“{task}”已办理")
+        return _entry(e, "部门审查", actor, template.format(task=e.data.get("task", "审查")))
+    return _entry(e, e.action_label, actor, e.note)
+
+
+@dataclass(frozen=True)
 class CasePage:
     """What the case page shows one user."""
 
@@ -86,6 +138,7 @@ class CasePage:
     next_steps: list[CaseTask]  # the other live steps: who the case waits for
     opinions: list[CaseTask]  # the reviews' opinions (objections first), for the decision step
     can_resubmit: bool
+    can_withdraw: bool
     correction: CaseEvent | None
     level: str
     legal_level: str
@@ -100,6 +153,7 @@ class CasePage:
     clock_paused: bool
     current_materials: list[CaseMaterial]
     superseded_materials: list[CaseMaterial]
+    timeline: list[TimelineEntry]
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -107,8 +161,7 @@ class CasePage:
 
 def case_page_get(*, user: User, number: str) -> CasePage:
     case = case_get_for(user, number)
-    actors = case_actors(case, user)
-    possible = set(allowed_actions(Status(case.status)))
+    offered = case_actions(case, user)
     shown = case_form_shown(case, user)
     today = timezone.localdate()
     live = [t for t in case.tasks.all() if t.state in ("open", "claimed")]
@@ -119,28 +172,26 @@ def case_page_get(*, user: User, number: str) -> CasePage:
     return CasePage(
         case=case,
         form_rows=[(f.label, shown.get(f.name, "")) for f in _case_fields(case)],
-        staff_actions=[
-            (a, ACTION_LABELS[a])
-            for a in STAFF_ACTIONS
-            if a in possible and TRANSITIONS[(Status(case.status), a)][1] & actors
-        ],
+        staff_actions=_staff_actions(offered),
         my_tasks=[t for t in live if t in mine],
         next_steps=[t for t in live if t not in mine] if is_staff_member(user) else [],
         opinions=_review_opinions(case) if any(t.decides for t in mine) else [],
-        can_resubmit=case.status == Status.CORRECTION and Actor.APPLICANT in actors,
+        can_resubmit=Action.RESUBMIT in offered,
+        can_withdraw=Action.WITHDRAW in offered,
         correction=correction,
         level=due_level(today, case.promised_due),
         legal_level=due_level(today, case.legal_due),
         documents=document_links(case),
         is_staff_view=is_staff_member(user),
         replaced=replaced,
-        **_gap_choices(case, Action.ACCEPT in possible and bool(actors - {Actor.APPLICANT}), today),
+        **_gap_choices(case, Action.ACCEPT in offered, today),
         correction_items=to_correct,
         correction_material_ids={i["material"] for i in to_correct if i.get("material")},
         correction_due=correction_due(correction) if correction else None,
         clock_paused=any(s.ended_on is None for s in case.suspensions.all()),
         current_materials=[cm for cm in case.materials.all() if cm.pk not in replaced],
         superseded_materials=[cm for cm in case.materials.all() if cm.pk in replaced],
+        timeline=case_timeline(case, user),
     )
 
 
@@ -179,6 +230,13 @@ def _review_opinions(case: Case) -> list[CaseTask]:
         if t.state == "done" and not t.decides and t.step != "commitment_verify":
             latest[(t.step, t.department_id)] = t
     return sorted(latest.values(), key=lambda t: (t.decision != "object", t.pk))
+
+
+def _staff_actions(offered: list[Action]) -> list[tuple[Action, str]]:
+    """The offered actions that get an action box; resubmitting and withdrawing have their own forms."""
+    boxed = [a for a in offered if a not in (Action.RESUBMIT, Action.WITHDRAW)]
+    order = {a: i for i, a in enumerate(STAFF_ACTIONS)}
+    return [(a, ACTION_LABELS[a]) for a in sorted(boxed, key=lambda a: order.get(a, len(order)))]
 
 
 def _latest_correction(case: Case) -> CaseEvent | None:
@@ -287,27 +345,26 @@ def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
 
 def acceptance_queue(user: User) -> QuerySet[Case]:
     """Submitted cases waiting for acceptance that this staff member may accept: any item of the region
-    for a window clerk (全域通办), their own department's items for approvers; longest waiting first."""
-    queryset = (
-        Case.objects.filter(status=Status.SUBMITTED).select_related("item").order_by("submitted_at", "id")
-    )
-    return _window_scope(user, queryset)
+    for a window clerk (全域通办), their own department's items for approvers."""
+    return _staff_queue(user, Status.SUBMITTED).order_by("submitted_at", "id")
 
 
 def issue_queue(user: User) -> QuerySet[Case]:
-    """待出件: decided cases waiting for their result to be issued (统一窗口出件), for the region's window
-    clerks and the deciding department's staff (both may issue); longest waiting first."""
-    queryset = Case.objects.filter(status=Status.DECIDED).select_related("item").order_by("decided_at", "id")
-    return _window_scope(user, queryset)
+    """Decided cases waiting for their result to be issued (统一窗口出件): the region's for a window clerk,
+    their own department's for approvers; the longest decided first."""
+    return _staff_queue(user, Status.DECIDED).order_by("decided_at", "id")
 
 
-def _window_scope(user: User, queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """A window clerk's region (全域通办), or an approver's own department."""
+QUEUES = {"acceptance": acceptance_queue, "issue": issue_queue}
+
+
+def _staff_queue(user: User, status: Status) -> QuerySet[Case]:
     from govhall.identity.models import StaffRole
     from govhall.identity.selectors import region_subtree_codes
 
     if not is_staff_member(user):
         return Case.objects.none()
+    queryset = Case.objects.filter(status=status).select_related("item", "department")
     if user.has_role(StaffRole.WINDOW_CLERK):
         region = user.region_id or (user.department.region_id if user.department else None)
         return queryset.filter(region_id__in=region_subtree_codes(region)) if region else queryset.none()

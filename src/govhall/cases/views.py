@@ -40,21 +40,6 @@ FILE_PREFIX = "file_"
 CASE_DETAIL_KEYS = ("reason", "legal_basis", "kind", "method", "address", "carrier", "tracking_number")
 
 
-def _account_data(user: Any, enterprise: Any = None) -> dict[str, str]:
-    data = {
-        "applicant.name": user.display_name,
-        "applicant.phone": user.phone,
-        "applicant.id_number": user.id_number,
-    }
-    if enterprise is not None:
-        data |= {
-            "enterprise.name": enterprise.name,
-            "enterprise.uscc": enterprise.uscc,
-            "enterprise.legal_representative": enterprise.legal_representative,
-        }
-    return data
-
-
 def _posted_form(request: AuthedRequest, fields: list[Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in fields:
@@ -114,7 +99,7 @@ class _Application:
     def initial_values(self) -> dict[str, Any]:
         if self.draft:
             return dict(self.draft.form)
-        return prefill(self.fields, _account_data(self.applicant, self.enterprise))
+        return prefill(self.fields, services.account_data(self.applicant, self.enterprise))
 
     def save(self, values: dict[str, Any]) -> Case:
         """Keep the draft with the files it had and those just uploaded (so an error never loses them)."""
@@ -166,9 +151,10 @@ class _Application:
         uploaded = (
             {cm.material_id: cm.upload for cm in draft.materials.select_related("upload")} if draft else {}
         )
+        bound = services.account_bound_fields(self.fields, self.applicant, self.enterprise)
         fields = [
-            {"field": f, "value": values.get(f.name, ""), "error": problems.get(f"form.{f.name}"),
-             "input": FORM_PREFIX + f.name}
+            {"field": f, "value": bound.get(f.name, values.get(f.name, "")), "readonly": f.name in bound,
+             "error": problems.get(f"form.{f.name}"), "input": FORM_PREFIX + f.name}
             for f in self.fields
         ]  # fmt: skip
         materials = self.material_rows(uploaded, latest)
@@ -239,7 +225,9 @@ def apply(request: AuthedRequest, implementation_code: str) -> HttpResponse:
         if not submitting:
             messages.success(request, "草稿已保存，可稍后继续填写")
             return redirect(application.draft_url(draft))
-        case = services.case_draft_submit(user=user, draft_id=draft.pk, tolerated_gaps=gaps)
+        case = services.case_draft_submit(
+            user=user, draft_id=draft.pk, tolerated_gaps=gaps, channel=channel_of(user)
+        )
     except DomainError as exc:
         problems = {exc.field or "form": exc.message}
         return render(request, "cases/apply.html", application.context(values, problems), status=exc.status)
@@ -361,7 +349,9 @@ def _supply(request: AuthedRequest, number: str) -> None:
     if not pairs:
         raise ValidationFailed("请选择要补交的文件", field="file")
     for material_id, upload_id in pairs:
-        services.case_supply_owed(number=number, user=user, material_id=material_id, upload_id=upload_id)
+        services.case_supply_owed(
+            number=number, user=user, material_id=material_id, upload_id=upload_id, channel=channel_of(user)
+        )
     messages.success(request, "材料已补交")
 
 
@@ -398,7 +388,7 @@ def task_action(request: AuthedRequest, task_id: int) -> HttpResponse:
     back = redirect("web:case", number=number) if number else redirect("web:tasks")
     try:
         if request.POST.get("action") == "claim":
-            services.task_claim(task_id=task_id, user=user)
+            services.task_claim(task_id=task_id, user=user, channel=channel_of(user))
             messages.success(request, "已签收")
         else:
             services.task_complete(

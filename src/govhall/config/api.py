@@ -61,7 +61,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    field, message = describe_validation_errors(exc.errors)
+    field, message = describe_validation_errors(exc.errors, request.path)
     return _error(request, 422, "validation_error", message, field)
 
 

@@ -293,7 +293,8 @@ RATING_TABLET_SERVING_HOURS = config(
 PUBLIC_BASE_URL = config(
     "PUBLIC_BASE_URL",
     "http://127.0.0.1:8000",
-    help="the portal's public address, printed as a QR code on acceptance, correction and decision notices",
+    help="the portal's public address, printed as a QR code on acceptance, correction and decision notices and "
+    "in SMS links; `govhall demo` sets it to the address it serves on (--host, --port) unless it is set",
 )
 PLATFORM_NAME = config(
     "PLATFORM_NAME", "安吉县一网通办政务服务平台", help="the name in the banner and page titles"

@@ -45,6 +45,15 @@ NESTED_LABELS = {
     ("tolerated_gaps", "due"): "容缺材料的补交日期",
 }
 
+# A name that means something else under part of the API: (path prefix after /api/v1, field) -> label.
+PATH_FIELD_LABELS = {
+    ("/warnings", "level"): "预警级别",
+    ("/supervision/", "level"): "预警级别",
+    ("/supervision/", "state"): "督办单状态",
+    ("/tasks/", "state"): "任务状态",
+    ("/cases", "queue"): "工作队列",
+}
+
 _TYPE_MESSAGES = {
     "missing": "{label}为必填项",
     "string_type": "{label}应为文本",
@@ -66,7 +75,16 @@ _TYPE_MESSAGES = {
 }
 
 
-def describe_validation_errors(errors: Sequence[dict[str, Any]]) -> tuple[str | None, str]:
+def field_label(field: str | None, path: str = "") -> str:
+    """The Chinese name of a request field; ``path`` (the request's) tells a warning's level from a rating's."""
+    tail = path.split("/api/v1", 1)[-1]
+    for (prefix, name), label in PATH_FIELD_LABELS.items():
+        if name == field and tail.startswith(prefix):
+            return label
+    return FIELD_LABELS.get(field or "", field or "请求内容")
+
+
+def describe_validation_errors(errors: Sequence[dict[str, Any]], path: str = "") -> tuple[str | None, str]:
     """The first error as (field, Chinese message)."""
     if not errors:
         return None, "请求参数不正确"
@@ -75,6 +93,6 @@ def describe_validation_errors(errors: Sequence[dict[str, Any]]) -> tuple[str | 
     names = [p for p in loc if not p.isdigit()]  # an item of a list is named by its list
     field = names[-1] if names else None
     nested = NESTED_LABELS.get((names[-2], names[-1])) if len(names) >= 2 else None
-    label = nested or FIELD_LABELS.get(field or "", field or "请求内容")
+    label = nested or field_label(field, path)
     template = _TYPE_MESSAGES.get(first.get("type", ""), "{label}格式不正确")
     return field, template.format(label=label)

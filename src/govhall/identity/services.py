@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from govhall.core import crypto
-from govhall.core.errors import AuthenticationFailed, Conflict, Locked, ValidationFailed
+from govhall.core.errors import AuthenticationFailed, Conflict, Locked, PermissionDenied, ValidationFailed
 from govhall.core.ids import IdentifierError, birth_date_from_id, validate_id_number, validate_uscc
 
 from .models import (
@@ -69,7 +69,7 @@ def citizen_register(*, name: str, id_number: str, phone: str, password: str) ->
 def enterprise_register(*, operator: User, name: str, uscc: str, legal_representative: str) -> Enterprise:
     """Register an enterprise (法人) operated by the given citizen, who becomes its administrator."""
     if operator.kind != AccountKind.CITIZEN:
-        raise ValidationFailed("只有自然人账户可以注册并经办法人单位", field=None, code="not_citizen")
+        raise PermissionDenied("只有自然人账户可以注册并经办法人单位", field=None, code="not_citizen")
     name = validate_name(name, field="name", label="单位名称", max_length=200)
     legal_representative = validate_name(
         legal_representative, field="legal_representative", label="法定代表人"

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from govhall.cases.models import Case, Channel
+from govhall.cases.models import APPLICATION_CHANNELS, Case
 from govhall.catalogue.models import ServiceItem
 from govhall.evaluation.models import GOOD_LEVELS
 from govhall.evaluation.selectors import ratings_in
@@ -24,7 +24,7 @@ from govhall.identity.models import Department, Region, RegionLevel
 from govhall.identity.selectors import region_subtree_codes
 from govhall.supervision.models import RuleCode, Warning, WarningLevel
 
-CHANNELS = [c.value for c in Channel]
+CHANNELS = [c.value for c in APPLICATION_CHANNELS]
 
 
 def _day_start(day: dt.date) -> dt.datetime:

@@ -3,12 +3,21 @@ tasks, drafts; the timeline (events, locks, transitions) they share."""
 
 from .actions import case_act
 from .drafts import case_draft_save, case_draft_submit, draft_problems
-from .submission import NOT_REGISTERED, case_submit, request_digest, resolve_applicant
+from .submission import (
+    NOT_REGISTERED,
+    account_bound_fields,
+    account_data,
+    case_submit,
+    request_digest,
+    resolve_applicant,
+)
 from .tasks import task_claim, task_complete
 from .uploads import case_supply_owed, missing_materials, upload_store
 
 __all__ = [
     "NOT_REGISTERED",
+    "account_bound_fields",
+    "account_data",
     "case_act",
     "case_draft_save",
     "case_draft_submit",

@@ -22,6 +22,7 @@ from ..permissions import case_actors
 from ..tolerance import ToleratedGap, gaps_from_owed, owed_summary
 from ..transitions import Action, Actor
 from .gaps import gaps_check, owed_refuse_end
+from .submission import form_bind_to_account
 from .tasks import tasks_cancel, tasks_postpone, tasks_sync, verification_open
 from .timeline import case_lock, decide_by_engine, event_write, on_decide, transition
 from .uploads import check_materials
@@ -184,7 +185,10 @@ def _on_resubmit(
         )
     if details.get("form"):
         fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
-        case.form = clean_form(fields, {**case.form, **details["form"]})
+        merged = form_bind_to_account(
+            fields, {**case.form, **details["form"]}, case.applicant, case.enterprise
+        )
+        case.form = clean_form(fields, merged)
     if case.accepted_at:
         _end_suspension(case)
     return "已补正" + (f"，补充材料{len(added)}份" if added else ""), {"materials": len(added)}

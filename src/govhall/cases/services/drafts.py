@@ -17,7 +17,13 @@ from ..numbering import next_case_number
 from ..permissions import case_actors
 from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
-from .submission import owed_at_submission, resolve_applicant, resolve_enterprise
+from .submission import (
+    check_regionwide,
+    form_bind_to_account,
+    owed_at_submission,
+    resolve_applicant,
+    resolve_enterprise,
+)
 from .timeline import event_write, transition
 from .uploads import check_materials, missing_materials
 
@@ -40,6 +46,8 @@ def case_draft_save(
                 raise ValidationFailed("请指定申请的事项", field="item")
             item = item_for_application(item_code)
             applicant = resolve_applicant(user, on_behalf_of)
+            if applicant != user:
+                check_regionwide(item, user)
             enterprise = (
                 resolve_enterprise(applicant, user, enterprise_uscc, item) if enterprise_uscc else None
             )
@@ -59,7 +67,7 @@ def case_draft_save(
         else:
             found = (
                 Case.objects.select_for_update()
-                .select_related("item")
+                .select_related("item", "applicant")
                 .filter(pk=draft_id, submitted_by=user)
                 .first()
             )
@@ -67,8 +75,10 @@ def case_draft_save(
                 raise NotFound("未找到该草稿", field="draft")
             case = found
         fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
-        if form is not None:
-            case.form = clean_form(fields, form, partial=True)
+        if form is not None:  # a change to a draft merges into what it holds, as its materials do
+            merged = {**case.form, **form} if draft_id else form
+            bound = form_bind_to_account(fields, merged, case.applicant, case.enterprise)
+            case.form = clean_form(fields, bound, partial=True)
         case.save()
         if materials is not None:
             chosen = check_materials(case.item, {user.pk, case.applicant_id}, materials)
@@ -120,8 +130,9 @@ def case_draft_submit(
         case.owed_materials = owed_at_submission(user, case.item, provided, tolerated_gaps or [])
         now = timezone.now()
         case.submitted_at = now
-        if case.channel != Channel.WINDOW:
-            case.channel = channel
+        if case.channel == Channel.WINDOW:  # registered at a window for someone present: recorded there
+            channel = Channel.WINDOW
+        case.channel = Channel.WEB if channel == Channel.DEPARTMENT else channel  # how it was applied for
         case.number = next_case_number(case.region_id, timezone.localdate(now))
         case.save()
         note = "容缺材料：" + owed_summary(case.owed_materials) if case.owed_materials else ""

@@ -12,12 +12,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from govhall.catalogue.forms import clean_form, item_fields
+from govhall.catalogue.forms import FormField, clean_form, item_fields
 from govhall.catalogue.models import Material, ServiceItem
 from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from govhall.core.ids import IdentifierError, validate_id_number, validate_uscc
-from govhall.identity.models import AccountKind, Enterprise, StaffRole, User, Window
+from govhall.identity.models import AccountKind, Enterprise, Hall, StaffRole, User, Window
 from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import user_find_by_login
 from govhall.identity.validation import validate_phone
@@ -71,6 +71,26 @@ def applicant_login_check(value: str) -> str:
     raise ValidationFailed("请输入申请人的18位公民身份号码或11位手机号", field=field)
 
 
+def check_regionwide(item: ServiceItem, clerk: User) -> None:
+    """全域通办: an item flagged regionwide may be registered at any window; any other only at a hall of its
+    department's own region (the county's centre for a county department), and the clerk is told where."""
+    if item.regionwide:
+        return
+    window = clerk.window if clerk.window_id else None
+    region = (
+        window.hall.region_id if window else clerk.region_id or getattr(clerk.department, "region_id", None)
+    )
+    home = item.department.region_id
+    if region == home:
+        return
+    halls = "、".join(Hall.objects.filter(region_id=home).values_list("name", flat=True)[:3])
+    raise PermissionDenied(
+        f"“{item.name}”未开通全域通办，不能在本窗口登记，请申请人到{halls or item.department.name}办理",
+        field="item",
+        code="not_regionwide",
+    )
+
+
 def resolve_enterprise(
     applicant: User, actor: User, uscc: str | None, item: ServiceItem
 ) -> Enterprise | None:
@@ -85,6 +105,63 @@ def resolve_enterprise(
     if not is_staff_member(actor) and not members.exists():
         raise PermissionDenied("您不是该单位的授权经办人", field="enterprise")
     return enterprise
+
+
+# Prefilled fields that say who applies: taken from the account, never typed in (the contact phone may differ).
+ACCOUNT_BOUND = frozenset(
+    {
+        "applicant.name",
+        "applicant.id_number",
+        "enterprise.name",
+        "enterprise.uscc",
+        "enterprise.legal_representative",
+    }
+)
+
+
+def account_data(applicant: User, enterprise: Enterprise | None = None) -> dict[str, str]:
+    """What an application form prefills from the applicant's account (and the enterprise's, for a 法人)."""
+    data = {
+        "applicant.name": applicant.display_name,
+        "applicant.phone": applicant.phone,
+        "applicant.id_number": applicant.id_number,
+    }
+    if enterprise is not None:
+        data |= {
+            "enterprise.name": enterprise.name,
+            "enterprise.uscc": enterprise.uscc,
+            "enterprise.legal_representative": enterprise.legal_representative,
+        }
+    return data
+
+
+def account_bound_fields(
+    fields: list[FormField], applicant: User, enterprise: Enterprise | None
+) -> dict[str, str]:
+    """The form's fields that must hold the account's values: field name -> value."""
+    account = account_data(applicant, enterprise)
+    return {
+        f.name: account[f.prefill] for f in fields if f.prefill in ACCOUNT_BOUND and account.get(f.prefill)
+    }
+
+
+def form_bind_to_account(
+    fields: list[FormField], form: dict[str, Any], applicant: User, enterprise: Enterprise | None
+) -> dict[str, Any]:
+    """The form with the applicant's identity from the account: an empty bound field is filled in, another
+    person's name or number is refused (a citizen applies for themselves; a window applies for the person
+    it registered)."""
+    bound = account_bound_fields(fields, applicant, enterprise)
+    labels = {f.name: f.label for f in fields}
+    for name, value in bound.items():
+        given = str(form.get(name) or "").strip()
+        if given and given.upper() != value.upper():
+            raise ValidationFailed(
+                f"{labels[name]}从申请人账户带出，应为“{value}”，不能填写他人的信息",
+                field=f"form.{name}",
+                code="not_the_applicant",
+            )
+    return {**form, **bound}
 
 
 def request_digest(payload: Any) -> str:
@@ -119,9 +196,11 @@ def case_submit(
             return _idempotent(existing, digest)
     item = item_for_application(item_code)
     applicant = resolve_applicant(user, on_behalf_of)
+    if applicant != user:
+        check_regionwide(item, user)
     enterprise = resolve_enterprise(applicant, user, enterprise_uscc, item)
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
-    cleaned = clean_form(fields, form)
+    cleaned = clean_form(fields, form_bind_to_account(fields, form, applicant, enterprise))
     chosen = check_materials(item, {user.pk, applicant.pk}, materials)
     owed = owed_at_submission(user, item, [m for m, _ in chosen], tolerated_gaps or [])
     now = timezone.now()

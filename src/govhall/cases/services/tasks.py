@@ -122,6 +122,15 @@ def _check_task_user(task: CaseTask, user: User) -> None:
         raise PermissionDenied("只有审批人员可以办理审批任务", field="task")
 
 
+def task_unavailable(task: CaseTask) -> str:
+    """Why a task can no longer be claimed or worked, in words (its state labels are a list's column)."""
+    if task.state == CaseTask.State.CLAIMED:
+        return "该任务已由他人签收办理"
+    if task.state == CaseTask.State.DONE:
+        return "该任务已办理完毕"
+    return "该任务已取消"
+
+
 def _task_lock(task_id: int, user: User) -> CaseTask:
     task = CaseTask.objects.select_for_update().select_related("case").filter(pk=task_id).first()
     if task is None:
@@ -130,18 +139,18 @@ def _task_lock(task_id: int, user: User) -> CaseTask:
     return task
 
 
-def task_claim(*, task_id: int, user: User) -> CaseTask:
+def task_claim(*, task_id: int, user: User, channel: str = Channel.DEPARTMENT) -> CaseTask:
     """Reserve a task (for a department's own system); the web pages act on a task without this step."""
     with transaction.atomic():
         task = _task_lock(task_id, user)
         if task.state == CaseTask.State.CLAIMED and task.claimed_by_id == user.pk:
             return task
         if task.state != CaseTask.State.OPEN:
-            raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_taken")
+            raise Conflict(task_unavailable(task), field="task", code="task_taken")
         task.state, task.claimed_by = CaseTask.State.CLAIMED, user
         task.save(update_fields=["state", "claimed_by"])
         status = task.case.status
-        event_write(task.case, user, "claim", status, status, Channel.WEB, note=f"签收“{task.name}”")
+        event_write(task.case, user, "claim", status, status, channel, note=f"签收“{task.name}”")
     return task
 
 
@@ -170,7 +179,7 @@ def _check_opinion(task: CaseTask, decision: str, opinion: str, legal_basis: str
 
 def _check_workable(task: CaseTask, case: Case, user: User) -> None:
     if task.state not in LIVE:
-        raise Conflict(f"该任务已{task.get_state_display()}", field="task", code="task_done")
+        raise Conflict(task_unavailable(task), field="task", code="task_done")
     if task.state == CaseTask.State.CLAIMED and task.claimed_by_id != user.pk:
         raise Conflict("该任务已由他人签收办理", field="task", code="task_taken")
     allowed = VERIFIABLE if task.step == VERIFY_STEP else (Status.ACCEPTED,)
@@ -219,7 +228,7 @@ def task_complete(
     decision: str,
     opinion: str,
     legal_basis: str = "",
-    channel: str = Channel.WEB,
+    channel: str = Channel.DEPARTMENT,
 ) -> Case:
     """Complete a task: a review's opinion (approve / object / return), the decision step's decision
     (approve / deny / return), or a commitment's verification (pass / fail)."""

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from govhall.core.errors import Conflict, NotFound, PermissionDenied
-from govhall.identity.models import User
+from govhall.identity.models import StaffRole, User
 from govhall.identity.permissions import is_staff_member
 from govhall.notices.services import notify_milestone
 
@@ -27,13 +27,15 @@ def event_write(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
+    place = staff_place(user)
     label = user.display_name if user else "审批流程"
-    if is_staff_member(user) and user is not None and user.department is not None:
-        label = f"{user.department.short_name or user.department.name} {user.display_name}"
+    if place and user is not None:
+        label = f"{place} {user.display_name}"
     event = CaseEvent.objects.create(
         case=case,
         actor=user,
         actor_label=label[:100],
+        actor_place=place[:200],
         channel=channel,
         action=str(action),
         from_status=str(from_status),
@@ -43,6 +45,17 @@ def event_write(
     )
     _notify(case, event)
     return event
+
+
+def staff_place(user: User | None) -> str:
+    """Where a member of staff acts from: their hall window (a window clerk at one), else their department."""
+    if not is_staff_member(user) or user is None:
+        return ""
+    window = user.window if user.window_id else None
+    if window is not None and user.has_role(StaffRole.WINDOW_CLERK):
+        return f"{window.hall.name}{window.number}号窗口"
+    department = user.department
+    return (department.short_name or department.name) if department else ""
 
 
 def _notify(case: Case, event: CaseEvent) -> None:

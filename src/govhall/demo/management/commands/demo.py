@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,16 @@ from .seed import accounts_table
 
 def _stop(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # a SIGTERM stops the children the same way Ctrl+C does
+
+
+def served_base_url(host: str, port: int, environ: Mapping[str, str]) -> str:
+    """The portal's public address for QR codes and SMS links: the operator's PUBLIC_BASE_URL when set, else
+    the address the demo serves on (a wildcard bind is reached on this machine as 127.0.0.1)."""
+    explicit = environ.get("PUBLIC_BASE_URL", "").strip()
+    if explicit:
+        return explicit
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
 
 
 class Command(BaseCommand):
@@ -36,6 +47,7 @@ class Command(BaseCommand):
         hosts = {h for h in settings.ALLOWED_HOSTS} | {host, "127.0.0.1", "localhost"}
         env["ALLOWED_HOSTS"] = ",".join(sorted(hosts)) if host not in ("0.0.0.0", "::") else "*"
         env["WEB_BIND"] = f"{host}:{port}"
+        env["PUBLIC_BASE_URL"] = settings.PUBLIC_BASE_URL = served_base_url(host, port, os.environ)
         if options["workers"]:
             env["WEB_WORKERS"] = str(options["workers"])
         bin_dir = os.path.dirname(sys.executable)
