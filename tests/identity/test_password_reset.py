@@ -163,8 +163,9 @@ def test_duplicate_registration_links_to_password_reset(citizen):
 )
 def test_staff_land_on_their_workbench(department, roles, landing):
     staff = make_staff(username="worker", department=department, roles=roles)
-    response = Client().post("/login/", {"username": staff.username, "password": "Secret2026x"})
+    response = Client().post("/login/", {"username": staff.username, "password": "Secret2026x", "next": ""})
     assert response.status_code == 302 and response["Location"] == landing
+    assert 'name="next" value=""' in Client().get("/login/").content.decode()  # the form asks for no page
     response = Client().post(
         "/login/", {"username": "worker", "password": "Secret2026x", "next": "/progress/"}
     )

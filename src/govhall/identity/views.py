@@ -43,7 +43,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(_landing(request))
         failure = getattr(request, "login_error", None)
         error = failure.message if failure else "账号或密码错误"
-    context = {"error": error, "username": username, "next": _next_url(request), "crumbs": [("登录", None)]}
+    asked = request.POST.get("next") or request.GET.get("next") or ""
+    next_url = _next_url(request, default="") if asked else ""  # empty: the login picks the landing page
+    context = {"error": error, "username": username, "next": next_url, "crumbs": [("登录", None)]}
     return render(request, "identity/login.html", context, status=400 if error else 200)
 
 
