@@ -171,3 +171,39 @@ def test_register_an_enterprise_from_my_space(page: Page, portal: str) -> None:
     )
     row = table.get_by_role("row").filter(has_text="安吉白茶合作社有限公司")
     expect(row.get_by_role("cell")).to_have_text(["安吉白茶合作社有限公司", uscc, "张晓明", "管理员"])
+
+
+def test_forgotten_password_by_sms_code(page: Page, portal: str) -> None:
+    from govhall.identity.models import User
+    from govhall.notices.models import Notice
+
+    page.goto(portal + "/login/")
+    page.get_by_role("link", name=re.compile("找回密码")).click()
+    page.wait_for_url(re.compile("/password-reset/$"))
+    expect(page.get_by_role("heading", level=1, name="找回密码")).to_be_visible()
+    page.get_by_label("注册时填写的手机号码").fill("13905720001")  # the demo citizen's number
+    page.get_by_role("button", name="获取验证码").click()
+    expect(page.get_by_role("main").get_by_role("status")).to_contain_text("如该手机号码已注册，验证码已发送")
+    citizen = User.objects.get(username="citizen")
+    sms = Notice.objects.filter(recipient=citizen, channel=Notice.Channel.SMS).latest("id")
+    found = re.search(r"验证码(\d{6})", sms.body)
+    assert found
+    page.get_by_label("短信验证码").fill(found.group(1))
+    page.get_by_label(re.compile("^新密码")).fill(NEW_PASSWORD)
+    page.get_by_label("确认新密码").fill(NEW_PASSWORD)
+    shot(page, "password-reset")
+    page.get_by_role("button", name="重置密码").click()
+    page.wait_for_url(re.compile("/login/$"))
+    expect(page.get_by_role("status")).to_have_text("密码已重置，请使用新密码登录")
+    page.get_by_label("账号").fill("citizen")
+    page.get_by_label("密码").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("link", name="您好，张晓明")).to_be_visible()
+
+
+def test_a_clerk_lands_on_the_desk(page: Page, portal: str) -> None:
+    page.goto(portal + "/login/")
+    page.get_by_label("账号").fill("clerk")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile("/desk/$"))

@@ -305,3 +305,38 @@ def test_phone_material_cards_keep_values_in_the_value_column(phone_page: Page, 
         })"""
     )
     assert misplaced == []
+
+
+def test_phone_search_shows_results_first_under_a_short_header(phone_page: Page, portal: str) -> None:
+    page = phone_page
+    page.goto(portal + "/search/?q=社保")
+    viewport_height = 740
+    nav = page.get_by_role("navigation", name="主导航").bounding_box()
+    assert nav is not None
+    header_bottom = nav["y"] + nav["height"]
+    assert header_bottom < viewport_height / 5, f"the header takes {header_bottom:.0f} px of a 740-px screen"
+    # "共找到 N 项" sits right under the search box, the filters are folded behind 筛选, results follow.
+    box = page.get_by_role("searchbox", name="搜索政务服务事项").bounding_box()
+    count = page.get_by_role("status").bounding_box()
+    toggle = page.locator("#filters > summary")
+    expect(toggle).to_be_visible()
+    expect(page.get_by_label("实施部门")).to_be_hidden()
+    first = _results(page).first.bounding_box()
+    assert box and count and first
+    assert box["y"] < count["y"] < first["y"] < viewport_height
+    shot(page, "search-phone")
+    toggle.click()
+    expect(page.get_by_label("实施部门")).to_be_visible()
+    page.get_by_role("radio", name="个人办事").check()
+    page.get_by_role("button", name="筛选", exact=True).click()
+    page.wait_for_url(re.compile("audience=person"))
+    expect(_results(page).first).to_be_visible()
+
+
+def test_forgiving_search_in_the_portal(page: Page, portal: str) -> None:
+    page.goto(portal + "/search/?q=shenfenzheng")
+    expect(page.get_by_role("status")).to_contain_text("已按“身份证”为您检索")
+    expect(_results(page).first).to_contain_text("身份证")
+    page.goto(portal + "/search/?q=" + "社保" * 1000)
+    expect(page.get_by_role("alert")).to_contain_text("检索词过长")
+    expect(_results(page)).to_have_count(0)

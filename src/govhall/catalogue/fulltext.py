@@ -147,3 +147,10 @@ def staged_match(
         if total > name_total:
             ids += engine.page("rest", where, params, max(0, offset - name_total), limit - len(ids))
         return total, ids
+
+
+def match_count(query: SearchQuery, where: str, params: list[Any]) -> int:
+    """How many items match every clause of the query."""
+    engine = full_text(query, any_clause=False)
+    with engine.session():
+        return engine.count(where, params)

@@ -11,14 +11,19 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.text import normalise
 from govhall.identity.models import Department
 from govhall.identity.selectors import region_service_codes, region_subtree_codes
 
-from .fulltext import FILTERED, staged_match
+from .fulltext import FILTERED, match_count, staged_match
 from .models import Audience, ItemStatus, Material, ServiceItem, Synonym, Theme
-from .search import SearchQuery, build_query, synonym_candidates
+from .search import SearchQuery, build_query, compact, synonym_candidates
+from .spelling import Lexicon
 
-MAX_QUERY_LENGTH = 10_000
+# What anyone types or pastes into a search box (the longest item names have about 40 characters); a longer
+# query is refused with a message instead of being cut, so 社保 repeated thousands of times lists nothing.
+MAX_QUERY_LENGTH = 64
+LEXICON_CACHE = 32  # catalogue states kept (tests switch between catalogues)
 MAX_PAGE = 1000
 # Long guide texts a result list never shows: not loaded for search results.
 GUIDE_ONLY_FIELDS = [
@@ -42,7 +47,8 @@ class SearchPage:
     page: int
     page_size: int
     query: SearchQuery | None = None
-    relaxed: bool = False  # no item had every word: showing items with any of them
+    relaxed: bool = False  # no item had every word: showing items with the most telling ones
+    respelled: str = ""  # the query in the catalogue's words (pinyin, traditional, 别字), when it differed
     facets: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -73,24 +79,81 @@ def item_search(
 ) -> SearchPage:
     """Published items matching a query and filters, best first; an empty query lists popular items."""
     filters = validate_filters(filters or SearchFilters())
+    _validate_paging(q, page, page_size)
+    q = q.replace("\x00", "")
+    lexicon = catalogue_lexicon()
+    respelled = " ".join(lexicon.respell(q).split()) if q.strip() else ""
+    text = compact(respelled, lexicon.words) or respelled
+    query = build_query(text, synonyms_for(synonym_candidates(text))) if text else SearchQuery(())
+    offset = (page - 1) * page_size
+    shown = respelled if respelled != " ".join(normalise(q).split()) else ""
+    if query.is_empty:
+        count, ids = _browse(filters, offset, page_size)
+        return SearchPage(count, _load(ids), page, page_size, query)
+    count, ids = _match(query, filters, offset, page_size)
+    relaxed = False
+    if count == 0 and len(query.clauses) > 1:
+        query = _most_telling(query, filters)
+        count, ids = _match(query, filters, offset, page_size)
+        relaxed = True
+    return SearchPage(count, _load(ids), page, page_size, query, relaxed, shown)
+
+
+def _validate_paging(q: str, page: int, page_size: int) -> None:
     if len(q) > MAX_QUERY_LENGTH:
-        raise ValidationFailed(f"检索词过长，请不超过{MAX_QUERY_LENGTH}个字符", field="q")
+        raise ValidationFailed(
+            f"检索词过长（{len(q)}个字符），请精简到{MAX_QUERY_LENGTH}个字符以内，例如只输入事项名称或关键词",
+            field="q",
+        )
     if not 1 <= page <= MAX_PAGE:
         raise ValidationFailed(f"页码应在1到{MAX_PAGE}之间", field="page")
     if not 1 <= page_size <= settings.SEARCH_PAGE_SIZE_MAX:
         raise ValidationFailed(f"每页条数应在1到{settings.SEARCH_PAGE_SIZE_MAX}之间", field="page_size")
-    q = q.replace("\x00", "")
-    query = build_query(q, synonyms_for(synonym_candidates(q))) if q.strip() else SearchQuery(())
-    offset = (page - 1) * page_size
-    if query.is_empty:
-        count, ids = _browse(filters, offset, page_size)
-        return SearchPage(count, _load(ids), page, page_size, query)
-    count, ids = _match(query, filters, offset, page_size, any_clause=False)
-    relaxed = False
-    if count == 0 and len(query.clauses) > 1:
-        count, ids = _match(query, filters, offset, page_size, any_clause=True)
-        relaxed = True
-    return SearchPage(count, _load(ids), page, page_size, query, relaxed)
+
+
+def _most_telling(query: SearchQuery, filters: SearchFilters) -> SearchQuery:
+    """When no item has every word: the rarest word that matches, then each next-rarer word that still
+    leaves matches (辞退 before 公司 in 被公司辞退了). An empty query when no word matches at all."""
+    where, params = _filter_sql(filters)
+    counts = [match_count(query.only([i]), where, params) for i in range(len(query.clauses))]
+    chosen: list[int] = []
+    # Synonym-expanded words (curated citizen phrasings) first, then the rarest.
+    order = sorted(
+        (i for i, n in enumerate(counts) if n), key=lambda i: (len(query.clauses[i]) == 1, counts[i], i)
+    )
+    for i in order:
+        if not chosen or match_count(query.only([*chosen, i]), where, params):
+            chosen.append(i)
+    return query.only(sorted(chosen)) if chosen else query.only([0])
+
+
+def _lexicon_signature() -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM catalogue_serviceitem WHERE status = %s), "
+            "(SELECT max(published_at) FROM catalogue_serviceitem WHERE status = %s), "
+            "(SELECT count(*) FROM catalogue_synonym), (SELECT max(id) FROM catalogue_synonym)",
+            [ItemStatus.PUBLISHED.value, ItemStatus.PUBLISHED.value],
+        )
+        return tuple(cursor.fetchone() or ())
+
+
+def catalogue_lexicon() -> Lexicon:
+    """The catalogue's vocabulary (names, keywords, synonyms) for respelling queries; rebuilt when an item is
+    published or withdrawn or the synonym list grows (one light query per search tells)."""
+    return _lexicon(connection.alias, connection.settings_dict["NAME"], _lexicon_signature())
+
+
+@functools.lru_cache(maxsize=LEXICON_CACHE)
+def _lexicon(alias: str, database: str, signature: tuple[Any, ...]) -> Lexicon:
+    phrases: set[str] = set()
+    for name, keywords in _published().values_list("name", "keywords").iterator(chunk_size=2000):
+        phrases.add(name)
+        phrases.update(k for k in keywords or [] if isinstance(k, str))
+    for term, synonyms in Synonym.objects.values_list("term", "synonyms"):
+        phrases.add(term)
+        phrases.update(s for s in synonyms or [] if isinstance(s, str))
+    return Lexicon.build(phrases)
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
@@ -124,11 +187,9 @@ def _browse(filters: SearchFilters, offset: int, limit: int) -> tuple[int, list[
     return _run(sql, [*params, limit, offset])
 
 
-def _match(
-    query: SearchQuery, filters: SearchFilters, offset: int, limit: int, *, any_clause: bool
-) -> tuple[int, list[int]]:
+def _match(query: SearchQuery, filters: SearchFilters, offset: int, limit: int) -> tuple[int, list[int]]:
     where, params = _filter_sql(filters)
-    return staged_match(query, where, params, offset, limit, any_clause=any_clause)
+    return staged_match(query, where, params, offset, limit, any_clause=False)
 
 
 def _run(sql: str, params: list[Any]) -> tuple[int, list[int]]:

@@ -53,7 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH]
+    # Not cut to the limit: a too-long query gets the selector's message; only what is echoed is bounded.
+    q = request.GET.get("q", "")[: selectors.MAX_QUERY_LENGTH * 16]
     filters = selectors.SearchFilters(
         audience=request.GET.get("audience") or None,
         theme=request.GET.get("theme") or None,
@@ -72,6 +73,7 @@ def search(request: HttpRequest) -> HttpResponse:
     params = {k: v for k, v in {"q": q, **vars(filters)}.items() if v}
     context = {
         "q": q,
+        "max_query_length": selectors.MAX_QUERY_LENGTH,
         "filters": filters,
         "page": page,
         "error": error,

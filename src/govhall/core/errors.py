@@ -48,3 +48,8 @@ class AuthenticationFailed(DomainError):
 class Locked(DomainError):
     status = 423
     code = "locked"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"

@@ -10,7 +10,18 @@ from govhall.core.schemas import responses
 
 from . import selectors, services
 from .auth import AuthedRequest, api_auth
-from .schemas import AccountOut, CitizenIn, DepartmentOut, EnterpriseIn, EnterpriseOut, TokenIn, TokenOut
+from .schemas import (
+    AccountOut,
+    CitizenIn,
+    DepartmentOut,
+    EnterpriseIn,
+    EnterpriseOut,
+    MessageOut,
+    PasswordResetCodeIn,
+    PasswordResetIn,
+    TokenIn,
+    TokenOut,
+)
 
 router = Router(tags=["账户与组织"])
 
@@ -24,6 +35,30 @@ router = Router(tags=["账户与组织"])
 def register_citizen(request: HttpRequest, payload: CitizenIn) -> Status[AccountOut]:
     user = services.citizen_register(**payload.dict())
     return Status(201, AccountOut.of(user))
+
+
+@router.post(
+    "/accounts/password-reset/code",
+    response=responses(MessageOut, 429, status=202, auth=False),
+    summary="找回密码：发送短信验证码",
+    description="无论该号码是否已注册，答复相同；同一号码每分钟1次、每天5次，同一客户端地址每小时20次。",
+    auth=None,
+)
+def password_reset_code(request: HttpRequest, payload: PasswordResetCodeIn) -> Status[MessageOut]:
+    message = services.password_reset_request(phone=payload.phone, client=request.META.get("REMOTE_ADDR", ""))
+    return Status(202, MessageOut(message=message))
+
+
+@router.post(
+    "/accounts/password-reset",
+    response=responses(MessageOut, auth=False),
+    summary="找回密码：凭验证码设置新密码",
+    description="成功后该账户的访问令牌全部吊销，已登录的会话失效。",
+    auth=None,
+)
+def password_reset(request: HttpRequest, payload: PasswordResetIn) -> MessageOut:
+    services.password_reset_confirm(phone=payload.phone, code=payload.code, password=payload.password)
+    return MessageOut(message="密码已重置，请使用新密码登录")
 
 
 @router.get("/accounts/me", response=responses(AccountOut), summary="当前账户", auth=api_auth)

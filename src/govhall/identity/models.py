@@ -261,3 +261,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class PasswordResetCode(models.Model):
+    """找回密码的短信验证码. Only a keyed hash of the code is kept; a row is written for every request, also for a
+    number with no account (then nothing is sent and ``user`` is empty), so that limits count every request."""
+
+    phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    user = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="+")
+    client_hash = models.CharField(
+        "客户端地址（散列）", max_length=64, blank=True, db_index=True, editable=False
+    )
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField("发送时间", db_index=True)
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("校验次数", default=0)
+    used_at = models.DateTimeField("使用或作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "找回密码验证码"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,20 @@ class CitizenIn(Schema):
     password: str
 
 
+class PasswordResetCodeIn(Schema):
+    phone: str
+
+
+class PasswordResetIn(Schema):
+    phone: str
+    code: str
+    password: str
+
+
+class MessageOut(Schema):
+    message: str
+
+
 class AccountOut(Schema):
     id: int
     username: str

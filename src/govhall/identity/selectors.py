@@ -82,3 +82,22 @@ def region_list(*, levels: Sequence[str] | None = None, codes: Any = None) -> Qu
     if codes is not None:
         regions = regions.filter(code__in=codes)
     return regions
+
+
+# A staff member's workbench by role, first match wins: window clerks accept at the desk, approvers work
+# their task list, supervisors watch the board.
+LANDING_BY_ROLE = [
+    ("window_clerk", "web:desk"),
+    ("approver", "web:tasks"),
+    ("department_head", "web:tasks"),
+    ("supervisor", "supervision:board"),
+]
+
+
+def landing_url_name(user: Any) -> str:
+    """The page a login lands on when no ``next`` was asked for."""
+    if getattr(user, "kind", None) == "staff":
+        for role, url_name in LANDING_BY_ROLE:
+            if user.has_role(role):
+                return url_name
+    return "web:home"

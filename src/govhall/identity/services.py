@@ -17,6 +17,7 @@ from govhall.core import crypto
 from govhall.core.errors import AuthenticationFailed, Conflict, Locked, PermissionDenied, ValidationFailed
 from govhall.core.ids import IdentifierError, birth_date_from_id, validate_id_number, validate_uscc
 
+from . import recovery
 from .models import (
     AccountKind,
     ApiToken,
@@ -29,8 +30,11 @@ from .models import (
     User,
     Window,
 )
+from .recovery import password_reset_request, sms_sender_register
 from .selectors import user_find_by_login
 from .validation import validate_name, validate_phone
+
+__all__ = ["password_reset_request", "sms_sender_register"]  # 找回密码, in recovery.py
 
 
 def _check_password(password: str, user: User, field: str = "password") -> None:
@@ -38,6 +42,11 @@ def _check_password(password: str, user: User, field: str = "password") -> None:
         validate_password(password, user)
     except DjangoValidationError as exc:
         raise ValidationFailed("；".join(exc.messages), field=field) from exc
+
+
+def password_reset_confirm(*, phone: str, code: str, password: str) -> User:
+    """找回密码: a new password (the project's rules) with the SMS code; see recovery.py."""
+    return recovery.password_reset_confirm(phone=phone, code=code, password=password, check=_check_password)
 
 
 def citizen_register(*, name: str, id_number: str, phone: str, password: str) -> User:

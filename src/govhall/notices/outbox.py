@@ -44,3 +44,13 @@ def notify_many(messages: Iterable[tuple[User, str, str, str]]) -> int:
         if notice.channel == Notice.Channel.SMS and notice.pk:
             deliver_notice.enqueue(notice.pk)
     return len(created)
+
+
+def notify_sms(user: User, title: str, body: str) -> None:
+    """An SMS only (no in-site message), such as a verification code, in the caller's transaction."""
+    if not user.phone_enc:
+        return
+    notice = Notice.objects.create(recipient=user, channel=Notice.Channel.SMS, title=title, body=body)
+    from .tasks import deliver_notice
+
+    deliver_notice.enqueue(notice.pk)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("login/", identity_views.login_view, name="login"),
     path("logout/", identity_views.logout_view, name="logout"),
     path("register/", identity_views.register_view, name="register"),
+    path("password-reset/", identity_views.password_reset_view, name="password_reset"),
     path("account/", identity_views.account_view, name="account"),
     path("account/enterprises/new/", identity_views.enterprise_register_view, name="enterprise_register"),
 ]
