@@ -131,3 +131,25 @@ def test_a_download_is_named_by_its_content_not_by_the_uploaded_name(media, item
         response["Content-Disposition"].endswith("scan.pdf")
         and response["X-Content-Type-Options"] == "nosniff"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/cases", "/api/v1/drafts"])
+def test_a_duplicate_material_upload_pair_is_a_422_and_burns_no_case_number(url, media, items, applicant):
+    """It was an IntegrityError (500), and each try drew a case number."""
+    from govhall.cases.models import Case
+
+    api = client_for(applicant)
+    item = items["promised"]
+    upload_id = api.post("/api/v1/uploads", {"file": SimpleUploadedFile("a.pdf", PDF)}).json()["id"]
+    materials = [{"material": m.pk, "upload": upload_id} for m in item.materials.all()]
+    form = {"applicant_name": applicant.real_name, "id_number": applicant.id_number, "phone": applicant.phone}
+    payload = {"item": item.implementation_code, "form": form, "materials": materials + materials[:1]}
+    for _ in range(3):
+        response = api.post(url, payload, content_type="application/json")
+        assert response.status_code == 422 and response.json()["field"] == "materials"
+        assert "提交了两次" in response.json()["message"]
+    payload["materials"] = materials
+    created = api.post("/api/v1/cases", payload, content_type="application/json")
+    assert created.status_code == 201 and created.json()["number"].endswith("-00001")
+    assert Case.objects.exclude(status="draft").count() == 1

@@ -15,7 +15,12 @@ def test_a_failing_job_does_not_stop_the_round(caplog):
 
 
 def test_the_worker_runs_the_sweep_before_the_scan():
-    assert [job.name for job in PERIODIC_JOBS] == ["回收失联进程的任务", "评价提醒与默认评价", "电子监察扫描"]
+    assert [job.name for job in PERIODIC_JOBS] == [
+        "回收失联进程的任务",
+        "评价提醒与默认评价",
+        "电子监察扫描",
+        "清理过期的访问频率计数",
+    ]
 
 
 def test_the_real_round_runs_on_an_empty_database(db):

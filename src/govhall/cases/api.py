@@ -315,8 +315,8 @@ public_router = Router(tags=["办件"])
 
 @public_router.get(
     "/progress",
-    response=responses(ProgressOut, 404, auth=False),
-    summary="办件进度公开查询（免登录）",
+    response=responses(ProgressOut, 404, 429, auth=False),
+    summary="办件进度公开查询（免登录，限制查询频率）",
     auth=None,
 )
 def progress(
@@ -324,4 +324,5 @@ def progress(
     number: str = QueryParam(..., max_length=40),
     name: str = QueryParam(..., max_length=200),
 ) -> ProgressOut:
-    return ProgressOut.of(selectors.progress_get(number, name))
+    client = request.META.get("REMOTE_ADDR", "")
+    return ProgressOut.of(services.progress_lookup(number=number, name=name, client=client))

@@ -409,11 +409,14 @@ def progress(request: HttpRequest) -> HttpResponse:
     """The public progress query: no login; a wrong name reveals nothing."""
     number, name = request.GET.get("number", "")[:40], request.GET.get("name", "")[:100]
     case, error = None, None
+    status = 200
     if number and name:
         try:
-            case = selectors.progress_get(number, name)
-        except NotFound as exc:
-            error = exc.message
+            case = services.progress_lookup(
+                number=number, name=name, client=request.META.get("REMOTE_ADDR", "")
+            )
+        except DomainError as exc:
+            error, status = exc.message, exc.status
     steps = case.steps if case else []  # type: ignore[attr-defined]
     context = {
         "number": number,
@@ -423,7 +426,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         "error": error,
         "crumbs": [("办件进度查询", None)],
     }
-    return render(request, "cases/progress.html", context, status=404 if error else 200)
+    return render(request, "cases/progress.html", context, status=status)
 
 
 QUEUE_PAGE_SIZE = 20

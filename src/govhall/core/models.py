@@ -83,3 +83,20 @@ class WorkdayOrdinal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.ordinal}"
+
+
+class RateCounter(models.Model):
+    """Fixed-window counters for throttling (login attempts per client address, progress look-ups): one row
+    per key and window, incremented by one upsert. Old windows are deleted by the worker's cleanup."""
+
+    name = models.CharField(max_length=100)
+    started = models.BigIntegerField()  # the window's start, in seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "访问频率计数"
+        constraints = [models.UniqueConstraint(fields=["name", "started"], name="one_counter_per_window")]
+        indexes = [models.Index(fields=["started"], name="ratecounter_started")]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.started}"

@@ -67,10 +67,11 @@ def me(request: AuthedRequest) -> AccountOut:
 
 
 @router.post(
-    "/auth/token", response=responses(TokenOut, 401, 423, auth=False), summary="获取访问令牌", auth=None
+    "/auth/token", response=responses(TokenOut, 401, 423, 429, auth=False), summary="获取访问令牌", auth=None
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    user = services.login_attempt(login=payload.username, password=payload.password)
+    client = request.META.get("REMOTE_ADDR", "")
+    user = services.login_attempt(login=payload.username, password=payload.password, client=client)
     if not user.is_active:
         raise AuthenticationFailed("账户已停用", field="username")
     plain, token = services.token_issue(user=user, label="api")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from govhall.core.errors import DomainError
 
@@ -27,7 +28,8 @@ class LoginBackend(ModelBackend):
         if not username or password is None:
             return None
         try:
-            return login_attempt(login=username, password=password)
+            client = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+            return login_attempt(login=username, password=password, client=client)
         except DomainError as exc:
             if request is not None:
                 request.login_error = exc  # type: ignore[attr-defined]
@@ -42,9 +44,20 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionCookie(SessionAuth):
+    """A logged-in session, with its CSRF check. A request without any session cookie carries no ambient
+    credential a forged form could use: it is simply unauthenticated (401), not a CSRF failure (403)."""
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        user: User | None = super().__call__(request)
+        return user
+
+
 bearer = BearerToken()
 # An endpoint that needs an account accepts a bearer token or a logged-in session (with its CSRF check).
-api_auth = [bearer, django_auth]
+api_auth = [bearer, SessionCookie()]
 
 
 class AuthedRequest(HttpRequest):

@@ -6,6 +6,10 @@ the plain value never reaches the database.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -153,6 +157,27 @@ class User(AbstractUser):
         return self.real_name or self.username
 
     # Personal data: write through the setters, read through the properties.
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self._password_changed = True
+
+    def check_password(self, raw_password: str | None) -> bool:
+        def rehash(raw: str | None) -> None:  # a stronger hash of the same password: no new password
+            AbstractBaseUser.set_password(self, raw)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, rehash)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new password revokes every API token of the account (sessions end by themselves: Django ties
+        them to the password hash), whichever way it was set: reset by SMS code, the admin, a command."""
+        changed = getattr(self, "_password_changed", False) and self.pk is not None
+        super().save(*args, **kwargs)
+        if changed:
+            self._password_changed = False
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
     def set_id_number(self, value: str | None) -> None:
         self.id_number_enc = crypto.encrypt(value) if value else None
         self.id_number_hash = crypto.lookup_hash(value) if value else None

@@ -14,8 +14,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from govhall.core import crypto
-from govhall.core.errors import AuthenticationFailed, Conflict, Locked, PermissionDenied, ValidationFailed
+from govhall.core.errors import (
+    AuthenticationFailed,
+    Conflict,
+    Locked,
+    PermissionDenied,
+    TooManyRequests,
+    ValidationFailed,
+)
 from govhall.core.ids import IdentifierError, birth_date_from_id, validate_id_number, validate_uscc
+from govhall.core.throttle import rate_count, rate_hit, throttle_key
 
 from . import recovery
 from .models import (
@@ -102,13 +110,41 @@ def enterprise_register(*, operator: User, name: str, uscc: str, legal_represent
     return enterprise
 
 
-def login_attempt(*, login: str, password: str) -> User:
-    """Check a login. Each attempt takes a slot in the failure count *before* the password is checked, in
-    one conditional UPDATE, so parallel guesses cannot outrun the lockout; success gives the slot back."""
+LOGIN_CLIENT_MAX_FAILURES, LOGIN_CLIENT_SECONDS = 20, 600
+
+
+def login_attempt(*, login: str, password: str, client: str = "") -> User:
+    """Check a login. A client address with too many recent failures is refused first (429), whatever the
+    account. Each attempt takes a slot in the account's failure count *before* the password is checked, in
+    one conditional UPDATE, so parallel guesses cannot outrun the lockout; success gives the slot back. An
+    unknown login is counted the same way and answers exactly like a known one, locked included."""
+    client_key = throttle_key("login-client", client)
+    if client and rate_count(client_key, seconds=LOGIN_CLIENT_SECONDS) >= LOGIN_CLIENT_MAX_FAILURES:
+        raise TooManyRequests("当前网络登录失败次数过多，请10分钟后再试", field="username")
     user = user_find_by_login(login)
-    if user is None:
-        User().set_password(password)  # the same hashing work as for a real account: timing says nothing
-        raise AuthenticationFailed(_bad_credentials(), field="password", code="bad_credentials")
+    try:
+        return _unknown_login(login, password) if user is None else _known_login(user, password)
+    except (AuthenticationFailed, Locked):
+        if client:
+            rate_hit(client_key, seconds=LOGIN_CLIENT_SECONDS)
+        raise
+
+
+def _unknown_login(login: str, password: str) -> User:
+    User().set_password(password)  # the same hashing work as for a real account: timing says nothing
+    seconds = settings.LOGIN_LOCK_MINUTES * 60
+    failures = rate_hit(throttle_key("login-unknown", login.strip().lower()), seconds=seconds)
+    if failures > settings.LOGIN_MAX_FAILURES:
+        now = int(timezone.now().timestamp())
+        until = dt.datetime.fromtimestamp(now - now % seconds + seconds, tz=dt.UTC)
+        raise Locked(_locked_message(User(locked_until=until)), field="username", code="locked")
+    if failures == settings.LOGIN_MAX_FAILURES:
+        until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        raise Locked(_locked_message(User(locked_until=until)), field="username", code="locked")
+    raise AuthenticationFailed(_bad_credentials(), field="password", code="bad_credentials")
+
+
+def _known_login(user: User, password: str) -> User:
     now = timezone.now()
     taken = (
         User.objects.filter(pk=user.pk, failed_logins__lt=settings.LOGIN_MAX_FAILURES)
@@ -140,7 +176,7 @@ def _bad_credentials() -> str:
 
 def _locked_message(user: User) -> str:
     until = timezone.localtime(user.locked_until).strftime("%H:%M") if user.locked_until else ""
-    return f"连续登录失败次数过多，账户已锁定，请于{until}后再试"
+    return f"连续登录失败次数过多，账户已锁定，请于{until}后再试，或通过“找回密码”用短信验证码解锁"
 
 
 def token_issue(*, user: User, label: str = "", days: int | None = None) -> tuple[str, ApiToken]:

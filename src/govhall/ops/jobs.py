@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from govhall.core.throttle import rate_forget
 from govhall.evaluation.services import ratings_sweep
 from govhall.supervision.scan import supervision_scan
 
@@ -45,6 +46,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("回收失联进程的任务", tasks_reclaim, every=_beat_seconds),
     PeriodicJob("评价提醒与默认评价", ratings_sweep),
     PeriodicJob("电子监察扫描", _scan),
+    PeriodicJob("清理过期的访问频率计数", rate_forget),
 )
 
 

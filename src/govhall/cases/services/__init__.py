@@ -3,6 +3,7 @@ tasks, drafts; the timeline (events, locks, transitions) they share."""
 
 from .actions import case_act
 from .drafts import case_draft_save, case_draft_submit, draft_problems
+from .progress import progress_lookup
 from .submission import (
     NOT_REGISTERED,
     account_bound_fields,
@@ -25,6 +26,7 @@ __all__ = [
     "case_supply_owed",
     "draft_problems",
     "missing_materials",
+    "progress_lookup",
     "request_digest",
     "resolve_applicant",
     "task_claim",

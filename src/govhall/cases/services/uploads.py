@@ -63,10 +63,16 @@ def check_materials(
     pairs = list(pairs)
     uploads = {str(u.pk): u for u in Upload.objects.filter(pk__in=[_uuid(u) for _, u in pairs])}
     chosen: list[tuple[Material, Upload]] = []
+    seen: set[tuple[int, str]] = set()
     for material_id, upload_id in pairs:
         material = materials.get(material_id)
         if material is None:
             raise ValidationFailed(f"材料编号{material_id}不属于本事项", field="materials")
+        if (material_id, str(_uuid(upload_id))) in seen:
+            raise ValidationFailed(
+                f"“{material.name}”的同一个文件提交了两次，请删除重复的一项", field="materials"
+            )
+        seen.add((material_id, str(_uuid(upload_id))))
         upload = uploads.get(str(_uuid(upload_id)))
         if upload is None or upload.owner_id not in owner_ids:
             raise ValidationFailed(f"“{material.name}”的上传文件不存在", field="materials")
