@@ -325,6 +325,11 @@ def test_desk_checks_the_number_format_before_saying_not_registered(staff, login
     assert response.status_code == 422 and message in page and "尚未注册" not in page
 
 
+def test_a_desk_query_too_long_to_search_is_a_message_not_a_500(staff, applicant):
+    page = logged_in(staff["clerk"]).post("/desk/", {"for": applicant.id_number, "q": "社保" * 50})
+    assert page.status_code == 422 and "检索词过长" in page.content.decode()
+
+
 def test_desk_links_to_the_apply_page_without_the_id_number_in_the_url(media, items, staff, applicant):
     clerk = logged_in(staff["clerk"])
     page = clerk.post("/desk/", {"for": applicant.id_number, "q": "承诺"}).content.decode()

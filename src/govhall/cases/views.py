@@ -274,7 +274,10 @@ def desk(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     if applicant and q:
-        items = item_search(q=q, page_size=10).items
+        try:
+            items = item_search(q=q, page_size=10).items
+        except DomainError as exc:  # a query too long to search
+            error = exc.message
     context = {"applicant": applicant, "applicant_login": applicant_login, "q": q, "items": items, "error": error,
                "token": token, "not_registered": error == services.NOT_REGISTERED,
                "crumbs": [("工作台", reverse("web:tasks")), ("窗口受理", None)]}  # fmt: skip
