@@ -146,3 +146,20 @@ def test_correction_notice_numbers_items_with_materials_and_a_deadline(media, it
     assert "2026年12月09日" not in text
     assert has_image(pdf)
     _no_mark_faults(lines)
+
+
+def test_a_long_opinion_flows_onto_further_pages_and_drops_nothing(media, items, staff, applicant):
+    """From about 1,000 characters the decision lost its lines below the page, the appeal rights included."""
+    case = _decided(items, staff, applicant)
+    opinion = "经现场核查，申请人提交的材料与实际情况不一致，" * 120 + "特此告知。"
+    case.decision = "deny"
+    case.save(update_fields=["decision"])
+    case.events.filter(action="decide").update(note=opinion)
+    pdf = decision_document(case, base_url=BASE)
+    lines = pdf_lines(pdf)
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 2
+    text = "".join(lines)
+    assert "特此告知。" in text and opinion[:200] in text
+    assert "如不服本决定，可自收到之日起60日内申请行政复议" in text.replace("\n", "")
+    assert "（续第2页）" in text and has_image(pdf)
+    _no_mark_faults(lines)

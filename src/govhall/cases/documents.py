@@ -57,22 +57,41 @@ def _local_day(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(moment) if moment else None
 
 
+TOP = A4[1] - 25 * mm  # where a continuation page starts
+BOTTOM = 22 * mm  # no line is drawn below this: it goes on the next page
+FOOT_TOP = 78 * mm  # the foot (QR code, seal, date) needs the page below this
+
+
 @dataclass
 class _Page:
-    """One A4 page being written top to bottom, into ``buffer``."""
+    """A document written top to bottom, into ``buffer``; text that reaches the bottom of a page goes on to
+    a new one, so nothing is ever drawn off the page."""
 
     canvas: Canvas
     buffer: io.BytesIO
     y: float
+    pages: int = 1
 
     def paragraph(self, text: str, *, size: float = 12, indent: float = 0) -> None:
         """A paragraph; ``indent`` on its first line only (the two-character indent of a letter's body)."""
         self.canvas.setFont(FONT, size)
         first = True
         for line in self._lines(text, size, indent):
+            self.room(size)
             self.canvas.drawString(LEFT + (indent if first else 0), self.y, line)
             self.y -= LINE
             first = False
+
+    def room(self, size: float, needed: float = BOTTOM) -> None:
+        """Start a new page when the next line would go below ``needed``."""
+        if self.y >= needed:
+            return
+        self.canvas.showPage()
+        self.pages += 1
+        self.canvas.setFont(FONT, 9)
+        self.canvas.drawRightString(RIGHT, A4[1] - 15 * mm, f"（续第{self.pages}页）")
+        self.canvas.setFont(FONT, size)
+        self.y = TOP
 
     def _lines(self, text: str, size: float, indent: float) -> list[str]:
         lines = wrap(text, RIGHT - LEFT - indent, size)
@@ -84,8 +103,10 @@ class _Page:
     def rows(self, rows: list[tuple[str, str]], *, size: float = 11) -> None:
         for label, value in rows:
             self.canvas.setFont(FONT, size)
+            self.room(size)
             self.canvas.drawString(LEFT, self.y, f"{label}：")
             for line in wrap(value or "—", RIGHT - LEFT - LABEL_WIDTH, size):
+                self.room(size)
                 self.canvas.drawString(LEFT + LABEL_WIDTH, self.y, line)
                 self.y -= LINE
 
@@ -110,6 +131,7 @@ def _finish(page: _Page, case: Case, *, seal: str, day: dt.date | None, base_url
     canvas = page.canvas
     page.gap()
     page.paragraph(hint, size=10)
+    page.room(10, needed=FOOT_TOP)
     canvas.drawImage(_qr(progress_url(case, base_url)), 150 * mm, 30 * mm, 38 * mm, 38 * mm)
     canvas.setFont(FONT, 10)
     canvas.drawString(LEFT, 40 * mm, seal)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from govhall.core.schemas import Code, LongText, ShortText, Text500
+
 from .documents import document_links
 from .materials import superseded
 from .models import Case, CaseMaterial, CaseTask, Upload
@@ -26,7 +28,7 @@ from .transitions import Status as CaseStatus
 
 class MaterialIn(Schema):
     material: int
-    upload: str
+    upload: Code
 
 
 class ToleratedGapIn(Schema):
@@ -40,28 +42,28 @@ class ToleratedGapIn(Schema):
 
 
 class CaseIn(Schema):
-    item: str = Field(description="事项实施编码")
+    item: Code = Field(description="事项实施编码")
     form: dict[str, Any] = {}
-    materials: list[MaterialIn] = []
+    materials: list[MaterialIn] = Field([], max_length=200)
     tolerated_gaps: list[ToleratedGapIn] = Field(
         [], description="容缺材料（仅窗口工作人员）：未提交的可容缺材料及补交日期"
     )
-    on_behalf_of: str | None = Field(
+    on_behalf_of: Code | None = Field(
         None, description="窗口代办：申请人的公民身份号码（18位，含校验码）或手机号（11位）"
     )
-    enterprise: str | None = Field(None, description="以法人身份申请时，单位的统一社会信用代码")
+    enterprise: Code | None = Field(None, description="以法人身份申请时，单位的统一社会信用代码")
 
 
 class DraftIn(Schema):
-    item: str | None = None
+    item: Code | None = None
     form: dict[str, Any] | None = None
-    materials: list[MaterialIn] | None = None
-    enterprise: str | None = None
+    materials: list[MaterialIn] | None = Field(None, max_length=200)
+    enterprise: Code | None = None
 
 
 class ReasonIn(Schema):
-    reason: str = ""
-    legal_basis: str = ""
+    reason: LongText = ""
+    legal_basis: Text500 = ""
 
 
 class AcceptIn(Schema):
@@ -72,24 +74,24 @@ class AcceptIn(Schema):
 
 
 class CorrectionIn(Schema):
-    items: list[str] = []
+    items: list[Text500] = Field([], max_length=50)
 
 
 class ResubmitIn(Schema):
     form: dict[str, Any] | None = None
-    materials: list[MaterialIn] = []
+    materials: list[MaterialIn] = Field([], max_length=200)
 
 
 class SuspendIn(Schema):
-    reason: str = ""
-    kind: str = "other"
+    reason: LongText = ""
+    kind: Code = "other"
 
 
 class IssueIn(Schema):
-    method: str = "window"
-    address: str = ""
-    carrier: str = ""
-    tracking_number: str = ""
+    method: Code = "window"
+    address: ShortText = ""
+    carrier: Code = ""
+    tracking_number: Code = ""
 
 
 class TaskCompleteIn(Schema):
@@ -98,8 +100,8 @@ class TaskCompleteIn(Schema):
         "决定环节：approve（准予许可）、deny（不予许可，须写理由和法律依据）、return（退回）；"
         "告知承诺核查：pass（核查合格）、fail（核查不合格，撤销决定，须写理由）"
     )
-    opinion: str = ""
-    legal_basis: str = ""
+    opinion: LongText = ""
+    legal_basis: Text500 = ""
 
 
 # --- output --------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from govhall.core.errors import ValidationFailed
 from govhall.core.ids import IdentifierError, validate_id_number, validate_uscc
 from govhall.core.masking import mask_id_number, mask_phone
+from govhall.core.schemas import EARLIEST_DATE, LATEST_DATE
 
 FIELD_TYPES = {"text", "textarea", "number", "date", "select", "boolean", "phone", "id_number", "uscc"}
 SENSITIVE_TYPES = {"phone", "id_number"}
@@ -123,6 +124,21 @@ def _clean_number(f: FormField, value: Any) -> int | float:
     return int(number) if number.is_integer() else number
 
 
+def _clean_date(f: FormField, text: str) -> str:
+    field = f"form.{f.name}"
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationFailed(f"“{f.label}”应为 YYYY-MM-DD 格式的日期", field=field)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationFailed(
+            f"“{f.label}”应在 {EARLIEST_DATE.isoformat()} 至 {LATEST_DATE.isoformat()} 之间", field=field
+        )
+    return day.isoformat()
+
+
 def _clean_value(f: FormField, value: Any) -> Any:
     field = f"form.{f.name}"
     if f.type == "boolean":
@@ -135,10 +151,7 @@ def _clean_value(f: FormField, value: Any) -> Any:
     if len(text) > MAX_TEXT:
         raise ValidationFailed(f"“{f.label}”不能超过{MAX_TEXT}个字符", field=field)
     if f.type == "date":
-        try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise ValidationFailed(f"“{f.label}”应为 YYYY-MM-DD 格式的日期", field=field) from None
+        return _clean_date(f, text)
     if f.type == "select" and text not in f.options:
         raise ValidationFailed(f"“{f.label}”只能选择：{'、'.join(f.options)}", field=field)
     if f.type == "phone" and not _PHONE.match(text.replace(" ", "")):

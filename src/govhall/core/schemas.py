@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field
@@ -42,6 +42,13 @@ def responses(ok: Any, *statuses: int, auth: bool = True, status: int = 200) -> 
 # datetime when a day's bounds are computed.
 EARLIEST_DATE = dt.date(1949, 10, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
+
+
+# Every text a request may carry has a length limit (a 500,000-character legal basis used to be stored).
+Code = Annotated[str, Field(max_length=40)]
+ShortText = Annotated[str, Field(max_length=200)]
+Text500 = Annotated[str, Field(max_length=500)]
+LongText = Annotated[str, Field(max_length=2000)]
 
 
 def query_date(value: str | None, *, field: str, label: str) -> dt.date | None:

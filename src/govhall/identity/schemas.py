@@ -6,27 +6,29 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 from govhall.core.masking import mask_id_number, mask_phone
+from govhall.core.schemas import Code
 
 from .models import Department, Enterprise, User
 
 
 class CitizenIn(Schema):
-    name: str
-    id_number: str
-    phone: str
-    password: str
+    name: str = Field(max_length=50)
+    id_number: Code
+    phone: Code
+    password: str = Field(max_length=128)
 
 
 class PasswordResetCodeIn(Schema):
-    phone: str
+    phone: Code
 
 
 class PasswordResetIn(Schema):
-    phone: str
-    code: str
-    password: str
+    phone: Code
+    code: Code
+    password: str = Field(max_length=128)
 
 
 class MessageOut(Schema):
@@ -55,8 +57,8 @@ class AccountOut(Schema):
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=128)
 
 
 class TokenOut(Schema):
@@ -66,9 +68,9 @@ class TokenOut(Schema):
 
 
 class EnterpriseIn(Schema):
-    name: str
-    uscc: str
-    legal_representative: str
+    name: str = Field(max_length=200)
+    uscc: Code
+    legal_representative: str = Field(max_length=50)
 
 
 class EnterpriseOut(Schema):

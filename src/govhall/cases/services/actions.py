@@ -149,24 +149,38 @@ def _int(value: Any) -> int:
         return 0
 
 
+MAX_CORRECTION_ITEMS, MAX_CORRECTION_TEXT = 50, 500
+
+
+def _item_text(value: Any) -> str:
+    text = str(value or "").strip()
+    if len(text) > MAX_CORRECTION_TEXT:
+        raise ValidationFailed(
+            f"每项补正内容不能超过{MAX_CORRECTION_TEXT}个字符（现{len(text)}个）", field="items"
+        )
+    return text
+
+
 def correction_notice_items(case: Case, raw: list[Any]) -> list[dict[str, Any]]:
     """The numbered items of a correction notice. An item is a text, or a material of the item with what is
     wrong with it ({"material": id, "text": ...}); the materials' items come first, in the guide's order."""
     materials = {m.pk: m for m in case.item.materials.all()}
     tied: list[tuple[int, dict[str, Any]]] = []
     loose: list[dict[str, Any]] = []
+    if len(raw) > MAX_CORRECTION_ITEMS:
+        raise ValidationFailed(f"一次性告知最多列出{MAX_CORRECTION_ITEMS}项补正内容", field="items")
     for entry in raw:
         if isinstance(entry, dict):
             material = materials.get(_int(entry.get("material")))
             if material is None:
                 raise ValidationFailed("补正的材料不属于本事项", field="items")
-            text = str(entry.get("text") or "").strip()[:500]
+            text = _item_text(entry.get("text"))
             item = {"material": material.pk, "name": material.name, "text": text}
             tied.append(
                 (material.position, item | {"label": f"{material.name}：{text}" if text else material.name})
             )
         elif str(entry).strip():
-            text = str(entry).strip()[:500]
+            text = _item_text(entry)
             loose.append({"material": None, "name": "", "text": text, "label": text})
     ordered = [item for _, item in sorted(tied, key=lambda pair: pair[0])] + loose
     return [{"no": i, **item} for i, item in enumerate(ordered, start=1)]

@@ -221,6 +221,9 @@ def _conclude(
         _advance_process(case, task, decision, channel)
 
 
+MAX_OPINION, MAX_LEGAL_BASIS = 2000, 500
+
+
 def task_complete(
     *,
     task_id: int,
@@ -233,6 +236,10 @@ def task_complete(
     """Complete a task: a review's opinion (approve / object / return), the decision step's decision
     (approve / deny / return), or a commitment's verification (pass / fail)."""
     opinion, legal_basis = (opinion or "").strip(), (legal_basis or "").strip()
+    if len(opinion) > MAX_OPINION:
+        raise ValidationFailed(f"办理意见不能超过{MAX_OPINION}个字符（现{len(opinion)}个）", field="opinion")
+    if len(legal_basis) > MAX_LEGAL_BASIS:
+        raise ValidationFailed(f"法律依据不能超过{MAX_LEGAL_BASIS}个字符", field="legal_basis")
     with transaction.atomic():
         task = _task_lock(task_id, user)
         _check_opinion(task, decision, opinion, legal_basis)
