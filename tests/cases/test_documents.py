@@ -18,7 +18,7 @@ from govhall.cases.transitions import Action
 from govhall.core.linebreak import NO_LINE_END, NO_LINE_START
 from tests.factories.cases import accepted_case, open_task, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-18T10:00")]  # dates worked out for this day
 CST = dt.timezone(dt.timedelta(hours=8))
 BASE = "https://zwfw.example.gov.cn"
 LATER = dt.datetime(2026, 12, 9, 9, tzinfo=CST)  # three weeks after the pinned clock's day

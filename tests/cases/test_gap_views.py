@@ -10,7 +10,7 @@ from govhall.cases.transitions import Status
 from tests.cases.test_views import apply_form, logged_in
 from tests.factories.cases import registered_with_gaps, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-18T10:00")]  # dates worked out for this day
 
 
 def _desk_url(clerk, item, login):

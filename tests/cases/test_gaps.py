@@ -14,6 +14,8 @@ from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.cases.api_helpers import client_for
 from tests.factories.cases import PDF, open_task, registered_with_gaps, submit
 
+pytestmark = pytest.mark.clock("2026-11-18T10:00")  # dates worked out for this day
+
 TUE = dt.date(2026, 11, 24)  # the clock is Wednesday 2026-11-18; a 5-day promise ends on 2026-11-25
 
 

@@ -148,6 +148,7 @@ def test_correction_after_acceptance_stops_the_clock(media, items, staff, applic
     assert case.corrections == 1
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_suspension_and_resume(media, items, staff, applicant):
     case = submit(items["promised"], applicant)
     case = case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT)
@@ -276,6 +277,7 @@ def test_joint_co_reviewer_objects_and_the_lead_head_decides(media, items, staff
         case_act(number=case.number, user=staff["joint"], action=Action.COMPLETE)
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_step_due_dates_follow_each_other_within_the_promised_limit(media, items, staff, applicant):
     """Each step falls due after the one before it, and the last no later than the promised date."""
     from govhall.catalogue.services import item_draft_create_from, item_publish
@@ -293,6 +295,7 @@ def test_step_due_dates_follow_each_other_within_the_promised_limit(media, items
     assert decide.due_on == case.promised_due == dt.date(2026, 11, 23) > reviews[0].due_on
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_approval_on_commitment_is_verified_and_a_failed_check_revokes_it(
     media, items, staff, applicant, settings
 ):
@@ -328,6 +331,7 @@ def test_approval_on_commitment_is_verified_and_a_failed_check_revokes_it(
         case_act(number=case.number, user=staff["clerk"], action=Action.COMPLETE)
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_a_passed_verification_leaves_the_decision(media, items, staff, applicant):
     case = submit(items["commitment"], applicant)
     case_act(number=case.number, user=staff["clerk"], action=Action.ACCEPT, commitment=True)
@@ -338,6 +342,7 @@ def test_a_passed_verification_leaves_the_decision(media, items, staff, applican
     assert CaseEvent.objects.filter(case=case, action="verify").count() == 1
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_tolerated_gaps_and_commitment(media, items, staff, applicant):
     item = items["tolerant"]
     health = item.materials.get(name="健康证明")
@@ -462,6 +467,7 @@ def test_upload_size_limit(media, settings, applicant):
         upload_store(owner=applicant, name="big.pdf", data=PDF + b"0" * (1024 * 1024))
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_owed_material_is_supplied_later(media, items, staff, applicant):
     from govhall.cases.services import case_supply_owed
 
@@ -485,6 +491,7 @@ def test_owed_material_is_supplied_later(media, items, staff, applicant):
         case_supply_owed(number=case.number, user=applicant, material_id=second.pk, upload_id=str(upload.pk))
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_correction_notice_numbers_items_ties_them_to_materials_and_sets_a_deadline(
     media, items, staff, applicant
 ):
@@ -509,6 +516,7 @@ def test_correction_notice_numbers_items_ties_them_to_materials_and_sets_a_deadl
     assert "1. " in event.note and "请于2026年12月02日前补正" in event.note
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_correction_deadline_follows_the_setting(media, items, staff, applicant, settings):
     settings.CORRECTION_DEADLINE_WORKDAYS = 3
     case = submit(items["promised"], applicant)

@@ -167,6 +167,7 @@ def test_window_desk_registers_an_application_for_a_citizen(media, items, staff,
     assert logged_in(applicant).get("/desk/").status_code == 302  # citizens have no desk
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_applicant_supplies_an_owed_material_on_the_case_page(media, items, staff, applicant):
     import datetime as dt
 
@@ -218,6 +219,7 @@ def test_the_case_page_shows_each_viewer_only_the_steps_they_can_act_on(media, i
     assert case.number not in approver.get("/tasks/").content.decode()  # the head's step is not theirs
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_correction_notice_on_the_case_page_lists_materials_first_with_deadline_and_paused_clock(
     media, items, staff, applicant
 ):
@@ -372,6 +374,7 @@ def test_switching_identity_posts_keeps_typed_values_and_names_the_applicant(
     assert not Case.objects.exists()  # switching saves nothing
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # expected dates worked out for this day
 def test_workbench_counts_and_pages_every_queue_with_waiting_times(
     media, items, staff, applicant, monkeypatch
 ):
