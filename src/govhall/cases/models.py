@@ -128,10 +128,25 @@ class Case(models.Model):
         self.form_encrypted = crypto.encrypt(json.dumps(value, ensure_ascii=False))
 
 
+class Satisfaction(models.TextChoices):
+    """How a case's material was handed in: a file, or 免提交 through an e-licence or a shared-data look-up."""
+
+    UPLOAD = "upload", "上传文件"
+    LICENCE = "licence", "电子证照"
+    SHARED_DATA = "shared_data", "共享数据"
+
+
 class CaseMaterial(models.Model):
+    """One material of a case: an uploaded file, or (免提交) a reference to the e-licence identifier or the
+    shared-data look-up that satisfies it."""
+
     case = models.ForeignKey(Case, models.CASCADE, related_name="materials")
     material = models.ForeignKey(Material, models.PROTECT, related_name="+")
-    upload = models.ForeignKey(Upload, models.PROTECT, related_name="case_materials")
+    upload = models.ForeignKey(Upload, models.PROTECT, null=True, blank=True, related_name="case_materials")
+    satisfied_by = models.CharField(
+        "提交方式", max_length=12, choices=Satisfaction.choices, default=Satisfaction.UPLOAD
+    )
+    reference = models.CharField("证照标识或数据核验编号", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,7 +154,17 @@ class CaseMaterial(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "material", "upload"], name="upload_once_per_case_material"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["case", "material", "reference"],
+                condition=models.Q(upload__isnull=True),
+                name="reference_once_per_case_material",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(satisfied_by="upload", upload__isnull=False)
+                | (~models.Q(satisfied_by="upload") & models.Q(upload__isnull=True) & ~models.Q(reference="")),
+                name="material_is_a_file_or_a_reference",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -188,19 +188,24 @@ class TaskOut(Schema):
 class CaseMaterialOut(Schema):
     id: int
     material: str
-    file_name: str
+    satisfied_by: str = Field(description="upload（上传文件）、licence（电子证照）或 shared_data（共享数据），后两者免提交")
+    reference: str = Field(description="免提交时：证照标识或数据核验编号；上传文件时为空")
+    file_name: str = Field(description="上传文件的文件名；免提交时为空")
     size: int
-    url: str
+    url: str | None = Field(description="下载上传文件的地址；免提交时为空")
     superseded: bool = Field(False, description="已被替换：a later file for the same material counts instead")
 
     @classmethod
     def of(cls, case: Case, cm: CaseMaterial, replaced: set[int] | None = None) -> CaseMaterialOut:
+        upload = cm.upload
         return cls(
             id=cm.pk,
             material=cm.material.name,
-            file_name=cm.upload.original_name,
-            size=cm.upload.size,
-            url=reverse("api:case_file", args=[case.number, cm.pk]),
+            satisfied_by=cm.satisfied_by,
+            reference=cm.reference,
+            file_name=upload.original_name if upload else "",
+            size=upload.size if upload else 0,
+            url=reverse("api:case_file", args=[case.number, cm.pk]) if upload else None,
             superseded=cm.pk in (replaced or set()),
         )
 

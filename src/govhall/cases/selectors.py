@@ -338,8 +338,8 @@ def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
     found = (
         CaseMaterial.objects.select_related("upload", "material").filter(case=case, pk=material_id).first()
     )
-    if found is None:
-        raise NotFound("未找到该材料", field="material")
+    if found is None or found.upload is None:  # 免提交 materials have no file
+        raise NotFound("未找到该材料文件", field="material")
     return found
 
 
