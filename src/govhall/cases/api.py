@@ -202,12 +202,12 @@ def withdraw(request: AuthedRequest, number: str, payload: ReasonIn | None = Non
 def case_file(request: AuthedRequest, number: str, material_id: int) -> FileResponse:
     from django.conf import settings
 
-    found = selectors.case_file(request.user, number, material_id)
+    upload = selectors.case_file(request.user, number, material_id)
     response = FileResponse(
-        (settings.MEDIA_ROOT / found.upload.path).open("rb"),  # FileResponse closes it
-        content_type=found.upload.content_type,
+        (settings.MEDIA_ROOT / upload.path).open("rb"),  # FileResponse closes it
+        content_type=upload.content_type,
     )
-    name = download_name(found.upload.original_name, found.upload.content_type)
+    name = download_name(upload.original_name, upload.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -162,7 +162,9 @@ class CaseMaterial(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(satisfied_by="upload", upload__isnull=False)
-                | (~models.Q(satisfied_by="upload") & models.Q(upload__isnull=True) & ~models.Q(reference="")),
+                | (
+                    ~models.Q(satisfied_by="upload") & models.Q(upload__isnull=True) & ~models.Q(reference="")
+                ),
                 name="material_is_a_file_or_a_reference",
             ),
         ]

@@ -22,7 +22,7 @@ from govhall.identity.permissions import is_staff_member
 from .deadlines import case_deadlines, due_level
 from .documents import correction_due, correction_items, document_links
 from .materials import superseded
-from .models import Case, CaseEvent, CaseMaterial, CaseTask
+from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
 from .permissions import can_view, case_actions, sees_full_personal_data, task_workable
 from .transitions import ACTION_LABELS, Action, Status
 
@@ -333,14 +333,15 @@ def progress_get(number: str, name: str) -> Case:
     return case
 
 
-def case_file(user: User, number: str, material_id: int) -> CaseMaterial:
+def case_file(user: User, number: str, material_id: int) -> Upload:
+    """The file of one of a case's materials (免提交 materials have none)."""
     case = case_get_for(user, number)
     found = (
         CaseMaterial.objects.select_related("upload", "material").filter(case=case, pk=material_id).first()
     )
-    if found is None or found.upload is None:  # 免提交 materials have no file
+    if found is None or found.upload is None:
         raise NotFound("未找到该材料文件", field="material")
-    return found
+    return found.upload
 
 
 def acceptance_queue(user: User) -> QuerySet[Case]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib import resources
 from typing import Any
@@ -11,7 +12,13 @@ from django.db import transaction
 from govhall.catalogue.exchange import catalogue_import
 from govhall.catalogue.models import ItemStatus, ServiceItem
 from govhall.identity.models import Department, User, Window
-from govhall.identity.services import citizen_register, enterprise_register, organisation_load, staff_create
+from govhall.identity.services import (
+    citizen_register,
+    enterprise_register,
+    market_entity_record,
+    organisation_load,
+    staff_create,
+)
 
 DEMO_PASSWORD = "Govhall2026"
 CATALOGUE_FILES = ["catalogue_base.json", "catalogue_person.json", "catalogue_enterprise.json"]
@@ -40,6 +47,24 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
      "name": "钱伟", "department": "sjj", "roles": ["system_admin"], "superuser": True},
 ]  # fmt: skip
 
+# 市场主体登记信息 the demo county's registry holds: an enterprise account opens only for these codes, and only
+# for the legal representative named here. 竹乡茶业 is 李慧's; 张晓明 runs a 个体工商户 without an account yet;
+# the cooperative's representative has no account; the closed company shows a 注销 record.
+MARKET_ENTITIES: list[dict[str, Any]] = [
+    {"uscc": "91330523MA2B3C4D5M", "name": "安吉竹乡茶业有限公司", "kind": "有限责任公司（自然人投资或控股）",
+     "legal_representative": "李慧", "legal_representative_id": "330523198511200026",
+     "address": "浙江省湖州市安吉县递铺街道胜利西路18号", "established": "2019-03-12"},
+    {"uscc": "92330523MA2C5D6E7E", "name": "安吉县晓明竹制品店", "kind": "个体工商户",
+     "legal_representative": "张晓明", "legal_representative_id": "330523199003150012",
+     "address": "浙江省湖州市安吉县孝丰镇竹海路66号", "established": "2022-06-08"},
+    {"uscc": "93330523MA2D6E7F8N", "name": "安吉县溪龙白茶专业合作社", "kind": "农民专业合作社",
+     "legal_representative": "钟永福", "legal_representative_id": "330523196807210013",
+     "address": "浙江省湖州市安吉县溪龙乡黄杜村", "established": "2012-04-20"},
+    {"uscc": "91330523MA2E7F8G98", "name": "安吉县原竹林家具有限公司", "kind": "有限责任公司",
+     "legal_representative": "李慧", "legal_representative_id": "330523198511200026",
+     "address": "浙江省湖州市安吉县天子湖镇工业园区", "established": "2015-09-01", "status": "cancelled"},
+]  # fmt: skip
+
 # What people look for most in a county hall; shown as 热门服务.
 POPULAR = [
     "居民身份证换领", "社会保障卡申领", "住房公积金", "个体工商户设立登记", "结婚登记", "户口迁移", "不动产",
@@ -64,6 +89,7 @@ def seed_demo() -> dict[str, int]:
             items += report.created + report.unchanged + report.updated
     summary["items"] = items
     _set_popularity()
+    summary["market_entities"] = _seed_registry()
     summary["accounts"] = _seed_accounts()
     return summary
 
@@ -76,6 +102,13 @@ def _set_popularity() -> None:
         best = min(matches, key=lambda item: len(item.name), default=None)
         if best is not None and best.popularity == 0:
             ServiceItem.objects.filter(pk=best.pk).update(popularity=1000 - rank * 50)
+
+
+def _seed_registry() -> int:
+    for record in MARKET_ENTITIES:
+        established = dt.date.fromisoformat(record["established"])
+        market_entity_record(**{**record, "established": established, "authority": "安吉县市场监督管理局"})
+    return len(MARKET_ENTITIES)
 
 
 def _seed_department_staff(departments: dict[str, Department]) -> int:

@@ -15,6 +15,9 @@ from .schemas import (
     CitizenIn,
     DepartmentOut,
     EnterpriseIn,
+    EnterpriseMemberIn,
+    EnterpriseMemberOut,
+    EnterpriseMemberPage,
     EnterpriseOut,
     MessageOut,
     PasswordResetCodeIn,
@@ -87,6 +90,41 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
 def register_enterprise(request: AuthedRequest, payload: EnterpriseIn) -> Status[EnterpriseOut]:
     enterprise = services.enterprise_register(operator=request.user, **payload.dict())
     return Status(201, EnterpriseOut.of(enterprise))
+
+
+@router.get(
+    "/accounts/enterprises/{uscc}/members",
+    response=responses(EnterpriseMemberPage, 403),
+    summary="法人单位的经办人",
+    auth=api_auth,
+)
+def enterprise_members(request: AuthedRequest, uscc: str) -> EnterpriseMemberPage:
+    members = [EnterpriseMemberOut.of(m) for m in selectors.enterprise_members(request.user, uscc)]
+    return EnterpriseMemberPage(count=len(members), items=members)
+
+
+@router.post(
+    "/accounts/enterprises/{uscc}/members",
+    response=responses(EnterpriseMemberOut, 403, 404, 409, status=201),
+    summary="授权经办人（法人账户管理员）",
+    auth=api_auth,
+)
+def enterprise_member_add(
+    request: AuthedRequest, uscc: str, payload: EnterpriseMemberIn
+) -> Status[EnterpriseMemberOut]:
+    member = services.enterprise_member_add(admin=request.user, uscc=uscc, **payload.dict())
+    return Status(201, EnterpriseMemberOut.of(member))
+
+
+@router.delete(
+    "/accounts/enterprises/{uscc}/members/{member_id}",
+    response=responses(None, 403, 404, 409, status=204),
+    summary="取消经办人授权（法人账户管理员）",
+    auth=api_auth,
+)
+def enterprise_member_remove(request: AuthedRequest, uscc: str, member_id: int) -> Status[None]:
+    services.enterprise_member_remove(admin=request.user, uscc=uscc, member_id=member_id)
+    return Status(204, None)
 
 
 @router.get(

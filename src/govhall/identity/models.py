@@ -235,6 +235,42 @@ class StaffRoleGrant(models.Model):
         return self.get_role_display()
 
 
+class EntityStatus(models.TextChoices):
+    ACTIVE = "active", "存续"
+    CANCELLED = "cancelled", "注销"
+    REVOKED = "revoked", "吊销"
+
+
+class MarketEntity(TimestampedModel):
+    """市场主体登记信息: the enterprise registry the platform holds — in a county a copy kept in step with 市场监管's
+    registration system, in the demo the demo's records. An enterprise account is opened only for a credit code
+    found here, by the legal representative registered here (matched by the keyed hash of the ID number)."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("类型", max_length=50, blank=True)
+    legal_representative = models.CharField("法定代表人（负责人、经营者）", max_length=50)
+    legal_representative_id_enc = models.BinaryField("法定代表人身份号码（密文）", editable=False)
+    legal_representative_id_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    address = models.CharField("住所（经营场所）", max_length=200, blank=True)
+    authority = models.CharField("登记机关", max_length=100, blank=True)
+    established = models.DateField("成立日期", null=True, blank=True)
+    status = models.CharField(
+        "登记状态", max_length=10, choices=EntityStatus.choices, default=EntityStatus.ACTIVE
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市场主体登记信息"
+        ordering = ["uscc"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_legal_representative_id(self, value: str) -> None:
+        self.legal_representative_id_enc = crypto.encrypt(value)
+        self.legal_representative_id_hash = crypto.lookup_hash(value)
+
+
 class Enterprise(TimestampedModel):
     """法人: an enterprise or organisation, operated by authorised citizen accounts."""
 

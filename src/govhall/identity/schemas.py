@@ -11,7 +11,7 @@ from pydantic import Field
 from govhall.core.masking import mask_id_number, mask_phone
 from govhall.core.schemas import Code
 
-from .models import Department, Enterprise, User
+from .models import Department, Enterprise, EnterpriseMember, User
 
 
 class CitizenIn(Schema):
@@ -68,9 +68,40 @@ class TokenOut(Schema):
 
 
 class EnterpriseIn(Schema):
-    name: str = Field(max_length=200)
-    uscc: Code
-    legal_representative: str = Field(max_length=50)
+    uscc: Code = Field(description="统一社会信用代码：须在市场主体登记信息中，且申请人是登记的法定代表人")
+    name: str = Field("", max_length=200, description="可不填；填写时须与登记名称一致")
+    legal_representative: str = Field("", max_length=50, description="可不填；填写时须与登记信息一致")
+
+
+class EnterpriseMemberIn(Schema):
+    name: str = Field(max_length=50, description="被授权人姓名")
+    id_number: Code = Field(description="被授权人公民身份号码（须已注册个人账户）")
+    role: str = Field("agent", max_length=10, description="agent（经办人）或 admin（管理员）")
+
+
+class EnterpriseMemberOut(Schema):
+    id: int
+    name: str
+    id_number: str = Field(description="脱敏的公民身份号码")
+    role: str
+    role_label: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, member: EnterpriseMember) -> EnterpriseMemberOut:
+        return cls(
+            id=member.pk,
+            name=member.user.real_name,
+            id_number=member.user.id_number_masked,
+            role=member.role,
+            role_label=member.get_role_display(),
+            created_at=member.created_at,
+        )
+
+
+class EnterpriseMemberPage(Schema):
+    count: int
+    items: list[EnterpriseMemberOut]
 
 
 class EnterpriseOut(Schema):

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from govhall.core import crypto
+from govhall.core.errors import PermissionDenied
 from govhall.core.ids import IdentifierError, validate_id_number
 
-from .models import Department, Hall, Region, User
+from .models import Department, EnterpriseMember, Hall, Region, User
 
 
 def user_find_by_login(login: str) -> User | None:
@@ -101,3 +102,14 @@ def landing_url_name(user: Any) -> str:
             if user.has_role(role):
                 return url_name
     return "web:home"
+
+
+def enterprise_members(user: User, uscc: str) -> QuerySet[EnterpriseMember]:
+    """The operators of an enterprise, for one of them; nobody else learns who operates it."""
+    if not EnterpriseMember.objects.filter(enterprise__uscc=uscc, user=user).exists():
+        raise PermissionDenied("您不是该单位的经办人", field=None, code="not_member")
+    return (
+        EnterpriseMember.objects.select_related("user")
+        .filter(enterprise__uscc=uscc)
+        .order_by("role", "created_at", "pk")
+    )

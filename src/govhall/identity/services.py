@@ -18,7 +18,6 @@ from govhall.core.errors import (
     AuthenticationFailed,
     Conflict,
     Locked,
-    PermissionDenied,
     TooManyRequests,
     ValidationFailed,
 )
@@ -26,12 +25,16 @@ from govhall.core.ids import IdentifierError, birth_date_from_id, validate_id_nu
 from govhall.core.throttle import rate_count, rate_hit, throttle_key
 
 from . import recovery
+from .enterprises import (
+    enterprise_member_add,
+    enterprise_member_remove,
+    enterprise_register,
+    market_entity_record,
+)
 from .models import (
     AccountKind,
     ApiToken,
     Department,
-    Enterprise,
-    EnterpriseMember,
     Hall,
     Region,
     StaffRoleGrant,
@@ -42,7 +45,14 @@ from .recovery import password_reset_request, sms_sender_register
 from .selectors import user_find_by_login
 from .validation import validate_name, validate_phone
 
-__all__ = ["password_reset_request", "sms_sender_register"]  # 找回密码, in recovery.py
+__all__ = [
+    "enterprise_member_add",  # 法人账户, in enterprises.py
+    "enterprise_member_remove",
+    "enterprise_register",
+    "market_entity_record",
+    "password_reset_request",  # 找回密码, in recovery.py
+    "sms_sender_register",
+]
 
 
 def _check_password(password: str, user: User, field: str = "password") -> None:
@@ -81,33 +91,6 @@ def citizen_register(*, name: str, id_number: str, phone: str, password: str) ->
     except IntegrityError as exc:  # a concurrent registration with the same number won the race
         raise Conflict("该公民身份号码或手机号码已注册", field="id_number", code="duplicate") from exc
     return user
-
-
-def enterprise_register(*, operator: User, name: str, uscc: str, legal_representative: str) -> Enterprise:
-    """Register an enterprise (法人) operated by the given citizen, who becomes its administrator."""
-    if operator.kind != AccountKind.CITIZEN:
-        raise PermissionDenied("只有自然人账户可以注册并经办法人单位", field=None, code="not_citizen")
-    name = validate_name(name, field="name", label="单位名称", max_length=200)
-    legal_representative = validate_name(
-        legal_representative, field="legal_representative", label="法定代表人"
-    )
-    try:
-        uscc = validate_uscc(uscc)
-    except IdentifierError as exc:
-        raise ValidationFailed(str(exc), field="uscc") from exc
-    if Enterprise.objects.filter(uscc=uscc).exists():
-        raise Conflict("该统一社会信用代码已注册", field="uscc", code="duplicate")
-    try:
-        with transaction.atomic():
-            enterprise = Enterprise.objects.create(
-                name=name, uscc=uscc, legal_representative=legal_representative
-            )
-            EnterpriseMember.objects.create(
-                enterprise=enterprise, user=operator, role=EnterpriseMember.Role.ADMIN
-            )
-    except IntegrityError as exc:
-        raise Conflict("该统一社会信用代码已注册", field="uscc", code="duplicate") from exc
-    return enterprise
 
 
 LOGIN_CLIENT_MAX_FAILURES, LOGIN_CLIENT_SECONDS = 20, 600

@@ -1,4 +1,4 @@
-"""Account pages: login, registration, logout, my account, registering an enterprise."""
+"""Account pages: login, registration, logout, my account, enterprise accounts and their operators."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from govhall.core.errors import DomainError
+from govhall.core.pages import not_found
 
 from . import selectors, services
 from .auth import AuthedRequest
@@ -85,20 +86,59 @@ def account_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def enterprise_register_view(request: AuthedRequest) -> HttpResponse:
-    fields = ["name", "uscc", "legal_representative"]
-    values = {f: request.POST.get(f, "") for f in fields}
+    """开通法人账户: only the registered legal representative of a market entity may open it."""
+    values = {"uscc": request.POST.get("uscc", "")}
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.enterprise_register(operator=request.user, **values)
+            enterprise = services.enterprise_register(operator=request.user, uscc=values["uscc"])
         except DomainError as exc:
             errors[exc.field or "form"] = exc.message
         else:
-            messages.success(request, "法人单位已注册，您是该单位的管理员")
-            return redirect("web:account")
-    crumbs = [("我的空间", "/account/"), ("注册法人单位", None)]
+            messages.success(request, f"已开通“{enterprise.name}”的法人账户，您是该单位的管理员")
+            return redirect("web:enterprise", uscc=enterprise.uscc)
+    crumbs = [("我的空间", "/account/"), ("开通法人账户", None)]
     context = {"values": values, "errors": errors, "crumbs": crumbs}
     return render(request, "identity/enterprise_register.html", context, status=400 if errors else 200)
+
+
+MEMBER_FIELDS = ["name", "id_number", "role"]
+
+
+@login_required
+def enterprise_view(request: AuthedRequest, uscc: str) -> HttpResponse:
+    """One enterprise account: its operators; an administrator authorises and removes them."""
+    try:
+        members = list(selectors.enterprise_members(request.user, uscc))
+    except DomainError:
+        return not_found(request)  # not an operator: nothing tells whether the enterprise has an account
+    values = {f: request.POST.get(f, "") for f in MEMBER_FIELDS}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            _member_change(request, uscc, values)
+        except DomainError as exc:
+            errors[exc.field or "form"] = exc.message
+        else:
+            return redirect("web:enterprise", uscc=uscc)
+    me = next(m for m in members if m.user_id == request.user.pk)
+    crumbs = [("我的空间", "/account/"), (me.enterprise.name, None)]
+    context = {"members": members, "me": me, "enterprise": me.enterprise, "values": values,
+               "errors": errors, "crumbs": crumbs}  # fmt: skip
+    return render(request, "identity/enterprise.html", context, status=400 if errors else 200)
+
+
+def _member_change(request: AuthedRequest, uscc: str, values: dict[str, str]) -> None:
+    if request.POST.get("remove"):
+        member_id = int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0
+        services.enterprise_member_remove(admin=request.user, uscc=uscc, member_id=member_id)
+        messages.success(request, "已取消授权")
+        return
+    member = services.enterprise_member_add(
+        admin=request.user, uscc=uscc, name=values["name"], id_number=values["id_number"],
+        role=values["role"] or "agent",
+    )  # fmt: skip
+    messages.success(request, f"已授权 {member.user.real_name} 为{member.get_role_display()}")
 
 
 def password_reset_view(request: HttpRequest) -> HttpResponse:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("password-reset/", identity_views.password_reset_view, name="password_reset"),
     path("account/", identity_views.account_view, name="account"),
     path("account/enterprises/new/", identity_views.enterprise_register_view, name="enterprise_register"),
+    path("account/enterprises/<str:uscc>/", identity_views.enterprise_view, name="enterprise"),
 ]

@@ -16,6 +16,7 @@ from govhall.identity.models import (
     AccountKind,
     Enterprise,
     EnterpriseMember,
+    MarketEntity,
     User,
 )
 
@@ -58,6 +59,15 @@ def synthetic_phone(index: int) -> str:
 def synthetic_uscc(index: int) -> str:
     first17 = f"{USCC_PREFIX}{index:08d}"
     return first17 + uscc_check_char(first17)
+
+
+def _registry_record(enterprise: Enterprise, operator: User) -> MarketEntity:
+    """The 市场主体登记 record behind a synthetic enterprise: its operator is the registered legal representative."""
+    record = MarketEntity(uscc=enterprise.uscc, name=enterprise.name, kind="有限责任公司",
+                          legal_representative=enterprise.legal_representative, authority="安吉县市场监督管理局")  # fmt: skip
+    record.legal_representative_id_enc = operator.id_number_enc
+    record.legal_representative_id_hash = operator.id_number_hash or ""
+    return record
 
 
 def _next_index(values: Sequence[str], prefix: str, width: int) -> int:
@@ -131,6 +141,9 @@ def _make_applicants(
             new_enterprises.append((Enterprise(name=name, uscc=synthetic_uscc(number),
                                                legal_representative=user.real_name), user, form))  # fmt: skip
         Enterprise.objects.bulk_create([e for e, _, _ in new_enterprises], batch_size=batch)
+        MarketEntity.objects.bulk_create(
+            [_registry_record(e, u) for e, u, _ in new_enterprises], batch_size=batch, ignore_conflicts=True
+        )
         for enterprise, user, form in new_enterprises:
             members.append(
                 EnterpriseMember(enterprise=enterprise, user=user, role=EnterpriseMember.Role.ADMIN)
