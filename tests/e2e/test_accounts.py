@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from govhall.demo.seeding import DEMO_PASSWORD
 from tests.e2e.conftest import shot
-from tests.factories import valid_id_number, valid_phone, valid_uscc
+from tests.factories import valid_id_number, valid_phone
 
 BAD_ID_NUMBER = "330523199003150013"  # well formed, real birth date, wrong check character (…0012 is right)
 NEW_PASSWORD = "Bamboo2026x"
@@ -142,35 +142,46 @@ def test_failed_login_message_is_shown_once(page: Page, portal: str) -> None:
     expect(page.get_by_label("账号")).not_to_have_attribute("aria-invalid", "true", timeout=1_000)
 
 
-def test_register_an_enterprise_from_my_space(page: Page, portal: str) -> None:
+def test_open_an_enterprise_account_and_authorise_an_operator(page: Page, portal: str) -> None:
+    """张晓明 is the registered operator of 安吉县晓明竹制品店 (a 个体工商户 in the demo registry): he opens its
+    account, is refused 李慧's company, and authorises 李慧 as an operator of his shop."""
     _login(page, portal, "citizen", DEMO_PASSWORD)
     page.wait_for_url(re.compile(r"^[^?]*/$"))
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的空间").click()
     enterprises = page.get_by_role("region", name=re.compile("^我经办的法人单位"))
     expect(enterprises).to_contain_text("暂无")
-    enterprises.get_by_role("link", name="注册法人单位").click()
+    enterprises.get_by_role("link", name="开通法人账户").click()
     page.wait_for_url(re.compile("/account/enterprises/new/$"))
-    expect(page.get_by_role("heading", level=1, name="注册法人单位")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="开通法人账户")).to_be_visible()
 
-    uscc = valid_uscc()
-    wrong = uscc[:17] + ("1" if uscc[17] != "1" else "2")
-    page.get_by_label("单位名称").fill("安吉白茶合作社有限公司")
-    page.get_by_label("统一社会信用代码").fill(wrong)
-    page.get_by_label("法定代表人").fill("张晓明")
-    page.get_by_role("button", name="提交").click()
-    expect(page.get_by_label("统一社会信用代码")).to_have_accessible_description(re.compile("校验码"))
-    expect(page.get_by_label("单位名称")).to_have_value("安吉白茶合作社有限公司")
+    code = page.get_by_label("统一社会信用代码")
+    code.fill("91330523MA2B3C4D5N")
+    page.get_by_role("button", name="核对并开通").click()
+    expect(code).to_have_accessible_description(re.compile("校验码"))
+    code.fill("91330523MA2B3C4D5M")  # 安吉竹乡茶业有限公司: 李慧 is its legal representative
+    page.get_by_role("button", name="核对并开通").click()
+    expect(page.get_by_role("alert")).to_contain_text("您不是该市场主体登记的法定代表人")
+    code.fill("92330523MA2C5D6E7E")
+    page.get_by_role("button", name="核对并开通").click()
+    page.wait_for_url(re.compile("/account/enterprises/92330523MA2C5D6E7E/$"))
+    expect(page.get_by_role("status")).to_contain_text("已开通“安吉县晓明竹制品店”的法人账户")
 
-    page.get_by_label("统一社会信用代码").fill(uscc)
-    page.get_by_role("button", name="提交").click()
-    page.wait_for_url(re.compile("/account/$"))
-    expect(page.get_by_role("status")).to_have_text("法人单位已注册，您是该单位的管理员")
+    page.get_by_label("姓名").fill("李慧")
+    page.get_by_label("公民身份号码").fill("330523198511200026")
+    page.get_by_role("button", name="授权", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("已授权 李慧 为经办人")
+    table = page.get_by_role("region", name=re.compile("^经办人")).get_by_role("table")
+    row = table.get_by_role("row").filter(has_text="李慧")
+    expect(row.get_by_role("cell").nth(1)).to_have_text("330523********0026")
+    assert "330523198511200026" not in page.locator("main").inner_text()
+    shot(page, "enterprise-operators")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的空间").click()
     table = page.get_by_role("region", name=re.compile("^我经办的法人单位")).get_by_role("table")
-    expect(table.get_by_role("columnheader")).to_have_text(
-        ["单位名称", "统一社会信用代码", "法定代表人", "我的授权"]
+    row = table.get_by_role("row").filter(has_text="安吉县晓明竹制品店")
+    expect(row.get_by_role("cell")).to_have_text(
+        ["安吉县晓明竹制品店", "92330523MA2C5D6E7E", "张晓明", "管理员"]
     )
-    row = table.get_by_role("row").filter(has_text="安吉白茶合作社有限公司")
-    expect(row.get_by_role("cell")).to_have_text(["安吉白茶合作社有限公司", uscc, "张晓明", "管理员"])
 
 
 def test_forgotten_password_by_sms_code(page: Page, portal: str) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import factory
 
 from govhall.core.ids import id_number_check_char, uscc_check_char
-from govhall.identity.models import Department, Region
-from govhall.identity.services import citizen_register, staff_create
+from govhall.identity.models import Department, MarketEntity, Region, User
+from govhall.identity.services import citizen_register, market_entity_record, staff_create
 
 _serial = itertools.count(1)
 
@@ -67,4 +67,16 @@ def make_citizen(*, name: str = "张晓明", password: str = "Secret2026x", **kw
 def make_staff(*, username: str, department: Department, roles: list[str], password: str = "Secret2026x"):
     return staff_create(
         username=username, real_name="工作人员", password=password, department=department, roles=roles
+    )
+
+
+def registered_entity(legal_representative: User, *, uscc: str | None = None, **kwargs: Any) -> MarketEntity:
+    """A 市场主体登记 record whose legal representative is the given citizen (an enterprise account may then be
+    opened for it)."""
+    return market_entity_record(
+        uscc=uscc or valid_uscc(),
+        name=kwargs.pop("name", "安吉竹乡茶业有限公司"),
+        legal_representative=legal_representative.real_name,
+        legal_representative_id=legal_representative.id_number,
+        **kwargs,
     )

@@ -1,7 +1,8 @@
 import pytest
 from django.test import Client
 
-from tests.factories import valid_id_number, valid_uscc
+from govhall.identity.models import User
+from tests.factories import DepartmentFactory, make_citizen, registered_entity, valid_id_number, valid_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +74,50 @@ def test_token_then_register_enterprise():
     token = response.json()
     assert token["token_type"] == "bearer" and token["access_token"] and token["expires_at"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token['access_token']}"}
-    body = {"name": "安吉竹乡茶业有限公司", "uscc": valid_uscc(7), "legal_representative": "王小红"}
+    owner = User.objects.get(real_name="王小红")
+    registered_entity(owner, uscc=valid_uscc(7), name="安吉竹乡茶业有限公司")
+    body = {"uscc": valid_uscc(7)}
     response = client.post("/api/v1/accounts/enterprises", body, content_type="application/json", **auth)
     assert response.status_code == 201, response.content
-    assert response.json()["uscc"] == body["uscc"]
+    assert response.json() | {"id": 0} == {
+        "id": 0,
+        "uscc": valid_uscc(7),
+        "name": "安吉竹乡茶业有限公司",
+        "legal_representative": "王小红",
+    }
     me = client.get("/api/v1/accounts/me", **auth).json()
     assert me["id_number"] == "330523********0012"
+    agent = make_citizen(name="赵敏", id_number=valid_id_number("19950505"))
+    member = {"name": "赵敏", "id_number": agent.id_number}
+    path = f"/api/v1/accounts/enterprises/{valid_uscc(7)}/members"
+    response = client.post(path, member, content_type="application/json", **auth)
+    assert (
+        response.status_code == 201
+        and response.json()["id_number"] == "330523********" + agent.id_number[-4:]
+    )
+    listed = client.get(path, **auth).json()
+    assert listed["count"] == 2 and {m["role"] for m in listed["items"]} == {"admin", "agent"}
+    removed = client.delete(f"{path}/{response.json()['id']}", **auth)
+    assert removed.status_code == 204 and client.get(path, **auth).json()["count"] == 1
+
+
+def test_a_citizen_registering_a_department_code_or_another_persons_company_is_refused(citizen):
+    """The outside tester's attack: claiming a department's credit code, or a company of someone else."""
+    client = Client()
+    client.force_login(citizen)
+    department = DepartmentFactory(code="gaj-y")
+    response = client.post(
+        "/api/v1/accounts/enterprises", {"uscc": department.uscc}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["code"] == "government_body"
+    someone = make_citizen(name="李慧", id_number=valid_id_number("19851120"))
+    entity = registered_entity(someone)
+    response = client.post(
+        "/api/v1/accounts/enterprises", {"uscc": entity.uscc}, content_type="application/json"
+    )
+    assert response.status_code == 403 and response.json()["code"] == "not_legal_representative"
+    response = client.get(f"/api/v1/accounts/enterprises/{entity.uscc}/members")
+    assert response.status_code == 403
 
 
 def test_enterprise_needs_authentication_and_a_valid_code():

@@ -8,7 +8,7 @@ from govhall.core.errors import AuthenticationFailed, Conflict, Locked, Validati
 from govhall.identity import services
 from govhall.identity.models import User
 from govhall.identity.selectors import user_find_by_login
-from tests.factories import valid_id_number, valid_uscc
+from tests.factories import valid_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -108,22 +108,6 @@ def test_tokens_are_stored_hashed_expire_and_revoke(citizen):
     assert services.token_authenticate("gh_unknown") is None
 
 
-def test_enterprise_register_makes_the_citizen_its_administrator(citizen):
-    enterprise = services.enterprise_register(
-        operator=citizen, name="安吉竹乡茶业有限公司", uscc=valid_uscc(1), legal_representative="李慧"
-    )
-    assert list(enterprise.members.all()) == [citizen]
-    with pytest.raises(Conflict):
-        services.enterprise_register(
-            operator=citizen, name="另一家", uscc=valid_uscc(1), legal_representative="李慧"
-        )
-    with pytest.raises(ValidationFailed) as err:
-        services.enterprise_register(
-            operator=citizen, name="坏代码", uscc="91330523MA00000011", legal_representative="李"
-        )
-    assert err.value.field == "uscc"
-
-
 def test_unknown_and_known_accounts_get_the_same_message(citizen):
     with pytest.raises(AuthenticationFailed) as unknown:
         services.login_attempt(login="13900000000", password="whatever1")
@@ -164,15 +148,3 @@ def test_arabic_indic_digits_are_not_an_id_number():
         services.citizen_register(
             name="张三", id_number=valid_id_number(), phone="139٠٥٧٢٠٠٠١", password="Zhu9Xiang7"
         )
-
-
-def test_only_a_citizen_registers_an_enterprise_and_anyone_else_is_refused_403(db):
-    from govhall.core.errors import PermissionDenied
-    from tests.factories import DepartmentFactory, make_staff
-
-    clerk = make_staff(username="qt", department=DepartmentFactory(code="sjj2"), roles=["window_clerk"])
-    with pytest.raises(PermissionDenied) as err:
-        services.enterprise_register(
-            operator=clerk, name="某公司", uscc=valid_uscc(3), legal_representative="李慧"
-        )
-    assert err.value.status == 403 and err.value.code == "not_citizen"

@@ -14,6 +14,7 @@ from .models import (
     Enterprise,
     EnterpriseMember,
     Hall,
+    MarketEntity,
     Region,
     StaffRoleGrant,
     User,
@@ -102,6 +103,21 @@ class EnterpriseAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "uscc", "legal_representative", "created_at"]
     search_fields = ["name", "uscc"]
     inlines = [MemberInline]
+
+
+@admin.register(MarketEntity)
+class MarketEntityAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """The registry copy is written by its synchronisation (market_entity_record), not edited by hand."""
+
+    list_display = ["uscc", "name", "kind", "legal_representative", "status", "established"]
+    list_filter = ["status"]
+    search_fields = ["uscc", "name"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
 
 
 @admin.register(ApiToken)
