@@ -122,6 +122,8 @@ def test_changing_a_published_version_is_refused_and_nothing_changes(rich_catalo
         (lambda i: i.pop("name"), "事项名称"),
         (lambda i: i.pop("legal_basis"), "设定依据"),
         (lambda i: i.pop("audiences"), "不完整"),
+        (lambda i: i.update(legal_basis="依据" * 250_000), "设定依据不能超过10000个字符"),
+        (lambda i: i["materials"][0].update(sample="样" * 5001), "示范文本不能超过5000个字符"),
     ],
 )
 def test_bad_items_are_named(rich_catalogue, mutate, match):

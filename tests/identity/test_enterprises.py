@@ -129,3 +129,23 @@ def test_an_operator_cannot_authorise_others_and_the_last_administrator_stays(ow
     assert err.value.code == "last_admin"
     services.enterprise_member_remove(admin=owner, uscc=entity.uscc, member_id=member.pk)
     assert not EnterpriseMember.objects.filter(user=agent).exists()
+
+
+def test_the_registry_loads_from_a_file_and_a_bad_record_writes_nothing(tmp_path, owner):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    from govhall.identity.models import MarketEntity
+
+    good = {"uscc": valid_uscc(4242), "name": "安吉县某某有限公司", "legal_representative": "李慧",
+            "legal_representative_id": owner.id_number, "established": "2020-01-02"}  # fmt: skip
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps([good, {**good, "uscc": "91330523MA0000000X"}]), encoding="utf-8")
+    with pytest.raises(CommandError, match="第 2 条"):
+        call_command("registry", str(path))
+    assert not MarketEntity.objects.exists()
+    path.write_text(json.dumps([good]), encoding="utf-8")
+    call_command("registry", str(path))
+    assert MarketEntity.objects.get().established.isoformat() == "2020-01-02"
+    assert services.enterprise_register(operator=owner, uscc=good["uscc"]).name == "安吉县某某有限公司"

@@ -179,3 +179,43 @@ def test_staff_land_on_their_workbench(department, roles, landing):
 def test_citizens_land_home(citizen):
     response = Client().post("/login/", {"username": citizen.phone, "password": "Secret2026x"})
     assert response["Location"] == "/"
+
+
+def test_the_owner_lifts_a_lock_by_sms_code_and_keeps_the_password(citizen, settings):
+    """Lockout as a weapon: someone else's wrong guesses lock the account; the owner unlocks it with a code."""
+    from govhall.core.errors import AuthenticationFailed, Locked
+    from govhall.identity.models import User
+
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):
+        with pytest.raises(AuthenticationFailed):  # wrong passwords from an attacker
+            services.login_attempt(login=citizen.phone, password="wrong-guess-1", client="203.0.113.9")
+    with pytest.raises(Locked):
+        services.login_attempt(login=citizen.phone, password="wrong-guess-1", client="203.0.113.9")
+    with pytest.raises(Locked):
+        services.login_attempt(login=citizen.phone, password="Secret2026x", client="10.0.0.7")
+    services.password_reset_request(phone=citizen.phone, client="10.0.0.7")
+    response = Client().post(
+        "/api/v1/accounts/unlock",
+        {"phone": citizen.phone, "code": _code(citizen)},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and "解除锁定" in response.json()["message"]
+    assert services.login_attempt(login=citizen.phone, password="Secret2026x", client="10.0.0.7") == citizen
+    assert User.objects.get(pk=citizen.pk).check_password("Secret2026x")
+    again = Client().post(
+        "/api/v1/accounts/unlock", {"phone": citizen.phone, "code": "000000"}, content_type="application/json"
+    )
+    assert again.status_code == 422 and again.json()["field"] == "code"
+
+
+def test_the_unlock_button_on_the_page(citizen):
+    from govhall.identity.models import User
+
+    User.objects.filter(pk=citizen.pk).update(locked_until=dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    web = Client()
+    web.post("/password-reset/", {"phone": citizen.phone, "step": "code"})
+    response = web.post(
+        "/password-reset/", {"phone": citizen.phone, "step": "unlock", "code": _code(citizen)}
+    )
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert User.objects.get(pk=citizen.pk).locked_until is None

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from govhall.catalogue.models import Material, ServiceItem
 from govhall.core import crypto
+from govhall.core.models import text_limits
 from govhall.identity.models import Department, Enterprise, Region, User, Window
 
 from .transitions import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -86,16 +87,17 @@ class Case(models.Model):
     delivery = models.JSONField("出件方式", default=dict, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
-    workflow_state = models.TextField("流程状态", blank=True)
+    workflow_state = models.TextField("流程状态", max_length=1000000, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办件"
         constraints = [
+            *text_limits(workflow_state=1_000_000),
             models.UniqueConstraint(
                 fields=["submitted_by", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="case_idempotency_key_once",
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="case_applicant_recent"),
@@ -187,12 +189,13 @@ class CaseEvent(models.Model):
     action = models.CharField("环节", max_length=30)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", max_length=30000, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办件过程"
         ordering = ["case_id", "at", "id"]
+        constraints = text_limits(note=30_000)
 
     def __str__(self) -> str:
         return f"{self.case} {self.action}"
@@ -222,7 +225,7 @@ class Suspension(models.Model):
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="suspensions")
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
-    reason = models.TextField("事由")
+    reason = models.TextField("事由", max_length=30000)
     started_on = models.DateField("开始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)
     workdays = models.PositiveIntegerField("暂停工作日", default=0)
@@ -230,9 +233,10 @@ class Suspension(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "暂停计时"
         constraints = [
+            *text_limits(reason=30_000),
             models.UniqueConstraint(
                 fields=["case"], condition=Q(ended_on__isnull=True), name="one_open_suspension"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,7 +285,7 @@ class CaseTask(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     decision = models.CharField("意见类型", max_length=10, blank=True)
-    opinion = models.TextField("办理意见", blank=True)
+    opinion = models.TextField("办理意见", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审批任务"
@@ -294,11 +298,12 @@ class CaseTask(models.Model):
             )
         ]
         constraints = [
+            *text_limits(opinion=2000),
             models.UniqueConstraint(
                 fields=["task_id"],
                 condition=Q(state__in=["open", "claimed"]),
                 name="one_live_row_per_engine_task",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

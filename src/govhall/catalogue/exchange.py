@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from openpyxl import Workbook, load_workbook
 
 from govhall.core.errors import ValidationFailed
-from govhall.core.models import field_label
+from govhall.core.models import field_label, text_lengths_check
 from govhall.identity.models import Department, Region
 
 from .models import ItemStatus, Material, ServiceItem, Synonym, Theme
@@ -270,14 +270,14 @@ def _import_item(raw: dict[str, Any], ctx: _ImportContext, report: ImportReport)
     else:
         report.created += 1
     incoming.version, incoming.status = version, ItemStatus.DRAFT
+    materials = [
+        Material(item=incoming, position=n, **_material(m)) for n, m in enumerate(raw.get("materials") or [])
+    ]
+    for row in [incoming, *materials]:
+        text_lengths_check(row)
     incoming.save()
     incoming.themes.set([ctx.themes[t] for t in raw.get("themes") or []])
-    Material.objects.bulk_create(
-        [
-            Material(item=incoming, position=n, **_material(m))
-            for n, m in enumerate(raw.get("materials") or [])
-        ]
-    )
+    Material.objects.bulk_create(materials)
     if status == ItemStatus.PUBLISHED:
         item_publish(incoming)
     elif status == ItemStatus.SUPERSEDED:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from govhall.core.models import TimestampedModel
+from govhall.core.models import TimestampedModel, text_limits
 from govhall.identity.models import Department, Region, RegionLevel
 
 
@@ -104,8 +104,8 @@ class ServiceItem(TimestampedModel):
     promised_time_limit = models.PositiveIntegerField("承诺办结时限（工作日）")
     special_procedures = models.JSONField("特别程序", default=list, blank=True)
     fee_charged = models.BooleanField("是否收费", default=False)
-    fee_standard = models.TextField("收费标准", blank=True)
-    fee_basis = models.TextField("收费依据", blank=True)
+    fee_standard = models.TextField("收费标准", max_length=2000, blank=True)
+    fee_basis = models.TextField("收费依据", max_length=2000, blank=True)
     visits = models.PositiveSmallIntegerField("到办事现场次数", default=1)
     online_depth = models.PositiveSmallIntegerField(
         "网上办理深度", default=1, choices=list(ONLINE_DEPTHS.items())
@@ -115,13 +115,13 @@ class ServiceItem(TimestampedModel):
     tag_one_visit = models.BooleanField("一次办", default=False)
     tag_nearby = models.BooleanField("就近办", default=False)
     regionwide = models.BooleanField("全域通办", default=False)
-    legal_basis = models.TextField("设定依据")
-    conditions = models.TextField("受理条件")
+    legal_basis = models.TextField("设定依据", max_length=10000)
+    conditions = models.TextField("受理条件", max_length=10000)
     process_steps = models.JSONField("办理流程", default=list, blank=True)
     result_name = models.CharField("审批结果名称", max_length=200, blank=True)
     result_type = models.CharField("审批结果类型", max_length=10, choices=ResultType.choices, default="other")
-    place = models.TextField("办理地点")
-    office_hours = models.TextField("办理时间")
+    place = models.TextField("办理地点", max_length=1000)
+    office_hours = models.TextField("办理时间", max_length=500)
     consult_phone = models.CharField("咨询电话", max_length=50)
     complaint_phone = models.CharField("监督投诉电话", max_length=50)
     keywords = models.JSONField("关键词", default=list, blank=True)
@@ -133,7 +133,9 @@ class ServiceItem(TimestampedModel):
         blank=True,
         help_text="为空时使用通用申请表（申请人信息、联系地址、申请事由）",
     )
-    process = models.TextField("自定义审批流程（BPMN）", blank=True, help_text="为空时按办件类型使用平台模板")
+    process = models.TextField(
+        "自定义审批流程（BPMN）", max_length=500000, blank=True, help_text="为空时按办件类型使用平台模板"
+    )
     joint_departments = models.JSONField(
         "联办部门", default=list, blank=True, help_text="联办件参与并联审查的部门简码"
     )
@@ -157,6 +159,15 @@ class ServiceItem(TimestampedModel):
         verbose_name = verbose_name_plural = "政务服务事项"
         ordering = ["implementation_code", "-version"]
         constraints = [
+            *text_limits(
+                fee_standard=2000,
+                fee_basis=2000,
+                legal_basis=10_000,
+                conditions=10_000,
+                place=1000,
+                office_hours=500,
+                process=500_000,
+            ),
             models.UniqueConstraint(fields=["implementation_code", "version"], name="item_version_unique"),
             models.UniqueConstraint(
                 fields=["implementation_code"], condition=Q(status="published"), name="one_published_version"
@@ -229,16 +240,16 @@ class Material(models.Model):
     position = models.PositiveSmallIntegerField("序号", default=0)
     name = models.CharField("材料名称", max_length=200)
     requirement = models.CharField("必要性", max_length=12, choices=Requirement.choices, default="required")
-    condition = models.TextField("情形说明", blank=True)
+    condition = models.TextField("情形说明", max_length=1000, blank=True)
     form = models.CharField("材料形式", max_length=20, choices=MaterialForm.choices, default="original")
     copies = models.PositiveSmallIntegerField("份数", default=1)
     medium = models.CharField("载体", max_length=12, choices=Medium.choices, default="both")
     source = models.CharField("来源渠道", max_length=12, choices=MaterialSource.choices, default="applicant")
     source_ref = models.CharField("证照或数据资源", max_length=200, blank=True)
-    sample = models.TextField("示范文本", blank=True)
-    common_mistakes = models.TextField("易错提醒", blank=True)
-    legal_basis = models.TextField("材料依据", blank=True)
-    notes = models.TextField("备注", blank=True)
+    sample = models.TextField("示范文本", max_length=5000, blank=True)
+    common_mistakes = models.TextField("易错提醒", max_length=2000, blank=True)
+    legal_basis = models.TextField("材料依据", max_length=5000, blank=True)
+    notes = models.TextField("备注", max_length=2000, blank=True)
     tolerable = models.BooleanField(
         "可容缺",
         default=False,
@@ -248,6 +259,9 @@ class Material(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "申请材料"
         ordering = ["item_id", "position", "id"]
+        constraints = text_limits(
+            condition=1000, sample=5000, common_mistakes=2000, legal_basis=5000, notes=2000
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -255,7 +269,10 @@ class Material(models.Model):
 
 class ItemSearchDocument(models.Model):
     """The search terms of one published item, by weight. SQLite indexes it with FTS5, PostgreSQL with a
-    generated tsvector column; both are created by this app's migrations."""
+    generated tsvector column; both are created by this app's migrations.
+
+    Its texts have no CHECK of their own: they are derived by the indexer from the item's bounded fields, and
+    adding one would make SQLite rebuild the table and drop the FTS5 triggers."""
 
     item = models.OneToOneField(ServiceItem, models.CASCADE, primary_key=True, related_name="search_document")
     name_terms = models.TextField()

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
-from govhall.core.models import field_label
+from govhall.core.models import field_label, text_lengths_check
 from govhall.core.text import index_text
 from govhall.identity.models import Department
 
@@ -70,6 +70,7 @@ def _check_json_shapes(item: ServiceItem) -> None:
 
 def item_check(item: ServiceItem) -> None:
     """The invariants an item must meet before it is saved or published."""
+    text_lengths_check(item)
     _check_json_shapes(item)
     if item.promised_time_limit > item.legal_time_limit:
         raise ValidationFailed("承诺办结时限不能超过法定办结时限", field="promised_time_limit")

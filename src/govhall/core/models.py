@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Length
+
+from .errors import ValidationFailed
+
+models.TextField.register_lookup(Length)
 
 
 class TimestampedModel(models.Model):
@@ -11,6 +16,36 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def text_limits(**limits: int) -> list[models.BaseConstraint]:
+    """The database's own guard on the length of text fields (a TextField's max_length alone binds only forms
+    and ``text_lengths_check``): one CHECK per field, named after app, model and field. Pass each field's
+    max_length."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__length__lte": limit}),
+            name=f"%(app_label)s_%(class)s_{name}_length",
+        )
+        for name, limit in limits.items()
+    ]
+
+
+def text_lengths_check(instance: models.Model, *names: str) -> None:
+    """Refuse, naming the field, a text longer than its field's max_length (before the database would)."""
+    for field in instance._meta.fields:
+        limit = getattr(field, "max_length", None)
+        if (
+            (names and field.name not in names)
+            or not limit
+            or not isinstance(field, (models.CharField, models.TextField))
+        ):
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and len(value) > limit:
+            raise ValidationFailed(
+                f"{field.verbose_name}不能超过{limit}个字符（现为{len(value)}个）", field=field.name
+            )
 
 
 class WorkerHeartbeat(models.Model):

@@ -10,6 +10,7 @@ from django.db import models
 
 from govhall.cases.models import Case
 from govhall.catalogue.models import ServiceItem
+from govhall.core.models import text_limits
 from govhall.identity.models import Department, User
 
 
@@ -81,7 +82,7 @@ class Rating(models.Model):
     stage = models.CharField("评价环节", max_length=10, choices=Stage.choices)
     level = models.PositiveSmallIntegerField("评价等级", choices=Level.choices)
     tags = models.JSONField("评价标签", default=list, blank=True)
-    text = models.TextField("评价内容", blank=True)
+    text = models.TextField("评价内容", max_length=2000, blank=True)
     channel = models.CharField("评价渠道", max_length=10, choices=RatingChannel.choices)
     rater = models.ForeignKey(
         User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="评价人"
@@ -98,6 +99,7 @@ class Rating(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "好差评"
         constraints = [
+            *text_limits(text=2000),
             models.UniqueConstraint(fields=["case", "stage"], name="one_rating_per_case_stage"),
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=5), name="rating_level_1_to_5"
@@ -145,14 +147,14 @@ class Rectification(models.Model):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField("创建时间")
     due_on = models.DateField("整改期限")
-    action = models.TextField("整改措施", blank=True)
-    follow_up = models.TextField("回访记录", blank=True)
+    action = models.TextField("整改措施", max_length=4000, blank=True)
+    follow_up = models.TextField("回访记录", max_length=4000, blank=True)
     closed_at = models.DateTimeField("整改完成时间", null=True, blank=True)
     closed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     applicant_level = models.PositiveSmallIntegerField(
         "申请人对整改的评价", choices=Level.choices, null=True, blank=True
     )
-    applicant_text = models.TextField("申请人整改评价内容", blank=True)
+    applicant_text = models.TextField("申请人整改评价内容", max_length=2000, blank=True)
     applicant_rated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -161,6 +163,7 @@ class Rectification(models.Model):
             models.Index(fields=["department", "state", "due_on"], name="rectification_department"),
             models.Index(fields=["state", "due_on"], name="rectification_due"),
         ]
+        constraints = text_limits(action=4000, follow_up=4000, applicant_text=2000)
 
     def __str__(self) -> str:
         return f"{self.case} 整改"

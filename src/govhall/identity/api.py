@@ -12,6 +12,7 @@ from . import selectors, services
 from .auth import AuthedRequest, api_auth
 from .schemas import (
     AccountOut,
+    AccountUnlockIn,
     CitizenIn,
     DepartmentOut,
     EnterpriseIn,
@@ -62,6 +63,18 @@ def password_reset_code(request: HttpRequest, payload: PasswordResetCodeIn) -> S
 def password_reset(request: HttpRequest, payload: PasswordResetIn) -> MessageOut:
     services.password_reset_confirm(phone=payload.phone, code=payload.code, password=payload.password)
     return MessageOut(message="密码已重置，请使用新密码登录")
+
+
+@router.post(
+    "/accounts/unlock",
+    response=responses(MessageOut, auth=False),
+    summary="短信解锁：凭验证码解除登录锁定（不改密码）",
+    description="验证码由 /accounts/password-reset/code 发送；他人多次输错密码造成的锁定，本人可凭验证码解除。",
+    auth=None,
+)
+def account_unlock(request: HttpRequest, payload: AccountUnlockIn) -> MessageOut:
+    services.account_unlock(phone=payload.phone, code=payload.code)
+    return MessageOut(message="账户已解除锁定，请使用原密码登录")
 
 
 @router.get("/accounts/me", response=responses(AccountOut), summary="当前账户", auth=api_auth)

@@ -1,4 +1,5 @@
-"""找回密码 by SMS code: request a code for a phone number, then set a new password with it.
+"""找回密码 and 短信解锁 by SMS code: request a code for a phone number, then set a new password with it, or
+only lift a login lock (keeping the password).
 
 The answer is the same whether or not the number has an account (no enumeration). Limits: one code per
 number per minute and five a day, twenty requests an hour from one client address, five checks per code,
@@ -83,23 +84,17 @@ def password_reset_request(*, phone: str, client: str = "") -> str:
     if user is not None:
         if not _senders:
             raise RuntimeError("no SMS sender registered (the notices app registers one when it starts)")
-        text = (
-            f"您正在找回账户密码，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略，切勿告诉他人。"
-        )
+        text = f"您正在找回密码或解除账户锁定，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略，切勿告诉他人。"
         for sender in _senders:
             sender(user, "找回密码验证码", text)
     return SENT
 
 
-def password_reset_confirm(
-    *, phone: str, code: str, password: str, check: Callable[[str, User], None]
-) -> User:
-    """Set a new password with a code; ``check`` applies the password rules (raises ValidationFailed)."""
-    phone = validate_phone(phone)
+def _code_taken(phone: str, code: str, now: dt.datetime) -> tuple[PasswordResetCode, User]:
+    """The valid code row for the number and its account; a wrong, used or expired code is refused."""
     code = (code or "").strip()
     if not (len(code) == 6 and code.isdigit()):
         raise ValidationFailed("请输入短信中的6位数字验证码", field="code")
-    now = timezone.now()
     row = (
         PasswordResetCode.objects.filter(
             phone_hash=crypto.lookup_hash(phone), used_at__isnull=True, expires_at__gt=now
@@ -114,13 +109,39 @@ def password_reset_confirm(
         raise ValidationFailed(WRONG_CODE, field="code")
     if row.user is None or not hmac.compare_digest(row.code_hash, _code_hash(phone, code)):
         raise ValidationFailed(WRONG_CODE, field="code")
-    user = row.user
+    return row, row.user
+
+
+def _code_use(row: PasswordResetCode, now: dt.datetime) -> None:
+    if not PasswordResetCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now):
+        raise ValidationFailed(WRONG_CODE, field="code")
+
+
+def password_reset_confirm(
+    *, phone: str, code: str, password: str, check: Callable[[str, User], None]
+) -> User:
+    """Set a new password with a code; ``check`` applies the password rules (raises ValidationFailed)."""
+    phone = validate_phone(phone)
+    now = timezone.now()
+    row, user = _code_taken(phone, code, now)
     check(password, user)
     with transaction.atomic():
-        if not PasswordResetCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now):
-            raise ValidationFailed(WRONG_CODE, field="code")
+        _code_use(row, now)
         user.set_password(password)
         user.failed_logins, user.locked_until = 0, None
         user.save(update_fields=["password", "failed_logins", "locked_until"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    return user
+
+
+@transaction.atomic
+def account_unlock(*, phone: str, code: str) -> User:
+    """短信解锁: the owner of a locked account lifts the lock with a code sent to their number, keeping their
+    password (someone else's wrong guesses locked it, not the owner)."""
+    phone = validate_phone(phone)
+    now = timezone.now()
+    row, user = _code_taken(phone, code, now)
+    _code_use(row, now)
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    user.failed_logins, user.locked_until = 0, None
     return user

@@ -25,6 +25,11 @@ class PasswordResetCodeIn(Schema):
     phone: Code
 
 
+class AccountUnlockIn(Schema):
+    phone: Code
+    code: Code
+
+
 class PasswordResetIn(Schema):
     phone: Code
     code: Code

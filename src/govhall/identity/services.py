@@ -41,11 +41,12 @@ from .models import (
     User,
     Window,
 )
-from .recovery import password_reset_request, sms_sender_register
+from .recovery import account_unlock, password_reset_request, sms_sender_register
 from .selectors import user_find_by_login
 from .validation import validate_name, validate_phone
 
 __all__ = [
+    "account_unlock",  # 短信解锁, in recovery.py
     "enterprise_member_add",  # 法人账户, in enterprises.py
     "enterprise_member_remove",
     "enterprise_register",

@@ -142,12 +142,18 @@ def _member_change(request: AuthedRequest, uscc: str, values: dict[str, str]) ->
 
 
 def password_reset_view(request: HttpRequest) -> HttpResponse:
-    """找回密码: step 1 sends a code to the phone number, step 2 sets the new password with it."""
+    """找回密码: step 1 sends a code to the phone number, step 2 sets the new password with it, or only lifts a
+    login lock (短信解锁)."""
     phone = request.POST.get("phone", "").strip()
     errors: dict[str, str] = {}
     notice, step = "", "phone"
     if request.method == "POST":
         try:
+            if request.POST.get("step") == "unlock":
+                step = "reset"
+                services.account_unlock(phone=phone, code=request.POST.get("code", ""))
+                messages.success(request, "账户已解除锁定，请使用原密码登录")
+                return redirect("web:login")
             if request.POST.get("step") == "reset":
                 step = "reset"
                 if request.POST.get("password") != request.POST.get("password2"):

@@ -7,6 +7,7 @@ from django.db import models
 
 from govhall.core import crypto
 from govhall.core.masking import mask_phone
+from govhall.core.models import text_limits
 from govhall.identity.models import User
 
 
@@ -25,7 +26,7 @@ class Notice(models.Model):
     case_number = models.CharField("办件编号", max_length=30, blank=True)
     event_id = models.BigIntegerField("来源事件", null=True, blank=True)
     title = models.CharField("标题", max_length=100)
-    body = models.TextField("内容")
+    body = models.TextField("内容", max_length=30000)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     last_error = models.CharField("最近错误", max_length=300, blank=True)
@@ -36,9 +37,10 @@ class Notice(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "消息通知"
         constraints = [
+            *text_limits(body=30_000),
             models.UniqueConstraint(
                 fields=["event_id", "channel", "recipient"], name="one_notice_per_event_channel"
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "channel", "-created_at"], name="notice_inbox"),
@@ -58,12 +60,13 @@ class SmsLogEntry(models.Model):
 
     notice = models.OneToOneField(Notice, models.CASCADE, related_name="sms_log")
     phone_encrypted = models.BinaryField(editable=False)
-    text = models.TextField("短信内容")
+    text = models.TextField("短信内容", max_length=30000)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "短信发送记录（开发网关）"
         ordering = ["-created_at"]
+        constraints = text_limits(text=30_000)
 
     def __str__(self) -> str:
         return f"{self.phone_masked} {self.text[:20]}"

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from govhall.cases.models import Case
+from govhall.core.models import text_limits
 from govhall.identity.models import Department, User
 
 
@@ -106,18 +107,19 @@ class Order(models.Model):
         Case, models.PROTECT, null=True, blank=True, related_name="orders", verbose_name="办件"
     )
     department = models.ForeignKey(Department, models.PROTECT, related_name="orders", verbose_name="督办部门")
-    requirement = models.TextField("督办要求")
+    requirement = models.TextField("督办要求", max_length=4000)
     respond_by = models.DateField("答复期限")
     issued_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="督办人")
     issued_at = models.DateTimeField("督办时间")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
-    answer = models.TextField("答复", blank=True)
+    answer = models.TextField("答复", max_length=8000, blank=True)
     answered_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "督办单"
         indexes = [models.Index(fields=["department", "state", "respond_by"], name="order_department")]
+        constraints = text_limits(requirement=4000, answer=8000)
 
     def __str__(self) -> str:
         return f"督办 {self.pk}"
