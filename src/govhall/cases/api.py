@@ -54,7 +54,7 @@ def _channel(request: HttpRequest) -> str:
 
 @router.post(
     "/uploads",
-    response=responses(UploadOut, status=201),
+    response=responses(UploadOut, 429, status=201),
     summary="上传申请材料文件（PDF、JPG、PNG、OFD）",
 )
 def upload(request: AuthedRequest, file: File[UploadedFile]) -> Status[UploadOut]:
@@ -202,12 +202,14 @@ def withdraw(request: AuthedRequest, number: str, payload: ReasonIn | None = Non
 def case_file(request: AuthedRequest, number: str, material_id: int) -> FileResponse:
     from django.conf import settings
 
-    found = selectors.case_file(request.user, number, material_id)
+    upload = selectors.case_file(request.user, number, material_id).upload
+    if upload is None:  # the selector answers only materials with a file
+        raise NotFound("未找到该材料文件", field="material")
     response = FileResponse(
-        (settings.MEDIA_ROOT / found.upload.path).open("rb"),  # FileResponse closes it
-        content_type=found.upload.content_type,
+        (settings.MEDIA_ROOT / upload.path).open("rb"),  # FileResponse closes it
+        content_type=upload.content_type,
     )
-    name = download_name(found.upload.original_name, found.upload.content_type)
+    name = download_name(upload.original_name, upload.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -162,13 +162,20 @@ class CaseMaterial(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(satisfied_by="upload", upload__isnull=False)
-                | (~models.Q(satisfied_by="upload") & models.Q(upload__isnull=True) & ~models.Q(reference="")),
+                | (
+                    ~models.Q(satisfied_by="upload") & models.Q(upload__isnull=True) & ~models.Q(reference="")
+                ),
                 name="material_is_a_file_or_a_reference",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.material}"
+
+
+def uploads_unused() -> models.QuerySet[Upload]:
+    """Uploads no case or draft uses: no CaseMaterial refers to them."""
+    return Upload.objects.filter(~models.Exists(CaseMaterial.objects.filter(upload=models.OuterRef("pk"))))
 
 
 class CaseEvent(models.Model):

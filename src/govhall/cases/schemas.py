@@ -188,7 +188,9 @@ class TaskOut(Schema):
 class CaseMaterialOut(Schema):
     id: int
     material: str
-    satisfied_by: str = Field(description="upload（上传文件）、licence（电子证照）或 shared_data（共享数据），后两者免提交")
+    satisfied_by: str = Field(
+        description="upload（上传文件）、licence（电子证照）或 shared_data（共享数据），后两者免提交"
+    )
     reference: str = Field(description="免提交时：证照标识或数据核验编号；上传文件时为空")
     file_name: str = Field(description="上传文件的文件名；免提交时为空")
     size: int
