@@ -156,3 +156,40 @@ def test_concurrent_uploads_of_one_account_cannot_pass_the_quota_together(settin
     assert sum(isinstance(r, Upload) for r in results) == 3
     assert sum(isinstance(r, QuotaExceeded) for r in results) == 5, results
     assert Upload.objects.filter(owner=applicant).count() == 3 and _files(media) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_cleanup_skips_an_old_file_being_attached_at_that_moment(media, items, applicant):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency tests need PostgreSQL (DATABASE_URL)")
+    from django.db import transaction
+
+    from govhall.cases.models import CaseMaterial
+
+    upload = upload_store(owner=applicant, name="a.pdf", data=PDF)
+    _age(upload, 25)
+    case = submit(items["instant"], applicant)
+    material = items["instant"].materials.first()
+    held, release = threading.Event(), threading.Event()
+
+    def attach() -> None:
+        try:
+            with transaction.atomic():
+                uploads_hold([(material, upload)])
+                held.set()
+                release.wait(10)
+                CaseMaterial.objects.create(case=case, material=material, upload=upload)
+        finally:
+            connections.close_all()
+
+    attaching = threading.Thread(target=attach)
+    attaching.start()
+    assert held.wait(10)
+    try:
+        assert uploads_orphans_delete() == 0  # locked by the attaching transaction: skipped, not waited for
+    finally:
+        release.set()
+        attaching.join(10)
+    assert CaseMaterial.objects.filter(upload=upload).exists() and (media / upload.path).exists()
+    assert uploads_orphans_delete() == 0  # used now
