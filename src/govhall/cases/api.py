@@ -54,7 +54,7 @@ def _channel(request: HttpRequest) -> str:
 
 @router.post(
     "/uploads",
-    response=responses(UploadOut, status=201),
+    response=responses(UploadOut, 429, status=201),
     summary="上传申请材料文件（PDF、JPG、PNG、OFD）",
 )
 def upload(request: AuthedRequest, file: File[UploadedFile]) -> Status[UploadOut]:

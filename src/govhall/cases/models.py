@@ -175,6 +175,11 @@ class CaseMaterial(models.Model):
         return f"{self.case} {self.material}"
 
 
+def uploads_unused() -> models.QuerySet[Upload]:
+    """Uploads no case or draft uses: no CaseMaterial refers to them."""
+    return Upload.objects.filter(~models.Exists(CaseMaterial.objects.filter(upload=models.OuterRef("pk"))))
+
+
 class CaseEvent(models.Model):
     """The timeline: every state change and every notable act, with who, when, what and through which channel."""
 

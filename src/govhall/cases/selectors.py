@@ -8,8 +8,9 @@ import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from govhall.catalogue.forms import item_fields, masked_form
@@ -22,7 +23,7 @@ from govhall.identity.permissions import is_staff_member
 from .deadlines import case_deadlines, due_level
 from .documents import correction_due, correction_items, document_links
 from .materials import superseded
-from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload
+from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload, uploads_unused
 from .permissions import can_view, case_actions, sees_full_personal_data, task_workable
 from .transitions import ACTION_LABELS, Action, Status
 
@@ -385,3 +386,15 @@ def deadlines_estimated(case: Case) -> bool:
     if not dues or case.accepted_at is None:
         return False
     return bool(calendar_unconfirmed_years(timezone.localdate(case.accepted_at), max(dues)))
+
+
+def upload_unused_counts() -> dict[str, int]:
+    """Uploads no case or draft uses: how many and how large, and how many are old enough for the cleanup."""
+    cutoff = timezone.now() - dt.timedelta(hours=settings.UPLOAD_ORPHAN_HOURS)
+    unused = uploads_unused()
+    totals = unused.aggregate(files=Count("pk"), size=Sum("size"))
+    return {
+        "files": totals["files"],
+        "bytes": totals["size"] or 0,
+        "due": unused.filter(created_at__lt=cutoff).count(),
+    }

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from govhall.catalogue.forms import item_fields, prefill
 from govhall.catalogue.selectors import item_get_published, item_search
-from govhall.core.errors import DomainError, NotFound, ValidationFailed
+from govhall.core.errors import DomainError, NotFound, QuotaExceeded, ValidationFailed
 from govhall.core.pages import not_found, page_error
 from govhall.identity.auth import AuthedRequest
 from govhall.identity.models import StaffRole
@@ -62,7 +62,7 @@ def _store_uploads(request: AuthedRequest, item: Any) -> tuple[list[tuple[int, s
             continue
         try:
             stored = services.upload_store(owner=user, name=upload.name or "file", data=upload.read())
-        except ValidationFailed as exc:
+        except (ValidationFailed, QuotaExceeded) as exc:
             errors[f"materials.{material.pk}"] = f"“{upload.name}”未能上传：{exc.message}"
             continue
         pairs.append((material.pk, str(stored.pk)))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
-from govhall.config.env import config
+from govhall.config.env import config as _setting  # not `config`: gunicorn reads that name as its -c option
 
 _GROUP = "Web server (gunicorn)"
-bind = config("WEB_BIND", "127.0.0.1:8000", group=_GROUP, help="address and port gunicorn listens on")
-workers = config(
+bind = _setting("WEB_BIND", "127.0.0.1:8000", group=_GROUP, help="address and port gunicorn listens on")
+workers = _setting(
     "WEB_WORKERS",
     (os.cpu_count() or 1) + 1,
     group=_GROUP,
@@ -22,7 +22,7 @@ workers = config(
     help="gunicorn worker processes",
 )
 worker_class = "gthread"
-threads = config(
+threads = _setting(
     "WEB_THREADS",
     4,
     group=_GROUP,

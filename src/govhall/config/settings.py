@@ -215,6 +215,23 @@ UPLOAD_MAX_MB = config(
     "UPLOAD_MAX_MB", 10, help="largest file an applicant may upload (PDF, JPG, PNG, OFD; checked by content)"
 )
 CASE_UPLOAD_MAX_MB = config("CASE_UPLOAD_MAX_MB", 50, help="all files of one case together")
+UPLOAD_PENDING_MAX_COUNT = config(
+    "UPLOAD_PENDING_MAX_COUNT",
+    50,
+    help="uploaded files an account may hold that no case or draft uses yet; a further upload answers 429 "
+    "until one is used in an application or cleaned up",
+)
+UPLOAD_PENDING_MAX_MB = config(
+    "UPLOAD_PENDING_MAX_MB",
+    200,
+    help="megabytes of uploaded files an account may hold that no case or draft uses yet (429 beyond)",
+)
+UPLOAD_ORPHAN_HOURS = config(
+    "UPLOAD_ORPHAN_HOURS",
+    24,
+    help="an uploaded file that no case or draft uses is deleted (row and file) this many hours after its "
+    "upload, by the worker's hourly job or `govhall uploads --clean`",
+)
 COMMITMENT_VERIFY_WORKDAYS = config(
     "COMMITMENT_VERIFY_WORKDAYS",
     20,

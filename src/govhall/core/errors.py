@@ -53,3 +53,10 @@ class Locked(DomainError):
 class TooManyRequests(DomainError):
     status = 429
     code = "too_many_requests"
+
+
+class QuotaExceeded(DomainError):
+    """A per-account allowance is used up (e.g. uploaded files not yet used in any application)."""
+
+    status = 429
+    code = "quota_exceeded"

@@ -1,7 +1,7 @@
 """The worker's periodic jobs, in the order each round runs them, each with how often it is due.
 
 Each job must be safe to run from several workers at once: the supervision scan takes a lease, the rating
-sweep is idempotent, handing out dead workers' tasks is a conditional update. A new periodic job is one line
+sweep is idempotent, the upload cleanup skips locked rows, handing out dead workers' tasks is a conditional update. A new periodic job is one line
 here.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from govhall.cases.services import uploads_orphans_delete
 from govhall.core.throttle import rate_forget
 from govhall.evaluation.services import ratings_sweep
 from govhall.supervision.scan import supervision_scan
@@ -29,6 +30,10 @@ def _scan_seconds() -> float:
 
 def _beat_seconds() -> float:
     return float(settings.WORKER_HEARTBEAT_SECONDS)
+
+
+def _hourly() -> float:
+    return 3600.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("评价提醒与默认评价", ratings_sweep),
     PeriodicJob("电子监察扫描", _scan),
     PeriodicJob("清理过期的访问频率计数", rate_forget),
+    PeriodicJob("清理未使用的上传文件", uploads_orphans_delete, every=_hourly),
 )
 
 

@@ -13,7 +13,7 @@ from .submission import (
     resolve_applicant,
 )
 from .tasks import task_claim, task_complete
-from .uploads import case_supply_owed, missing_materials, upload_store
+from .uploads import case_supply_owed, missing_materials, upload_store, uploads_orphans_delete
 
 __all__ = [
     "NOT_REGISTERED",
@@ -32,4 +32,5 @@ __all__ = [
     "task_claim",
     "task_complete",
     "upload_store",
+    "uploads_orphans_delete",
 ]

@@ -25,7 +25,7 @@ from .gaps import gaps_check, owed_refuse_end
 from .submission import form_bind_to_account
 from .tasks import tasks_cancel, tasks_postpone, tasks_sync, verification_open
 from .timeline import case_lock, decide_by_engine, event_write, on_decide, transition
-from .uploads import check_materials
+from .uploads import check_materials, uploads_hold
 
 
 def case_act(
@@ -194,6 +194,7 @@ def _on_resubmit(
         chosen = check_materials(
             case.item, {case.applicant_id, case.submitted_by_id, getattr(user, "pk", 0)}, added
         )
+        uploads_hold(chosen)
         CaseMaterial.objects.bulk_create(
             [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen], ignore_conflicts=True
         )

@@ -25,7 +25,7 @@ from .submission import (
     resolve_enterprise,
 )
 from .timeline import event_write, transition
-from .uploads import check_materials, missing_materials
+from .uploads import check_materials, missing_materials, uploads_hold
 
 
 def case_draft_save(
@@ -82,6 +82,7 @@ def case_draft_save(
         case.save()
         if materials is not None:
             chosen = check_materials(case.item, {user.pk, case.applicant_id}, materials)
+            uploads_hold(chosen)
             case.materials.all().delete()
             CaseMaterial.objects.bulk_create(
                 [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]

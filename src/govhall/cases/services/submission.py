@@ -28,7 +28,7 @@ from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
 from .gaps import gaps_allowed_for, gaps_check
 from .timeline import event_write
-from .uploads import check_materials, missing_materials
+from .uploads import check_materials, missing_materials, uploads_hold
 
 NOT_REGISTERED = "申请人尚未注册，请先为其注册个人账户"
 
@@ -282,6 +282,7 @@ def _create_submitted(
     case.form = form
     case.owed_materials = owed or []
     case.save()
+    uploads_hold(chosen)
     materials = CaseMaterial.objects.bulk_create(
         [CaseMaterial(case=case, material=m, upload=u) for m, u in chosen]
     )
