@@ -16,6 +16,7 @@ from django.conf import settings
 
 from govhall.core.throttle import rate_forget
 from govhall.evaluation.services import ratings_sweep
+from govhall.licences.services import licences_expire
 from govhall.supervision.scan import supervision_scan
 
 from .leases import tasks_reclaim
@@ -47,6 +48,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("评价提醒与默认评价", ratings_sweep),
     PeriodicJob("电子监察扫描", _scan),
     PeriodicJob("清理过期的访问频率计数", rate_forget),
+    PeriodicJob("电子证照到期", licences_expire),
 )
 
 
