@@ -69,3 +69,19 @@ def test_another_key_fails(keys):
     signature = signing.sign(private, public, _message())
     _, other = signing.generate_keypair()
     assert not signing.verify(other, _message(), signature)
+
+
+def test_the_same_signatures_as_gmssls_sm3_variant(keys):
+    from gmssl import sm2
+
+    private, public = keys
+    reference = sm2.CryptSM2(private_key=private, public_key="", asn1=False)
+    reference.public_key = public
+    message = _message()
+    # ours verifies with gmssl's own sign_with_sm3, and gmssl's verify_with_sm3 accepts ours
+    raw = reference.sign_with_sm3(message)
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    assert signing.verify(public, message, encode_dss_signature(int(raw[:64], 16), int(raw[64:], 16)))
+    r, s = decode_dss_signature(signing.sign(private, public, message))
+    assert reference.verify_with_sm3(f"{r:064x}{s:064x}", message)

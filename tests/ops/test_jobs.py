@@ -20,6 +20,7 @@ def test_the_worker_runs_the_sweep_before_the_scan():
         "评价提醒与默认评价",
         "电子监察扫描",
         "清理过期的访问频率计数",
+        "电子证照到期",
     ]
 
 

@@ -2,8 +2,10 @@
 canonical bytes a signature covers, DER signatures, verification. No database.
 
 - The signer ID is the default ``1234567812345678`` (the Z value of GB/T 32918.2 over the ID, the curve and
-  the public key): gmssl's ``sign_with_sm3`` / ``verify_with_sm3``, so a signature made here verifies in
-  GmSSL, OpenSSL 3 (``-sm2-id 1234567812345678``) or BouncyCastle's ``SM3withSM2``.
+  the public key), exactly as gmssl's ``sign_with_sm3`` / ``verify_with_sm3`` compute it (a test holds them
+  equal), so a signature made here verifies in GmSSL, OpenSSL 3 (``-sm2-id 1234567812345678``) or
+  BouncyCastle's ``SM3withSM2``. The two SM3 hashes are OpenSSL's (``cryptography``): gmssl's pure-Python SM3
+  of a licence's metadata cost more than the point multiplications.
 - A signature is DER, a SEQUENCE of two INTEGERs r and s (``encode_dss_signature``), as those tools expect.
 - Keys: ``cryptography`` (OpenSSL-backed) exposes no SM2 curve, and gmssl has no key generator, so a private
   key is a random scalar d in [1, n-1] from ``secrets`` and the public key is d·G by gmssl's own point
@@ -23,7 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from gmssl import sm2
 
-SIGNER_ID = "1234567812345678"  # gmssl's Z value hard-codes this default ID
+SIGNER_ID = "1234567812345678"  # the default signer ID (gmssl's Z value hard-codes it too)
 _N = int(sm2.default_ecc_table["n"], 16)
 _G = sm2.default_ecc_table["g"]
 _LEN = len(sm2.default_ecc_table["n"])  # 64 hex characters per coordinate
@@ -63,9 +65,27 @@ def signed_bytes(metadata: dict[str, Any], face_digest: str) -> bytes:
     return canonical_metadata(metadata) + b"\n" + face_digest.encode()
 
 
+_CURVE = "".join(sm2.default_ecc_table[k] for k in ("a", "b", "g"))
+_ID = SIGNER_ID.encode()
+
+
+def message_digest(public_hex: str, message: bytes) -> bytes:
+    """e = SM3(Z ‖ M) with Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA) (GB/T 32918.2): what gmssl's
+    ``sign_with_sm3`` computes, here with OpenSSL's SM3 (``cryptography``) instead of gmssl's pure-Python one."""
+    z = _sm3(len(_ID * 8).to_bytes(2, "big") + _ID + bytes.fromhex(_CURVE + public_hex))
+    return _sm3(z + message)
+
+
+def _sm3(data: bytes) -> bytes:
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize()
+
+
 def sign(private_hex: str, public_hex: str, message: bytes) -> bytes:
     """A DER-encoded SM2 signature (with SM3 and the default signer ID) of ``message``."""
-    raw = _signer(private_hex, public_hex).sign_with_sm3(message)
+    signer = _signer(private_hex, public_hex)
+    raw = signer.sign(message_digest(public_hex, message), secrets.token_hex(32))
     r, s = int(raw[:_LEN], 16), int(raw[_LEN:], 16)
     return encode_dss_signature(r, s)
 
@@ -79,7 +99,7 @@ def verify(public_hex: str, message: bytes, signature: bytes) -> bool:
     if not (0 < r < _N and 0 < s < _N) or len(public_hex) != 2 * _LEN:
         return False
     try:
-        return bool(_signer("", public_hex).verify_with_sm3(f"{r:064x}{s:064x}", message))
+        return bool(_signer("", public_hex).verify(f"{r:064x}{s:064x}", message_digest(public_hex, message)))
     except (ValueError, TypeError):
         return False
 
