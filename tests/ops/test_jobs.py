@@ -21,6 +21,7 @@ def test_the_worker_runs_the_sweep_before_the_scan():
         "电子监察扫描",
         "清理过期的访问频率计数",
         "清理未使用的上传文件",
+        "电子证照到期",
     ]
 
 

@@ -11,23 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from govhall.core.linebreak import break_lines
+from govhall.core.pdf import FONT, qr_image, wrap
 
 from .materials import current
 from .models import Case, CaseEvent, CaseMaterial
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 LEFT, RIGHT = 20 * mm, 190 * mm
 LINE = 7 * mm
 LABEL_WIDTH = 30 * mm
@@ -35,18 +29,6 @@ LABEL_WIDTH = 30 * mm
 
 def progress_url(case: Case, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/progress/?{urlencode({'number': case.number})}"
-
-
-def _qr(url: str) -> ImageReader:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
-    buffer.seek(0)
-    return ImageReader(buffer)
-
-
-def wrap(text: str, max_width: float, size: float) -> list[str]:
-    """The lines of ``text`` in the documents' font at ``size`` within ``max_width`` points (避头尾)."""
-    return break_lines(text, max_width, lambda s: pdfmetrics.stringWidth(s, FONT, size))
 
 
 def _cn_date(day: dt.date | None) -> str:
@@ -132,7 +114,7 @@ def _finish(page: _Page, case: Case, *, seal: str, day: dt.date | None, base_url
     page.gap()
     page.paragraph(hint, size=10)
     page.room(10, needed=FOOT_TOP)
-    canvas.drawImage(_qr(progress_url(case, base_url)), 150 * mm, 30 * mm, 38 * mm, 38 * mm)
+    canvas.drawImage(qr_image(progress_url(case, base_url)), 150 * mm, 30 * mm, 38 * mm, 38 * mm)
     canvas.setFont(FONT, 10)
     canvas.drawString(LEFT, 40 * mm, seal)
     canvas.drawString(LEFT, 33 * mm, _cn_date(day))

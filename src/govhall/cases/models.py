@@ -214,6 +214,8 @@ class CaseEvent(models.Model):
                 "claim": "签收审批任务",
                 "task": "审批",
                 "supply": "补交容缺材料",
+                "licence_issue": "颁发电子证照",
+                "licence_use": "电子证照免提交",
                 "verify": "告知承诺核查",
             }.get(self.action, self.action)
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "govhall.identity",
     "govhall.catalogue",
+    "govhall.licences",
     "govhall.cases",
     "govhall.notices",
     "govhall.evaluation",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("stats/", include("govhall.stats.urls")),
     path("supervision/", include("govhall.supervision.urls")),
+    path("licences/", include("govhall.licences.urls")),
     path("", include("govhall.evaluation.urls")),
     path("", include("govhall.web.urls")),
 ]

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from govhall.catalogue.exchange import catalogue_import
 from govhall.catalogue.models import ItemStatus, ServiceItem
-from govhall.identity.models import Department, User, Window
+from govhall.identity.models import Department, Enterprise, User, Window
 from govhall.identity.services import (
     citizen_register,
     enterprise_register,
@@ -19,6 +19,8 @@ from govhall.identity.services import (
     organisation_load,
     staff_create,
 )
+from govhall.licences.models import Licence, LicenceType
+from govhall.licences.services import licence_issue
 
 DEMO_PASSWORD = "Govhall2026"
 CATALOGUE_FILES = ["catalogue_base.json", "catalogue_person.json", "catalogue_enterprise.json"]
@@ -91,6 +93,7 @@ def seed_demo() -> dict[str, int]:
     _set_popularity()
     summary["market_entities"] = _seed_registry()
     summary["accounts"] = _seed_accounts()
+    summary["licences"] = _seed_licences()
     return summary
 
 
@@ -165,3 +168,38 @@ def _seed_accounts() -> int:
                 staff.save(update_fields=["window"])
         created += 1
     return created
+
+
+def _seed_licences() -> int:
+    """The demo's licence types, and the licences the demo citizen and enterprise already hold, issued and
+    signed through the licences services; a licence already held (same type and holder) is not issued again."""
+    data = _load_json("licences.json")
+    departments = {d.code: d for d in Department.objects.all()}
+    for row in data["types"]:
+        LicenceType.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"], "department": departments[row["department"]],
+                "holder_kind": row["holder_kind"], "validity_years": row["validity_years"],
+                "face_fields": row["face_fields"], "item_codes": row["item_codes"],
+            },
+        )  # fmt: skip
+    issued = 0
+    for row in data["held"]:
+        licence_type = LicenceType.objects.get(code=row["type"])
+        holder = User.objects.filter(username=row["holder"]).first() if "holder" in row else None
+        enterprise = (
+            Enterprise.objects.filter(uscc=row["enterprise"]).first() if "enterprise" in row else None
+        )
+        if holder is None and enterprise is None:
+            continue
+        held = Licence.objects.filter(type=licence_type)
+        held = held.filter(holder_enterprise=enterprise) if enterprise else held.filter(holder=holder)
+        if held.exists():
+            continue
+        licence_issue(
+            type=licence_type, holder=holder, enterprise=enterprise, face=row["face"],
+            issued_on=dt.date.fromisoformat(row["issued_on"]),
+        )  # fmt: skip
+        issued += 1
+    return issued

@@ -17,6 +17,7 @@ from django.conf import settings
 from govhall.cases.services import uploads_orphans_delete
 from govhall.core.throttle import rate_forget
 from govhall.evaluation.services import ratings_sweep
+from govhall.licences.services import licences_expire
 from govhall.supervision.scan import supervision_scan
 
 from .leases import tasks_reclaim
@@ -53,6 +54,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("电子监察扫描", _scan),
     PeriodicJob("清理过期的访问频率计数", rate_forget),
     PeriodicJob("清理未使用的上传文件", uploads_orphans_delete, every=_hourly),
+    PeriodicJob("电子证照到期", licences_expire),
 )
 
 

@@ -3,6 +3,7 @@ tasks, drafts; the timeline (events, locks, transitions) they share."""
 
 from .actions import case_act
 from .drafts import case_draft_save, case_draft_submit, draft_problems
+from .licensing import licences_issue_for_case, materials_satisfy_by_licence
 from .progress import progress_lookup
 from .submission import (
     NOT_REGISTERED,
@@ -25,6 +26,8 @@ __all__ = [
     "case_submit",
     "case_supply_owed",
     "draft_problems",
+    "licences_issue_for_case",
+    "materials_satisfy_by_licence",
     "missing_materials",
     "progress_lookup",
     "request_digest",

@@ -22,6 +22,7 @@ from ..permissions import case_actors
 from ..tolerance import ToleratedGap, gaps_from_owed, owed_summary
 from ..transitions import Action, Actor
 from .gaps import gaps_check, owed_refuse_end
+from .licensing import licences_issue_for_case
 from .submission import form_bind_to_account
 from .tasks import tasks_cancel, tasks_postpone, tasks_sync, verification_open
 from .timeline import case_lock, decide_by_engine, event_write, on_decide, transition
@@ -51,6 +52,8 @@ def _apply(
     event_write(case, user, action, before, after, channel, note=note, data=data)
     if action == Action.ACCEPT:
         _after_accept(case, user, channel, details)
+    if action == Action.COMPLETE:
+        licences_issue_for_case(case, user, channel)
 
 
 def required_text(details: dict[str, Any], name: str, label: str) -> str:

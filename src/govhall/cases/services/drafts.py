@@ -17,6 +17,7 @@ from ..numbering import next_case_number
 from ..permissions import case_actors
 from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
+from .licensing import materials_satisfy_by_licence
 from .submission import (
     check_regionwide,
     form_bind_to_account,
@@ -138,4 +139,5 @@ def case_draft_submit(
         case.save()
         note = "容缺材料：" + owed_summary(case.owed_materials) if case.owed_materials else ""
         event_write(case, user, Action.SUBMIT, before, after, channel, note=note)
+        materials_satisfy_by_licence(case, user, channel)
     return case

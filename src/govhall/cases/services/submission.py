@@ -27,6 +27,7 @@ from ..numbering import next_case_number
 from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
 from .gaps import gaps_allowed_for, gaps_check
+from .licensing import materials_satisfy_by_licence
 from .timeline import event_write
 from .uploads import check_materials, missing_materials, uploads_hold
 
@@ -290,6 +291,7 @@ def _create_submitted(
     if owed:
         note = "；".join(filter(None, [note, "容缺材料：" + owed_summary(owed)]))
     event = event_write(case, actor, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, channel, note=note)
+    materials = [*materials, *materials_satisfy_by_licence(case, actor, channel)]
     # What a new case has is in hand: the answer to the submission reads it from here, not the database.
     _remember(case, materials=materials, events=[event], tasks=[], suspensions=[])
     return case
