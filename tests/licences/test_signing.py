@@ -85,3 +85,14 @@ def test_the_same_signatures_as_gmssls_sm3_variant(keys):
     assert signing.verify(public, message, encode_dss_signature(int(raw[:64], 16), int(raw[64:], 16)))
     r, s = decode_dss_signature(signing.sign(private, public, message))
     assert reference.verify_with_sm3(f"{r:064x}{s:064x}", message)
+
+
+def test_gmssl_c_and_pure_python_accept_each_others_signatures(keys):
+    """The fast path (GmSSL in C) and the pure-Python one compute the same Z value: each verifies the other's
+    signature, and both refuse a tampered message."""
+    private, public = keys
+    message = _message()
+    fast, pure = signing.sign(private, public, message), signing.sign_pure(private, public, message)
+    assert signing.verify_pure(public, message, fast) and signing.verify(public, message, pure)
+    assert not signing.verify_pure(public, message + b"x", fast)
+    assert not signing.verify(public, message + b"x", pure)
