@@ -289,3 +289,31 @@ def test_postgresql_refuses_to_update_or_delete_a_log_row(
             connection.cursor() as cursor,
         ):
             cursor.execute(statement)
+
+
+@pytest.mark.clock("2026-11-18T10:00")
+def test_a_request_unanswered_past_its_due_date_is_a_supervision_warning(
+    user_head, provider_head, resource, lookup_item, provider
+):
+    from govhall.supervision.models import Warning
+    from govhall.supervision.scan import supervision_scan
+
+    request = services.sharing_request_create(
+        user=user_head, resource=resource.code, data_items=["name"], item_codes=[lookup_item.implementation_code],
+        purpose="核验",
+    )  # fmt: skip
+    assert request.due_on == dt.date(2026, 12, 2)
+    open_warnings = Warning.objects.filter(rule="sharing_overdue", resolved_at__isnull=True)
+    supervision_scan(now=dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC))  # the due day, 17:00 in Shanghai
+    assert not open_warnings.exists()
+    supervision_scan(now=dt.datetime(2026, 12, 3, 2, tzinfo=dt.UTC))  # the next morning
+    warning = open_warnings.get()
+    assert (warning.subject, warning.department, warning.case) == (
+        f"sharing_request:{request.pk}",
+        provider,
+        None,
+    )
+    assert "2026-12-02" in warning.reason
+    services.sharing_request_approve(request_id=request.pk, user=provider_head)
+    supervision_scan(now=dt.datetime(2026, 12, 3, 3, tzinfo=dt.UTC))
+    assert not open_warnings.exists()

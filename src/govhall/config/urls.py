@@ -17,5 +17,6 @@ urlpatterns = [
     path("stats/", include("govhall.stats.urls")),
     path("supervision/", include("govhall.supervision.urls")),
     path("", include("govhall.evaluation.urls")),
+    path("", include("govhall.sharing.urls")),
     path("", include("govhall.web.urls")),
 ]

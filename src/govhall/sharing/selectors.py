@@ -78,6 +78,22 @@ def grants_of_department(department_id: int, today: dt.date) -> QuerySet[Grant]:
     )
 
 
+def granted_items(department_id: int, resource_code: str, item_code: str) -> list[str]:
+    """The data items the department's live grants of a resource name for an item; every item of the resource
+    when none does (a look-up for them is then refused, and logged)."""
+    from django.utils import timezone
+
+    keys: list[str] = []
+    for grant in grants_of_department(department_id, timezone.localdate()).filter(
+        resource__code=resource_code
+    ):
+        if item_code in grant.item_codes:
+            keys += [k for k in grant.data_items if k not in keys]
+    if keys:
+        return keys
+    return list(DataItem.objects.filter(resource__code=resource_code).values_list("key", flat=True)) or ["-"]
+
+
 def subject_hashes(user: User) -> list[str]:
     """The subjects whose records the user may follow: themself, and the enterprises they operate."""
     hashes = [user.id_number_hash] if user.id_number_hash else []

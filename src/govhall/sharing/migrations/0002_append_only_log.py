@@ -6,7 +6,7 @@ from django.db import migrations
 TRIGGER = """
 CREATE OR REPLACE FUNCTION sharing_lookuplog_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'sharing_lookuplog is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'sharing_lookuplog is append-only (' || TG_OP || ' refused)';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER sharing_lookuplog_append_only
