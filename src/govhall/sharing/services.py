@@ -348,7 +348,7 @@ def lookup_perform(
     department: Department | None,
     case_number: str,
     subject: Subject,
-    resource: str,
+    resource: str | Resource,
     items: list[str],
     item_code: str = "",
     refusal: str = "",
@@ -358,7 +358,7 @@ def lookup_perform(
     raises PermissionDenied; a provider failure is logged and raises ProviderFailed.
 
     Call it outside a transaction: the log entry is committed in its own, before the error is raised."""
-    target = resource_require(resource)
+    target = resource if isinstance(resource, Resource) else resource_require(resource)
     wanted = _data_items(target, items)
     now = timezone.now()
     entry: dict[str, Any] = {

@@ -16,7 +16,7 @@ from govhall.core.errors import NotFound
 from govhall.identity.models import User
 from govhall.sharing.chain import digest_of
 from govhall.sharing.models import SubjectType
-from govhall.sharing.selectors import resource_for_material, resource_require
+from govhall.sharing.selectors import resource_require
 from govhall.sharing.services import Subject, lookup_perform
 
 from ..models import Case, CaseDataSnapshot, CaseMaterial, Channel, Satisfaction
@@ -75,7 +75,7 @@ def case_lookup(
     )
     result = lookup_perform(
         user=user, department=user.department if user.department_id else None, case_number=number,
-        subject=subject, resource=target.code, items=items,
+        subject=subject, resource=target, items=items,
         item_code=case.item.implementation_code if case is not None else "",
         refusal=_refusal(case, user, subject_id, subject),
     )  # fmt: skip
@@ -112,9 +112,9 @@ def _snapshot_store(
 
 def _material_satisfy(case: Case, resource: Any, digest: str) -> CaseMaterial | None:
     """The item's shared-data material this resource serves, satisfied by the snapshot's digest (once)."""
-    for material in case.item.materials.filter(source=MaterialSource.SHARED_DATA):
-        found = resource_for_material(material.source_ref)
-        if found is None or found.pk != resource.pk:
+    names = {resource.code, resource.name, *resource.aliases}
+    for material in case.item.materials.filter(source=MaterialSource.SHARED_DATA).order_by("position", "id"):
+        if material.source_ref.strip() not in names:
             continue
         existing = case.materials.filter(material=material, satisfied_by=Satisfaction.SHARED_DATA).first()
         if existing is not None:
