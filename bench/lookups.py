@@ -43,8 +43,7 @@ def _prepare_database() -> str:
     return "PostgreSQL " + url.split("@")[-1]
 
 
-def main(profile: bool = False) -> None:
-    where = _prepare_database()
+def _setup() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.config.settings")
@@ -58,10 +57,15 @@ def main(profile: bool = False) -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="govhall-bench-media-"))
     call_command("migrate", verbosity=0)
+
+
+def main(profile: bool = False) -> None:
+    where = _prepare_database()
+    _setup()
+    from django.test import Client
     from tests.factories.cases import submit
 
     from govhall.catalogue.models import ServiceItem

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from govhall.catalogue.models import MaterialSource
+from govhall.catalogue.models import Material, MaterialSource
 from govhall.core.errors import NotFound
 from govhall.identity.models import User
 from govhall.sharing.chain import digest_of
@@ -22,8 +22,13 @@ from govhall.sharing.services import Subject, lookup_perform
 from ..models import Case, CaseDataSnapshot, CaseMaterial, Channel, Satisfaction
 from ..permissions import case_actors
 from ..transitions import Actor
-from .timeline import case_lock, event_write
+from .timeline import event_write
 
+# What a look-up reads of the case: who may act on it, whose data, which item (not the guide's long texts).
+CASE_FIELDS = (
+    "id", "number", "status", "region_id", "department_id", "submitted_by_id", "item__id",
+    "item__implementation_code", "applicant__id", "applicant__id_number_enc", "enterprise__id", "enterprise__uscc",
+)  # fmt: skip
 HANDLING = {Actor.HANDLING_STAFF, Actor.ACCEPTING_STAFF, Actor.WINDOW, Actor.REVIEWING_STAFF}
 LOOKUP_STATUSES = {"submitted", "correction", "accepted", "suspended"}
 
@@ -63,7 +68,8 @@ def case_lookup(
     is not its applicant is refused, logged and answered 403 (``lookup_perform`` logs before it raises, so this
     runs outside a transaction until the data is in hand)."""
     case = (
-        Case.objects.select_related("item", "applicant", "enterprise", "department")
+        Case.objects.select_related("item", "applicant", "enterprise")
+        .only(*CASE_FIELDS)
         .filter(number=number)
         .first()
     )
@@ -92,7 +98,7 @@ def case_lookup(
 def _snapshot_store(
     number: str, user: User, resource: Any, log_id: int, items: list[str], data: dict[str, Any], channel: str
 ) -> CaseLookup:
-    case = case_lock(number)
+    case = Case.objects.select_for_update().only("id", "number", "status", "item_id").get(number=number)
     digest = digest_of(data)
     snapshot = CaseDataSnapshot(
         case=case, resource_code=resource.code, resource_name=resource.name, data_items=items, digest=digest,
@@ -113,7 +119,8 @@ def _snapshot_store(
 def _material_satisfy(case: Case, resource: Any, digest: str) -> CaseMaterial | None:
     """The item's shared-data material this resource serves, satisfied by the snapshot's digest (once)."""
     names = {resource.code, resource.name, *resource.aliases}
-    for material in case.item.materials.filter(source=MaterialSource.SHARED_DATA).order_by("position", "id"):
+    shared = Material.objects.filter(item_id=case.item_id, source=MaterialSource.SHARED_DATA)
+    for material in shared.order_by("position", "id"):
         if material.source_ref.strip() not in names:
             continue
         existing = case.materials.filter(material=material, satisfied_by=Satisfaction.SHARED_DATA).first()
