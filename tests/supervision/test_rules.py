@@ -24,6 +24,7 @@ def test_default_rules():
         ("repeated_visit", "yellow", 2, 30),
         ("owed_overdue", "yellow", 0, 0),
         ("rectification_overdue", "red", 0, 0),
+        ("sharing_overdue", "yellow", 0, 0),
     ]
 
 

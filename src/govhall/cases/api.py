@@ -28,6 +28,8 @@ from .schemas import (
     DraftIn,
     DraftOut,
     IssueIn,
+    LookupIn,
+    LookupOut,
     MaterialIn,
     ProgressOut,
     ReasonIn,
@@ -112,6 +114,19 @@ def my_cases(
     cases = selectors.QUEUES[queue](request.user) if queue else selectors.cases_of(request.user)
     rows = cases[(page - 1) * page_size : page * page_size]
     return CasePage(count=cases.count(), items=[CaseRow.of(c) for c in rows])
+
+
+@router.post(
+    "/cases/{number}/lookups",
+    response=responses(LookupOut, 403, 404, 424, status=201),
+    summary="共享数据核验：为办件申请人查询共享数据（办理该办件的工作人员；无授权、非本办件或非申请人均返回403并留痕）",
+)
+def lookup(request: AuthedRequest, number: str, payload: LookupIn) -> Status[LookupOut]:
+    done = services.case_lookup(
+        number=number, user=request.user, resource=payload.resource, items=payload.items,
+        subject_id=payload.subject, channel=_channel(request),
+    )  # fmt: skip
+    return Status(201, LookupOut.of(done))
 
 
 @router.get(

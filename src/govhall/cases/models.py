@@ -217,6 +217,7 @@ class CaseEvent(models.Model):
                 "licence_issue": "颁发电子证照",
                 "licence_use": "电子证照免提交",
                 "verify": "告知承诺核查",
+                "lookup": "共享数据核验",
             }.get(self.action, self.action)
 
 
@@ -330,3 +331,34 @@ class CaseTask(models.Model):
             "pass": "核查合格",
             "fail": "核查不合格",
         }.get(self.decision, self.decision)
+
+
+class CaseDataSnapshot(models.Model):
+    """共享数据核验: what a shared-data look-up returned for this case, kept with the case (SM4-encrypted) with
+    its SM3 digest; the look-up log entry it came from is ``lookup_id``."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="data_snapshots")
+    resource_code = models.CharField("资源代码", max_length=40)
+    resource_name = models.CharField("资源名称", max_length=100)
+    data_items = models.JSONField("信息项", default=list)
+    data_encrypted = models.BinaryField("数据（SM4加密）", editable=False)
+    digest = models.CharField("数据摘要（SM3）", max_length=64)
+    lookup_id = models.BigIntegerField("查询日志编号")
+    by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="查询人")
+    at = models.DateTimeField("查询时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "共享数据核验记录"
+        ordering = ["case_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.resource_name}"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(crypto.decrypt(bytes(self.data_encrypted)))
+        return value
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        self.data_encrypted = crypto.encrypt(json.dumps(value, ensure_ascii=False))

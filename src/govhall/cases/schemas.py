@@ -410,3 +410,42 @@ class ProgressOut(Schema):
             completed_at=case.completed_at,
             steps=[ProgressStepOut(at=e.at, action_label=e.action_label) for e in getattr(case, "steps", [])],
         )
+
+
+class LookupIn(Schema):
+    resource: Code = Field(description="资源代码")
+    items: list[Code] = Field(max_length=100, description="查询的信息项标识")
+    subject: Code | None = Field(
+        None, description="查询对象的证件号码或统一社会信用代码；不填为该办件的申请人（或申请单位）"
+    )
+
+
+class SnapshotOut(Schema):
+    id: int
+    resource: str
+    resource_name: str
+    data_items: list[str]
+    digest: str = Field(description="数据的 SM3 摘要")
+    lookup: int = Field(description="查询日志编号")
+    at: dt.datetime
+
+
+class LookupOut(Schema):
+    """The data a look-up returned, and the material it satisfied (免提交), if the item has one for it."""
+
+    data: dict[str, Any]
+    snapshot: SnapshotOut
+    material: CaseMaterialOut | None
+
+    @classmethod
+    def of(cls, done: Any) -> LookupOut:
+        s = done.snapshot
+        material = CaseMaterialOut.of(s.case, done.material) if done.material else None
+        return cls(
+            data=done.data,
+            snapshot=SnapshotOut(
+                id=s.pk, resource=s.resource_code, resource_name=s.resource_name, data_items=s.data_items,
+                digest=s.digest, lookup=s.lookup_id, at=s.at,
+            ),
+            material=material,
+        )  # fmt: skip

@@ -24,7 +24,7 @@ from .deadlines import case_deadlines, due_level
 from .documents import correction_due, correction_items, document_links
 from .materials import superseded
 from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload, uploads_unused
-from .permissions import can_view, case_actions, sees_full_personal_data, task_workable
+from .permissions import can_view, case_actions, case_actors, sees_full_personal_data, task_workable
 from .transitions import ACTION_LABELS, Action, Status
 
 # The order of the case page's action boxes; an action the table gains later comes after these.
@@ -129,6 +129,46 @@ def _citizen_entry(case: Case, e: CaseEvent) -> TimelineEntry:
 
 
 @dataclass(frozen=True)
+class DataCheck:
+    """共享数据核验 on the staff case page: a shared-data material, the resource that serves it, what the last
+    look-up returned (label, value), and whether this user may look it up now."""
+
+    material: str
+    resource_code: str
+    resource_name: str
+    provider: str
+    rows: list[tuple[str, Any]]
+    digest: str
+    at: dt.datetime | None
+    can_lookup: bool
+
+
+def _data_checks(case: Case, user: Any) -> list[DataCheck]:
+    from govhall.sharing.selectors import resource_for_material
+
+    from .services.lookups import HANDLING, LOOKUP_STATUSES
+
+    may = bool(case_actors(case, user) & HANDLING) and case.status in LOOKUP_STATUSES
+    snapshots = {s.resource_code: s for s in case.data_snapshots.order_by("at", "id")}  # the latest wins
+    checks = []
+    for material in case.item.materials.filter(source=MaterialSource.SHARED_DATA).order_by("position", "id"):
+        resource = resource_for_material(material.source_ref)
+        if resource is None:
+            continue
+        snapshot = snapshots.get(resource.code)
+        names = dict(resource.data_items.values_list("key", "name"))
+        rows = [(names.get(k, k), v) for k, v in snapshot.data.items()] if snapshot else []
+        checks.append(
+            DataCheck(
+                material=material.name, resource_code=resource.code, resource_name=resource.name,
+                provider=resource.provider.name, rows=rows, digest=snapshot.digest if snapshot else "",
+                at=snapshot.at if snapshot else None, can_lookup=may,
+            )
+        )  # fmt: skip
+    return checks
+
+
+@dataclass(frozen=True)
 class CasePage:
     """What the case page shows one user."""
 
@@ -155,6 +195,7 @@ class CasePage:
     current_materials: list[CaseMaterial]
     superseded_materials: list[CaseMaterial]
     timeline: list[TimelineEntry]
+    data_checks: list[DataCheck]
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -193,6 +234,7 @@ def case_page_get(*, user: User, number: str) -> CasePage:
         current_materials=[cm for cm in case.materials.all() if cm.pk not in replaced],
         superseded_materials=[cm for cm in case.materials.all() if cm.pk in replaced],
         timeline=case_timeline(case, user),
+        data_checks=_data_checks(case, user) if is_staff_member(user) else [],
     )
 
 

@@ -308,6 +308,18 @@ def case_page(request: AuthedRequest, number: str) -> HttpResponse:
     return render(request, "cases/case.html", context)
 
 
+def _lookup(request: AuthedRequest, number: str) -> services.CaseLookup:
+    """共享数据核验 from the case page: the data items the department's grants name for the case's item."""
+    from govhall.sharing.selectors import granted_items
+
+    code = request.POST.get("resource", "")[:40]
+    item = selectors.case_item_for(request.user, number)
+    items = granted_items(request.user.department_id or 0, code, item.implementation_code if item else "")
+    return services.case_lookup(
+        number=number, user=request.user, resource=code, items=items, channel=channel_of(request.user)
+    )
+
+
 def _posted_gaps(request: AuthedRequest) -> list[ToleratedGap]:
     """容缺材料 ticked in a form (``gap`` = material id), each with its date ``gap_due_<id>``."""
     gaps = []
@@ -368,6 +380,10 @@ def case_action(request: AuthedRequest, number: str) -> HttpResponse:
     try:
         if action == "supply":
             _supply(request, number)
+            return back
+        if action == "lookup":
+            done = _lookup(request, number)
+            messages.success(request, f"共享数据核验完成：{done.snapshot.resource_name}")
             return back
         if action not in {a.value for a in Action}:
             raise ValidationFailed("未知的操作", field="action")

@@ -21,6 +21,7 @@ from govhall.evaluation.api import public as evaluation_public_router
 from govhall.evaluation.api import router as evaluation_router
 from govhall.identity.api import router as identity_router
 from govhall.licences.api import router as licences_router
+from govhall.sharing.api import router as sharing_router
 from govhall.stats.api import router as stats_router
 from govhall.supervision.api import router as supervision_router
 
@@ -48,6 +49,7 @@ api.add_router("", licences_router)
 api.add_router("", evaluation_public_router)
 api.add_router("", supervision_router)
 api.add_router("", stats_router)
+api.add_router("", sharing_router)
 
 
 def _error(

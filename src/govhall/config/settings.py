@@ -6,6 +6,7 @@ The defaults run on one machine with SQLite and no other service.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "govhall.licences",
     "govhall.cases",
     "govhall.notices",
+    "govhall.sharing",
     "govhall.evaluation",
     "govhall.supervision",
     "govhall.stats",
@@ -307,6 +309,29 @@ RATING_TABLET_SERVING_HOURS = config(
     8,
     help="a clerk may open the rating tablet only for a case they registered, accepted, issued or completed "
     "within this many hours",
+)
+SHARING_PROVIDERS = json.loads(
+    config(
+        "SHARING_PROVIDERS",
+        "{}",
+        help="一库共享 provider systems served over HTTP, as JSON: "
+        '{"system": {"url": "https://...", "token": "...", "timeout": 5}}; a resource whose provider system is '
+        "not named here is served by the demo's simulated departmental databases",
+        group="Sharing",
+    )
+    or "{}"
+)
+SHARING_PROVIDER_TIMEOUT = config(
+    "SHARING_PROVIDER_TIMEOUT",
+    5,
+    help="seconds an HTTP provider system may take to answer a look-up",
+    group="Sharing",
+)
+SHARING_REQUEST_DAYS = config(
+    "SHARING_REQUEST_DAYS",
+    10,
+    help="working days a provider department has to approve or refuse a sharing request",
+    group="Sharing",
 )
 PUBLIC_BASE_URL = config(
     "PUBLIC_BASE_URL",

@@ -18,5 +18,6 @@ urlpatterns = [
     path("supervision/", include("govhall.supervision.urls")),
     path("licences/", include("govhall.licences.urls")),
     path("", include("govhall.evaluation.urls")),
+    path("", include("govhall.sharing.urls")),
     path("", include("govhall.web.urls")),
 ]

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from govhall.catalogue.exchange import catalogue_import
-from govhall.catalogue.models import ItemStatus, ServiceItem
+from govhall.catalogue.models import ItemStatus, Material, MaterialSource, ServiceItem
 from govhall.identity.models import Department, Enterprise, User, Window
 from govhall.identity.services import (
     citizen_register,
@@ -21,6 +21,10 @@ from govhall.identity.services import (
 )
 from govhall.licences.models import Licence, LicenceType
 from govhall.licences.services import licence_issue
+from govhall.sharing.exchange import resource_catalogue_import
+from govhall.sharing.models import Grant, Resource
+from govhall.sharing.selectors import resource_for_material
+from govhall.sharing.services import demo_record_put, sharing_request_approve, sharing_request_create
 
 DEMO_PASSWORD = "Govhall2026"
 CATALOGUE_FILES = ["catalogue_base.json", "catalogue_person.json", "catalogue_enterprise.json"]
@@ -94,6 +98,7 @@ def seed_demo() -> dict[str, int]:
     summary["market_entities"] = _seed_registry()
     summary["accounts"] = _seed_accounts()
     summary["licences"] = _seed_licences()
+    summary["sharing_grants"] = _seed_sharing()
     return summary
 
 
@@ -203,3 +208,41 @@ def _seed_licences() -> int:
         )  # fmt: skip
         issued += 1
     return issued
+
+
+def _seed_sharing() -> int:
+    """The data resource catalogue, the simulated departmental databases' records of the demo citizens, and a
+    grant for every department whose published items have a shared-data material a demo resource serves:
+    asked for by the department's head and approved by the provider's head, through the services. A second
+    run adds nothing."""
+    data = _load_json("sharing.json")
+    resource_catalogue_import(data)
+    for record in data["demo_records"]:
+        demo_record_put(resource=record["resource"], subject_id=record["subject_id"], data=record["data"])
+    wanted: dict[tuple[str, str], list[str]] = {}
+    materials = Material.objects.filter(
+        source=MaterialSource.SHARED_DATA, item__status=ItemStatus.PUBLISHED
+    ).select_related("item__department")
+    for material in materials:
+        resource = resource_for_material(material.source_ref)
+        if resource is not None:
+            codes = wanted.setdefault((material.item.department.code, resource.code), [])
+            if material.item.implementation_code not in codes:
+                codes.append(material.item.implementation_code)
+    created = 0
+    for (department, code), item_codes in sorted(wanted.items()):
+        resource = Resource.objects.select_related("provider").get(code=code)
+        if Grant.objects.filter(department__code=department, resource=resource).exists():
+            continue
+        asker = User.objects.get(username=f"{department}_head")
+        request = sharing_request_create(
+            user=asker, resource=code, data_items=list(resource.data_items.values_list("key", flat=True)),
+            item_codes=item_codes, purpose="办理本部门事项时核验申请人信息，替代申请人提交的证明材料（演示授权）",
+        )  # fmt: skip
+        if request.state == request.State.PENDING:
+            approver = User.objects.get(username=f"{resource.provider.code}_head")
+            sharing_request_approve(
+                request_id=request.pk, user=approver, reason="同意，仅限所列事项使用（演示）"
+            )
+        created += 1
+    return created

@@ -25,6 +25,7 @@ class RuleCode(models.TextChoices):
     REPEATED_VISIT = "repeated_visit", "同一人多次跑"
     OWED_OVERDUE = "owed_overdue", "容缺材料逾期未补"
     RECTIFICATION_OVERDUE = "rectification_overdue", "差评整改逾期"
+    SHARING_OVERDUE = "sharing_overdue", "共享申请逾期未答复"
 
 
 class Rule(models.Model):
@@ -56,7 +57,9 @@ class Warning(models.Model):
 
     rule = models.CharField("规则", max_length=30, choices=RuleCode.choices)
     level = models.CharField("级别", max_length=10, choices=WarningLevel.choices)
-    subject = models.CharField("对象", max_length=40)  # "case:12", "task:34", "rectification:5"
+    subject = models.CharField(
+        "对象", max_length=40
+    )  # "case:12", "task:34", "rectification:5", "sharing_request:7"
     case = models.ForeignKey(Case, models.CASCADE, null=True, blank=True, related_name="warnings")
     department = models.ForeignKey(
         Department, models.PROTECT, related_name="warnings", verbose_name="责任部门"

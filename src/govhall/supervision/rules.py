@@ -23,6 +23,7 @@ RULE_DEFAULTS: list[tuple[str, str, int, int]] = [
     ("repeated_visit", "yellow", 2, 30),
     ("owed_overdue", "yellow", 0, 0),
     ("rectification_overdue", "red", 0, 0),
+    ("sharing_overdue", "yellow", 0, 0),
 ]
 
 # The settings a rule accepts, (low, high) for the threshold and for the window in days. A supervisor who asks

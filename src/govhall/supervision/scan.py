@@ -42,6 +42,7 @@ from govhall.core.selectors import work_calendar
 from govhall.evaluation.models import Rectification
 from govhall.identity.models import StaffRole, User
 from govhall.notices.outbox import notify_users
+from govhall.sharing.models import SharingRequest
 
 from .models import Candidate, Rule, RuleCode, ScanLease, ScanRun, Warning, WarningLevel
 from .rules import NOT_VISIT_STATUSES, RULE_DEFAULTS, VISIT_CHANNELS, near_due_before, rule_settings_problem
@@ -285,6 +286,19 @@ def _rectification_overdue(rule: Rule, scan: int, now: dt.datetime) -> None:
     _stage(rows, scan, rule.code)
 
 
+def _sharing_overdue(rule: Rule, scan: int, now: dt.datetime) -> None:
+    """A sharing request the provider department has not answered by its due date (10 working days)."""
+    today = timezone.localdate(now)
+    rows = SharingRequest.objects.filter(state=SharingRequest.State.PENDING, due_on__lt=today).annotate(
+        w_subject=Concat(Value("sharing_request:"), Cast("pk", CharField())),
+        w_case=Value(None, output_field=IntegerField()),
+        w_department=F("resource__provider_id"),
+        w_responsible=Value(None, output_field=IntegerField()),
+        w_reason=_text("共享申请超过答复期限（", _day("due_on"), "）仍未审核"),
+    )
+    _stage(rows, scan, rule.code)
+
+
 FINDERS: dict[RuleCode, Callable[[Rule, int, dt.datetime], None]] = {
     RuleCode.PROMISED_NEAR: _promised_near,
     RuleCode.PROMISED_OVER: _promised_over,
@@ -294,6 +308,7 @@ FINDERS: dict[RuleCode, Callable[[Rule, int, dt.datetime], None]] = {
     RuleCode.REPEATED_VISIT: _repeated_visit,
     RuleCode.OWED_OVERDUE: _owed_overdue,
     RuleCode.RECTIFICATION_OVERDUE: _rectification_overdue,
+    RuleCode.SHARING_OVERDUE: _sharing_overdue,
 }
 
 

@@ -4,6 +4,7 @@ tasks, drafts; the timeline (events, locks, transitions) they share."""
 from .actions import case_act
 from .drafts import case_draft_save, case_draft_submit, draft_problems
 from .licensing import licences_issue_for_case, materials_satisfy_by_licence
+from .lookups import CaseLookup, case_lookup
 from .progress import progress_lookup
 from .submission import (
     NOT_REGISTERED,
@@ -18,11 +19,13 @@ from .uploads import case_supply_owed, missing_materials, upload_store, uploads_
 
 __all__ = [
     "NOT_REGISTERED",
+    "CaseLookup",
     "account_bound_fields",
     "account_data",
     "case_act",
     "case_draft_save",
     "case_draft_submit",
+    "case_lookup",
     "case_submit",
     "case_supply_owed",
     "draft_problems",

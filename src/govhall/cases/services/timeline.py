@@ -10,7 +10,7 @@ from django.utils import timezone
 from govhall.core.errors import Conflict, NotFound, PermissionDenied
 from govhall.identity.models import StaffRole, User
 from govhall.identity.permissions import is_staff_member
-from govhall.notices.services import notify_milestone
+from govhall.notices.services import MILESTONES, notify_milestone
 
 from ..models import Case, CaseEvent
 from ..transitions import Action, Actor, Status, TransitionRefused, next_status
@@ -60,6 +60,8 @@ def staff_place(user: User | None) -> str:
 
 def _notify(case: Case, event: CaseEvent) -> None:
     """Milestones reach the applicant as an in-site message and an SMS, written in this transaction."""
+    if event.action not in MILESTONES:  # nothing to tell: no need to load the applicant and the item
+        return
     delivery = ""
     if event.action == Action.ISSUE:
         delivery = (
