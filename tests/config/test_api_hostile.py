@@ -197,6 +197,10 @@ def _examples(operation: Any, values: Values) -> Iterator[tuple[str, dict[str, A
         hostile = {"string": [*HOSTILE_STRINGS, LONE_SURROGATE], "integer": HUGE_INTEGERS, "any": WRONG_TYPES}
         for value in hostile[kind]:
             yield f"body:{label}={value!r:.40}", {**base, "body": _put(body, keys, value)}
+    if isinstance(body, dict) and isinstance(body.get("form"), dict):  # the application form's own fields
+        for key in body["form"]:
+            for value in [*HOSTILE_STRINGS, LONE_SURROGATE, *WRONG_TYPES]:
+                yield f"body:form.{key}={value!r:.40}", {**base, "body": _put(body, ("form", key), value)}
     for value in ([], "x", 7, None):
         yield f"body={value!r}", {**base, "body": value}
     if operation.path.endswith(("/cases", "/drafts")) and operation.method.lower() == "post":
