@@ -172,14 +172,19 @@ def _examples(operation: Any, values: Values) -> Iterator[tuple[str, dict[str, A
     path_values = {p.name: (values.pools.get(p.name) or ["1"])[0] for p in operation.path_parameters}
     query = {"month": "2026-10"} if any(p.name == "month" for p in operation.query) else {}
     body_schema = _json_schema(operation)
-    body = values.build(body_schema) if body_schema is not None else None
     base: dict[str, Any] = {"path_parameters": path_values, "query": query}
     if body_schema is not None:
-        base.update(body=body, media_type="application/json")
+        base.update(body=values.build(body_schema), media_type="application/json")
     yield "plain", base
-    for where, parameters, current in (
-        ("path", operation.path_parameters, path_values),
-        ("query", operation.query, query),
+    yield from _parameter_examples(operation, base)
+    if body_schema is not None:
+        yield from _body_examples(operation, base, body_schema, values)
+
+
+def _parameter_examples(operation: Any, base: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for where, key, parameters in (
+        ("path", "path_parameters", operation.path_parameters),
+        ("query", "query", operation.query),
     ):
         for parameter in parameters:
             integer = _parameter_kind(parameter) == "integer"
@@ -187,20 +192,22 @@ def _examples(operation: Any, values: Values) -> Iterator[tuple[str, dict[str, A
             for value in [*HUGE_INTEGERS, *DATES] if integer else HOSTILE_STRINGS:
                 if where == "path" and (value == "" or "/" in str(value)):
                     continue  # another URL, not this operation: WSGI decodes %2F and clients resolve ../
-                changed = {**current, parameter.name: value}
-                key = "path_parameters" if where == "path" else "query"
+                changed = {**base[key], parameter.name: value}
                 yield f"{where}:{parameter.name}={value!r:.40}", {**base, key: changed}
-    if body_schema is None:
-        return
-    for keys, kind in _body_slots(body_schema):
+
+
+def _body_examples(
+    operation: Any, base: dict[str, Any], body_schema: dict[str, Any], values: Values
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    body = base["body"]
+    hostile = {"string": [*HOSTILE_STRINGS, LONE_SURROGATE], "integer": HUGE_INTEGERS, "any": WRONG_TYPES}
+    slots = list(_body_slots(body_schema))
+    if isinstance(body, dict) and isinstance(body.get("form"), dict):  # the application form's own fields
+        slots += [(("form", key), kind) for key in body["form"] for kind in ("string", "any")]
+    for keys, kind in slots:
         label = ".".join(map(str, keys))
-        hostile = {"string": [*HOSTILE_STRINGS, LONE_SURROGATE], "integer": HUGE_INTEGERS, "any": WRONG_TYPES}
         for value in hostile[kind]:
             yield f"body:{label}={value!r:.40}", {**base, "body": _put(body, keys, value)}
-    if isinstance(body, dict) and isinstance(body.get("form"), dict):  # the application form's own fields
-        for key in body["form"]:
-            for value in [*HOSTILE_STRINGS, LONE_SURROGATE, *WRONG_TYPES]:
-                yield f"body:form.{key}={value!r:.40}", {**base, "body": _put(body, ("form", key), value)}
     for value in ([], "x", 7, None):
         yield f"body={value!r}", {**base, "body": value}
     if operation.path.endswith(("/cases", "/drafts")) and operation.method.lower() == "post":
