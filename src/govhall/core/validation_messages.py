@@ -70,6 +70,8 @@ FIELD_LABELS = {
     "order_id": "督办单编号",
     "warning": "预警编号",
     "enabled": "是否启用",
+    "until": "授权截止日期",
+    "case_number": "办件编号",
 }
 # A field inside a list of objects, by (list, field): its label names the list too.
 NESTED_LABELS = {
@@ -85,6 +87,7 @@ PATH_FIELD_LABELS = {
     ("/tasks/", "state"): "任务状态",
     ("/cases", "queue"): "工作队列",
     ("/supervision/rules/", "code"): "监察规则编码",
+    ("/licences/", "id"): "证照标识",
 }
 
 _TYPE_MESSAGES = {
