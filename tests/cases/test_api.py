@@ -79,6 +79,35 @@ def test_submit_missing_materials_or_fields_is_422(media, items, citizen_api, ap
     assert response.status_code == 422 and response.json()["field"] == "form.phone"
 
 
+@pytest.mark.parametrize("url", ["/api/v1/cases", "/api/v1/drafts"])
+@pytest.mark.parametrize("form", [["x"], "x", 12.5, True])
+def test_a_form_that_is_not_an_object_is_422_naming_the_form(media, items, citizen_api, applicant, url, form):
+    payload = {**body(items["promised"], applicant, upload(citizen_api).json()["id"]), "form": form}
+    response = citizen_api.post(url, payload, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json() == {"code": "validation_error", "message": "申请表应为JSON对象", "field": "form"}
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"item": "x" * 41}, "item", "事项过长"),
+        ({"item": 7}, "item", "事项应为文本"),
+        ({"materials": [{"material": "一", "upload": "u"}]}, "material", "材料编号应为整数"),
+        ({"materials": [{"material": 1, "upload": ["u"]}]}, "upload", "上传文件编号应为文本"),
+        ({"on_behalf_of": "x" * 41}, "on_behalf_of", "被代办人过长"),
+    ],
+)
+def test_invalid_submissions_name_the_field_in_chinese(
+    media, items, citizen_api, applicant, change, field, message
+):
+    payload = {**body(items["promised"], applicant, upload(citizen_api).json()["id"]), **change}
+    response = citizen_api.post("/api/v1/cases", payload, content_type="application/json")
+    assert response.status_code == 422
+    assert (response.json()["field"], response.json()["message"]) == (field, message)
+
+
 def test_case_visibility_and_staff_flow(media, items, staff, citizen_api, applicant):
     payload = body(items["joint"], applicant, upload(citizen_api).json()["id"])
     number = citizen_api.post("/api/v1/cases", payload, content_type="application/json").json()["number"]

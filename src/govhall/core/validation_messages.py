@@ -38,6 +38,40 @@ FIELD_LABELS = {
     "threshold": "阈值",
     "window_days": "统计天数",
     "tolerated_gaps": "容缺材料",
+    "form": "申请表",
+    "item": "事项",
+    "items": "补正材料清单",
+    "material": "材料编号",
+    "material_id": "材料编号",
+    "materials": "申请材料",
+    "upload": "上传文件编号",
+    "enterprise": "申请单位",
+    "on_behalf_of": "被代办人",
+    "number": "办件编号",
+    "case": "办件编号",
+    "draft_id": "草稿编号",
+    "task_id": "任务编号",
+    "decision": "审批意见",
+    "opinion": "意见",
+    "legal_basis": "法律依据",
+    "reason": "理由",
+    "kind": "类型",
+    "commitment": "告知承诺",
+    "method": "出件方式",
+    "address": "送达地址",
+    "carrier": "快递公司",
+    "tracking_number": "快递单号",
+    "code": "验证码",
+    "department": "部门",
+    "role": "授权角色",
+    "member_id": "经办人编号",
+    "version": "版本号",
+    "rectification_id": "整改编号",
+    "order_id": "督办单编号",
+    "warning": "预警编号",
+    "enabled": "是否启用",
+    "until": "授权截止日期",
+    "case_number": "办件编号",
 }
 # A field inside a list of objects, by (list, field): its label names the list too.
 NESTED_LABELS = {
@@ -52,6 +86,8 @@ PATH_FIELD_LABELS = {
     ("/supervision/", "state"): "督办单状态",
     ("/tasks/", "state"): "任务状态",
     ("/cases", "queue"): "工作队列",
+    ("/supervision/rules/", "code"): "监察规则编码",
+    ("/licences/", "id"): "证照标识",
 }
 
 _TYPE_MESSAGES = {
@@ -62,8 +98,8 @@ _TYPE_MESSAGES = {
     "string_too_long": "{label}过长",
     "string_too_short": "{label}过短",
     "json_invalid": "请求内容不是有效的JSON",
-    "model_attributes_type": "请求内容应为JSON对象",
-    "dict_type": "请求内容应为JSON对象",
+    "model_attributes_type": "{label}应为JSON对象",
+    "dict_type": "{label}应为JSON对象",
     "greater_than_equal": "{label}取值过小",
     "less_than_equal": "{label}取值过大",
     "date_from_datetime_parsing": "{label}应为 YYYY-MM-DD 格式的日期",
@@ -71,6 +107,7 @@ _TYPE_MESSAGES = {
     "date_type": "{label}应为 YYYY-MM-DD 格式的日期",
     "string_pattern_mismatch": "{label}的格式或取值不正确",
     "bool_parsing": "{label}应为 true 或 false",
+    "bool_type": "{label}应为 true 或 false",
     "list_type": "{label}应为列表",
 }
 
@@ -89,7 +126,13 @@ def describe_validation_errors(errors: Sequence[dict[str, Any]], path: str = "")
     if not errors:
         return None, "请求参数不正确"
     first = errors[0]
-    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "payload", "form")]
+    # ("body", "payload", "form"): the location, the view's argument, then the field — "form" is a location
+    # only in the first place (a multipart form); in CaseIn and DraftIn it is the application form's field
+    loc = [
+        str(p)
+        for i, p in enumerate(first.get("loc", ()))
+        if p not in ("body", "query", "path", "payload") and not (p == "form" and i == 0)
+    ]
     names = [p for p in loc if not p.isdigit()]  # an item of a list is named by its list
     field = names[-1] if names else None
     nested = NESTED_LABELS.get((names[-2], names[-1])) if len(names) >= 2 else None
