@@ -6,6 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 FIELD_LABELS = {
+    "resource": "数据资源",
+    "subject": "信息主体",
+    "data_items": "数据项",
+    "item_codes": "事项编码",
+    "purpose": "数据用途",
+    "request_id": "共享申请编号",
+    "consent_id": "授权同意编号",
+    "expires_on": "有效期至",
     "name": "名称",
     "id_number": "公民身份号码",
     "phone": "手机号码",
