@@ -13,56 +13,21 @@ from __future__ import annotations
 
 import os
 import platform
-import secrets
-import sqlite3
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = Path(tempfile.gettempdir()) / "govhall-bench-licences.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return f"SQLite {sqlite3.sqlite_version}"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-        version = conn.execute("SHOW server_version").fetchone()[0]
-    return f"PostgreSQL {version}"
+from common import prepare_database, setup_django  # bench/common.py
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.config.settings")
-    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-    os.environ.setdefault("FIELD_ENCRYPTION_KEY", secrets.token_hex(32))
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("GOVHALL_FAST_PASSWORD_HASHING", "1")
-    os.environ["GOVHALL_VAR_DIR"] = tempfile.mkdtemp(prefix="govhall-bench-")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def _setup() -> None:
+    setup_django()
     from govhall.demo.seeding import seed_demo
 
     seed_demo()
 
 
 def main() -> None:
-    database = prepare_database()
-    setup_django()
+    database = prepare_database("licences")
+    _setup()
     from govhall.identity.models import User
     from govhall.licences import selectors, signing
     from govhall.licences.models import Licence, LicenceType

@@ -12,58 +12,30 @@ and no web server. Target: p95 ≤ 20 ms.
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, prepare_database, setup_django  # bench/common.py
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "300"))
 FUND_ITEM = (
     "113305230082199392002010600010001"  # 住房公积金提取（购买自住住房）: 不动产登记信息 from 自然资源
 )
 
 
-def _prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = Path(tempfile.gettempdir()) / "govhall-bench-lookups.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return f"SQLite {path}"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return "PostgreSQL " + url.split("@")[-1]
-
-
 def _setup() -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.config.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-    os.environ.setdefault("FIELD_ENCRYPTION_KEY", secrets.token_hex(32))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-    os.environ["GOVHALL_VAR_DIR"] = tempfile.mkdtemp(prefix="govhall-bench-")
-    import django
-
-    django.setup()
+    sys.path.insert(0, str(ROOT))  # tests.factories
+    setup_django()
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="govhall-bench-media-"))
-    call_command("migrate", verbosity=0)
 
 
 def main(profile: bool = False) -> None:
-    where = _prepare_database()
+    where = prepare_database("lookups")
     _setup()
     from django.test import Client
     from tests.factories.cases import submit

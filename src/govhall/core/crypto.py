@@ -70,8 +70,17 @@ def lookup_hash(value: str) -> str:
     return mac.finalize().hex()
 
 
+def sm3(data: bytes) -> bytes:
+    """The SM3 digest (GB/T 32905), by OpenSSL."""
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize()
+
+
+def sm3_hex(data: bytes) -> str:
+    return sm3(data).hex()
+
+
 def token_hash(token: str) -> str:
     """SM3 digest of an API token (tokens are random, so no key is needed)."""
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(token.encode())
-    return digest.finalize().hex()
+    return sm3_hex(token.encode())

@@ -6,7 +6,7 @@ both compute the same Z value and accept each other's signatures.
 - The signer ID is the default ``1234567812345678`` (the Z value of GB/T 32918.2 over the ID, the curve and
   the public key), exactly as gmssl's ``sign_with_sm3`` / ``verify_with_sm3`` compute it (a test holds them
   equal), so a signature made here verifies in GmSSL, OpenSSL 3 (``-sm2-id 1234567812345678``) or
-  BouncyCastle's ``SM3withSM2``. The two SM3 hashes are OpenSSL's (``cryptography``): gmssl's pure-Python SM3
+  BouncyCastle's ``SM3withSM2``. The two SM3 hashes are OpenSSL's (``core.crypto.sm3``): gmssl's pure-Python SM3
   of a licence's metadata cost more than the point multiplications.
 - A signature is DER, a SEQUENCE of two INTEGERs r and s (``encode_dss_signature``), as those tools expect.
 - Keys: ``cryptography`` (OpenSSL-backed) exposes no SM2 curve, and gmssl has no key generator, so a private
@@ -24,20 +24,16 @@ import secrets
 from typing import Any
 
 import gmssl_pyx
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from gmssl import sm2
+
+from govhall.core.crypto import sm3
+from govhall.core.crypto import sm3_hex as sm3_hex  # the face digest, re-exported for the services
 
 SIGNER_ID = "1234567812345678"  # the default signer ID (gmssl's Z value hard-codes it too)
 _N = int(sm2.default_ecc_table["n"], 16)
 _G = sm2.default_ecc_table["g"]
 _LEN = len(sm2.default_ecc_table["n"])  # 64 hex characters per coordinate
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
 
 
 def _signer(private_hex: str, public_hex: str) -> sm2.CryptSM2:
@@ -75,14 +71,8 @@ _ID = SIGNER_ID.encode()
 def message_digest(public_hex: str, message: bytes) -> bytes:
     """e = SM3(Z ‖ M) with Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA) (GB/T 32918.2): what gmssl's
     ``sign_with_sm3`` computes, here with OpenSSL's SM3 (``cryptography``) instead of gmssl's pure-Python one."""
-    z = _sm3(len(_ID * 8).to_bytes(2, "big") + _ID + bytes.fromhex(_CURVE + public_hex))
-    return _sm3(z + message)
-
-
-def _sm3(data: bytes) -> bytes:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize()
+    z = sm3(len(_ID * 8).to_bytes(2, "big") + _ID + bytes.fromhex(_CURVE + public_hex))
+    return sm3(z + message)
 
 
 def sign(private_hex: str, public_hex: str, message: bytes) -> bytes:

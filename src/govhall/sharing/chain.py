@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
+from govhall.core.crypto import sm3_hex
 
 GENESIS = "0" * 64
 # The fields an entry's hash covers, in the log's own names.
@@ -23,12 +23,6 @@ CHAINED_FIELDS = (
     "sequence", "at", "user_id", "department_id", "case_number", "item_code", "subject_type", "subject_hash",
     "resource_code", "data_items", "outcome", "reason", "request_digest", "answer_digest",
 )  # fmt: skip
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
 
 
 def canonical_json(value: Any) -> bytes:
