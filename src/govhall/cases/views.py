@@ -31,6 +31,7 @@ from . import selectors, services
 from .channels import channel_of
 from .deadlines import due_level, waiting_label
 from .models import Case
+from .paperless import materials_plan
 from .permissions import task_workable
 from .tolerance import ToleratedGap
 from .transitions import Action
@@ -111,6 +112,7 @@ class _Application:
             else {}
         )
         pairs, self.upload_errors = _store_uploads(self.request, self.item)
+        self.consents_give()
         kept.update({m: (m, u) for m, u in pairs})
         self.draft = services.case_draft_save(
             user=user,
@@ -123,24 +125,35 @@ class _Application:
         )
         return self.draft
 
+    def consents_give(self) -> None:
+        """The applicant's ticks under shared-data materials that need their consent (授权查询)."""
+        codes = self.request.POST.getlist("consent")
+        if codes:
+            services.application_consents_give(
+                applicant=self.applicant, enterprise=self.enterprise, resources=codes
+            )
+
     def draft_url(self, draft: Case) -> str:
         desk = {"desk": desk_token_for(self.request, self.on_behalf_of)} if self.on_behalf_of else {}
         query = urlencode({"draft": draft.pk, **desk})
         return f"{reverse('web:apply', args=[self.item.implementation_code])}?{query}"
 
     def material_rows(self, uploaded: dict[int, Any], latest: dt.date | None) -> list[dict[str, Any]]:
-        """Each material's upload, and at the window a 容缺 tick and due date for a tolerable one."""
+        """Each material's way in (零证明 plan: an e-licence, shared data, or a file), its upload, and at the
+        window a 容缺 tick and due date for a tolerable one."""
         posted = self.request.POST
+        plan = materials_plan(self.item, self.applicant, self.enterprise)
         return [
             {
-                "material": m,
-                "upload": uploaded.get(m.pk),
-                "input": f"{FILE_PREFIX}{m.pk}",
-                "gap": latest is not None and m.tolerable and m.source == "applicant",
-                "gap_checked": str(m.pk) in posted.getlist("gap"),
-                "gap_due": posted.get(f"gap_due_{m.pk}") or (latest.isoformat() if latest else ""),
+                "material": p.material,
+                "plan": p,
+                "upload": uploaded.get(p.material.pk),
+                "input": f"{FILE_PREFIX}{p.material.pk}",
+                "gap": latest is not None and p.material.tolerable and not p.paperless,
+                "gap_checked": str(p.material.pk) in posted.getlist("gap"),
+                "gap_due": posted.get(f"gap_due_{p.material.pk}") or (latest.isoformat() if latest else ""),
             }
-            for m in self.item.materials.all()
+            for p in plan
         ]
 
     def context(self, values: dict[str, Any], problems: dict[str, str]) -> dict[str, Any]:

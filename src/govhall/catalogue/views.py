@@ -14,6 +14,7 @@ from govhall.identity.selectors import department_list, hall_list, region_list
 
 from . import selectors
 from .models import Audience
+from .sources import material_ways
 
 HOT_WORDS = ["社保卡", "户口迁移", "公积金提取", "结婚登记", "开饭店", "营业执照", "驾驶证"]
 GUIDE_SECTIONS = [
@@ -102,8 +103,13 @@ def guide(request: HttpRequest, implementation_code: str) -> HttpResponse:
         if request.user.is_authenticated
         else f"{reverse('web:login')}?{urlencode({'next': apply_path})}"
     )
+    materials = list(item.materials.all())
+    ways = material_ways(item, materials)
+    for material in materials:
+        material.way = ways.get(material.pk, "")  # type: ignore[attr-defined]
     context = {
         "item": item,
+        "materials": materials,
         "sections": GUIDE_SECTIONS,
         "apply_url": apply_url,
         "crumbs": [

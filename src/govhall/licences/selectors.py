@@ -3,6 +3,7 @@ document, the issuers' public keys, and the valid licence a material can be sati
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,19 @@ def licence_types_for_item(implementation_code: str) -> list[LicenceType]:
         for t in LicenceType.objects.select_related("department")
         if implementation_code in (t.item_codes or [])
     ]
+
+
+def materials_describe(item: Any, materials: Sequence[Any]) -> dict[int, str]:
+    """The guide's words for licence-sourced materials (registered with ``catalogue.sources``)."""
+    refs = {m.source_ref.strip() for m in materials if m.source_ref.strip()}
+    types = list(LicenceType.objects.select_related("department").filter(Q(code__in=refs) | Q(name__in=refs)))
+    by_ref = {t.code: t for t in types} | {t.name: t for t in types}
+    words = {}
+    for m in materials:
+        found = by_ref.get(m.source_ref.strip())
+        if found is not None:
+            words[m.pk] = (
+                f"电子证照“{found.name}”（{found.department.name}签发）：持有有效证照的免提交，自动调取；"
+                "未持有的请上传"
+            )
+    return words

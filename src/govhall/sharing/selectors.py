@@ -4,9 +4,12 @@ usage (我的数据使用记录), and the walk over the look-up log's chain."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from govhall.core import crypto
 from govhall.core.errors import NotFound
@@ -44,10 +47,11 @@ def resource_for_material(source_ref: str) -> Resource | None:
     ref = source_ref.strip()
     if not ref:
         return None
-    found = Resource.objects.filter(Q(code=ref) | Q(name=ref)).first()
+    resources = Resource.objects.select_related("provider")
+    found = resources.filter(Q(code=ref) | Q(name=ref)).first()
     if found is not None:
         return found
-    return next((r for r in Resource.objects.exclude(aliases=[]) if ref in r.aliases), None)
+    return next((r for r in resources.exclude(aliases=[]) if ref in r.aliases), None)
 
 
 def requests_to_answer(user: User) -> QuerySet[SharingRequest]:
@@ -81,8 +85,6 @@ def grants_of_department(department_id: int, today: dt.date) -> QuerySet[Grant]:
 def granted_items(department_id: int, resource_code: str, item_code: str) -> list[str]:
     """The data items the department's live grants of a resource name for an item; every item of the resource
     when none does (a look-up for them is then refused, and logged)."""
-    from django.utils import timezone
-
     keys: list[str] = []
     for grant in grants_of_department(department_id, timezone.localdate()).filter(
         resource__code=resource_code
@@ -162,3 +164,24 @@ def chain_verify() -> ChainReport:
     """Walk the whole look-up log in sequence order and report the first broken link."""
     rows = LookupLog.objects.order_by("sequence").values(*CHAINED_FIELDS, "previous_hash", "entry_hash")
     return chain_walk(rows.iterator(chunk_size=2000))
+
+
+def materials_describe(item: Any, materials: Sequence[Any]) -> dict[int, str]:
+    """The guide's words for shared-data materials (registered with ``catalogue.sources``): which resource
+    serves each, from whom, and whether the item's department may look it up for this item today."""
+    granted = {
+        g.resource.code
+        for g in grants_of_department(item.department_id, timezone.localdate())
+        if item.implementation_code in g.item_codes
+    }
+    words = {}
+    for m in materials:
+        resource = resource_for_material(m.source_ref)
+        if resource is None or resource.code not in granted:
+            continue
+        consent = "，经申请人授权" if resource.needs_consent else ""
+        words[m.pk] = (
+            f"共享数据“{resource.name}”（{resource.provider.name}提供）：提交时由受理部门查询核验{consent}，"
+            "免提交；未查到记录的请上传"
+        )
+    return words

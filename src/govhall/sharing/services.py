@@ -324,9 +324,11 @@ def _grant_problem(
 
 def _denial(
     *, user: User, department: Department | None, case_number: str, subject: Subject, resource: Resource,
-    items: list[str], item_code: str, today: dt.date,
+    items: list[str], item_code: str, today: dt.date, automatic: bool = False,
 ) -> str:  # fmt: skip
-    if not is_staff_member(user) or department is None or user.department_id != department.pk:
+    if department is None:
+        return "仅本部门工作人员可以查询共享数据"
+    if not automatic and (not is_staff_member(user) or user.department_id != department.pk):
         return "仅本部门工作人员可以查询共享数据"
     if not case_number:
         return "共享数据只能在办理办件时查询（缺少办件编号）"
@@ -352,10 +354,14 @@ def lookup_perform(
     items: list[str],
     item_code: str = "",
     refusal: str = "",
+    automatic: bool = False,
 ) -> LookupResult:
     """Look up a subject's data for a case. ``refusal`` is a reason the caller already found to refuse (not the
     case's applicant, not the case's handler): it is logged like any denial. A denied look-up is logged and
     raises PermissionDenied; a provider failure is logged and raises ProviderFailed.
+
+    ``automatic``: the platform looks up for the department when the applicant submits (申报时自动核验); ``user``
+    is then the applicant whose submission asked for it, and the caller has checked that the subject is theirs.
 
     Call it outside a transaction: the log entry is committed in its own, before the error is raised."""
     target = resource if isinstance(resource, Resource) else resource_require(resource)
@@ -363,11 +369,11 @@ def lookup_perform(
     now = timezone.now()
     entry: dict[str, Any] = {
         "user": user, "department": department, "case_number": case_number[:30], "item_code": item_code[:40],
-        "subject": subject, "resource": target, "data_items": wanted, "at": now,
+        "subject": subject, "resource": target, "data_items": wanted, "at": now, "automatic": automatic,
     }  # fmt: skip
     reason = refusal or _denial(
         user=user, department=department, case_number=case_number, subject=subject, resource=target,
-        items=wanted, item_code=item_code, today=timezone.localdate(now),
+        items=wanted, item_code=item_code, today=timezone.localdate(now), automatic=automatic,
     )  # fmt: skip
     if reason:
         _log_write(entry, Outcome.DENIED, reason=reason)
@@ -399,7 +405,7 @@ def _log_write(entry: dict[str, Any], outcome: str, *, reason: str, answer: Any 
             sequence=head.sequence,
             at=entry["at"],
             user=user,
-            user_label=(user.display_name if user else "")[:100],
+            user_label=_who(user, entry.get("automatic", False)),
             department=department,
             department_label=(department.name if department else "")[:100],
             case_number=entry["case_number"],
@@ -419,6 +425,12 @@ def _log_write(entry: dict[str, Any], outcome: str, *, reason: str, answer: Any 
         log.save(force_insert=True)
         LookupLogHead.objects.filter(pk=1).update(last_hash=log.entry_hash)
     return log
+
+
+def _who(user: User | None, automatic: bool) -> str:
+    if automatic:  # the platform, for the department, at the applicant's submission (``user``: the applicant)
+        return "申报时自动核验"
+    return (user.display_name if user else "")[:100]
 
 
 def _head_restore() -> None:

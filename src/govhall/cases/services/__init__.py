@@ -5,6 +5,7 @@ from .actions import case_act
 from .drafts import case_draft_save, case_draft_submit, draft_problems
 from .licensing import licences_issue_for_case, materials_satisfy_by_licence
 from .lookups import CaseLookup, case_lookup
+from .paperless import application_consents_give
 from .progress import progress_lookup
 from .submission import (
     NOT_REGISTERED,
@@ -22,6 +23,7 @@ __all__ = [
     "CaseLookup",
     "account_bound_fields",
     "account_data",
+    "application_consents_give",
     "case_act",
     "case_draft_save",
     "case_draft_submit",

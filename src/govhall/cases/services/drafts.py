@@ -14,10 +14,12 @@ from govhall.identity.models import User
 
 from ..models import Case, CaseMaterial, Channel
 from ..numbering import next_case_number
+from ..paperless import materials_plan, paperless_ids
 from ..permissions import case_actors
 from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
 from .licensing import materials_satisfy_by_licence
+from .paperless import Application, shared_data_fetch, snapshots_store
 from .submission import (
     check_regionwide,
     form_bind_to_account,
@@ -94,7 +96,8 @@ def case_draft_save(
 def draft_problems(draft: Case, tolerated: set[int] | frozenset[int] = frozenset()) -> dict[str, str]:
     """Everything that would stop a draft's submission, found in one pass: each form field's error
     (``form.<name>``) and each missing required material (``materials.<id>``) other than those the window
-    tolerates (容缺), so the page can show them all at once instead of one per submit."""
+    tolerates (容缺) and those an e-licence or shared data will satisfy, so the page can show them all at once
+    instead of one per submit."""
     fields = item_fields(draft.item.form_fields, for_enterprise=draft.enterprise_id is not None)
     form = draft.form
     problems: dict[str, str] = {}
@@ -103,41 +106,58 @@ def draft_problems(draft: Case, tolerated: set[int] | frozenset[int] = frozenset
             clean_form([f], {f.name: form.get(f.name)})
         except ValidationFailed as exc:
             problems[exc.field or f"form.{f.name}"] = exc.message
+    plan = {p.material.pk: p for p in materials_plan(draft.item, draft.applicant, draft.enterprise)}
     provided = [cm.material for cm in draft.materials.select_related("material")]
-    for material in missing_materials(draft.item, provided):
+    for material in missing_materials(draft.item, provided, paperless_ids(plan.values())):
         if material.pk in tolerated:
             continue
-        problems[f"materials.{material.pk}"] = f"请上传“{material.name}”（必要材料）"
+        row = plan[material.pk]
+        why = "，请授权查询或上传" if row.consent_needed else ""
+        problems[f"materials.{material.pk}"] = (
+            row.note + why
+            if row.note and row.way == "upload"
+            else (f"请上传“{material.name}”（必要材料）{why}")
+        )
     return problems
 
 
 def case_draft_submit(
     *, user: User, draft_id: int, channel: str = Channel.WEB, tolerated_gaps: list[ToleratedGap] | None = None
 ) -> Case:
-    """Submit a draft: the full checks of a submission, a case number, and the timeline's first event.
+    """Submit a draft: the full checks of a submission, a case number, the shared-data look-ups of the
+    materials not uploaded (before the transaction: see ``paperless``), and the timeline's first event.
     Window staff may name tolerated gaps (容缺材料) for secondary materials not handed in."""
+    draft = _draft_of(user, draft_id, lock=False)
+    transition(draft, Action.SUBMIT, case_actors(draft, user))
+    fields = item_fields(draft.item.form_fields, for_enterprise=draft.enterprise_id is not None)
+    form = clean_form(fields, draft.form)
+    plan = materials_plan(draft.item, draft.applicant, draft.enterprise)
+    provided = [cm.material for cm in draft.materials.select_related("material")]
+    owed = owed_at_submission(user, draft.item, provided, tolerated_gaps or [], plan)
+    now = timezone.now()
+    number = next_case_number(draft.region_id, timezone.localdate(now))
+    app = Application(user, draft.applicant, draft.enterprise, draft.item, number)
+    fetched = shared_data_fetch(plan, {m.pk for m in provided}, app)
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update()
-            .select_related("item")
-            .filter(pk=draft_id, submitted_by=user)
-            .first()
-        )
-        if case is None:
-            raise NotFound("未找到该草稿", field="draft")
+        case = _draft_of(user, draft_id, lock=True)
         before, after = transition(case, Action.SUBMIT, case_actors(case, user))
-        fields = item_fields(case.item.form_fields, for_enterprise=case.enterprise_id is not None)
-        case.form = clean_form(fields, case.form)
-        provided = [cm.material for cm in case.materials.select_related("material")]
-        case.owed_materials = owed_at_submission(user, case.item, provided, tolerated_gaps or [])
-        now = timezone.now()
-        case.submitted_at = now
+        case.form, case.owed_materials, case.submitted_at, case.number = form, owed, now, number
         if case.channel == Channel.WINDOW:  # registered at a window for someone present: recorded there
             channel = Channel.WINDOW
         case.channel = Channel.WEB if channel == Channel.DEPARTMENT else channel  # how it was applied for
-        case.number = next_case_number(case.region_id, timezone.localdate(now))
         case.save()
         note = "容缺材料：" + owed_summary(case.owed_materials) if case.owed_materials else ""
         event_write(case, user, Action.SUBMIT, before, after, channel, note=note)
         materials_satisfy_by_licence(case, user, channel)
+        snapshots_store(case, user, fetched, channel)
+    return case
+
+
+def _draft_of(user: User, draft_id: int, *, lock: bool) -> Case:
+    found = Case.objects.select_related("item", "item__department", "applicant", "enterprise")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    case = found.filter(pk=draft_id, submitted_by=user).first()
+    if case is None:
+        raise NotFound("未找到该草稿", field="draft")
     return case

@@ -28,9 +28,11 @@ def gaps_check(
     handed_in: Iterable[int],
     *,
     promised_due: dt.date | None = None,
+    paperless: Iterable[int] = (),
 ) -> list[dict[str, Any]]:
     """The owed list for these gaps; ``promised_due`` is the case's, or the one it would have if accepted
-    today. Every required material the applicant must hand in is either in hand or one of the gaps."""
+    today. Every required material the applicant must hand in is either in hand, to come by itself
+    (``paperless``: e-licences and shared data at submission), or one of the gaps."""
     gaps = list(gaps)
     handed = frozenset(handed_in)
     today = timezone.localdate()
@@ -47,7 +49,9 @@ def gaps_check(
     owed = owed_entries(gaps, rules)
     tolerated = {g["material"] for g in owed}
     missing = [
-        m for m in missing_materials(item, [m for m in materials if m.pk in handed]) if m.pk not in tolerated
+        m
+        for m in missing_materials(item, [m for m in materials if m.pk in handed], paperless)
+        if m.pk not in tolerated
     ]
     if missing:
         names = "、".join(m.name for m in missing)

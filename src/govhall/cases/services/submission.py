@@ -24,10 +24,12 @@ from govhall.identity.validation import validate_phone
 
 from ..models import Case, CaseMaterial, Channel, Upload
 from ..numbering import next_case_number
+from ..paperless import MaterialPlan, materials_plan, paperless_ids
 from ..tolerance import ToleratedGap, owed_summary
 from ..transitions import Action, Status
 from .gaps import gaps_allowed_for, gaps_check
 from .licensing import materials_satisfy_by_licence
+from .paperless import Application, Fetched, shared_data_fetch, snapshots_store
 from .timeline import event_write
 from .uploads import check_materials, missing_materials, uploads_hold
 
@@ -203,15 +205,18 @@ def case_submit(
     fields = item_fields(item.form_fields, for_enterprise=enterprise is not None)
     cleaned = clean_form(fields, form_bind_to_account(fields, form, applicant, enterprise))
     chosen = check_materials(item, {user.pk, applicant.pk}, materials)
-    owed = owed_at_submission(user, item, [m for m, _ in chosen], tolerated_gaps or [])
+    plan = materials_plan(item, applicant, enterprise)
+    owed = owed_at_submission(user, item, [m for m, _ in chosen], tolerated_gaps or [], plan)
     now = timezone.now()
     region = window.hall.region_id if window else item.region_id
     number = next_case_number(region, timezone.localdate(now))
+    handed_in = {m.pk for m, _ in chosen}
+    fetched = shared_data_fetch(plan, handed_in, Application(user, applicant, enterprise, item, number))
     try:
         with transaction.atomic():
             case = _create_submitted(
                 item, user, applicant, enterprise, cleaned, chosen, channel, window, (now, region, number),
-                (idempotency_key, digest), owed,
+                (idempotency_key, digest), owed, fetched,
             )  # fmt: skip
     except IntegrityError:
         existing = _submitted_with_key(user, idempotency_key) if idempotency_key else None
@@ -222,17 +227,28 @@ def case_submit(
 
 
 def owed_at_submission(
-    user: User, item: ServiceItem, provided: list[Material], gaps: list[ToleratedGap]
+    user: User,
+    item: ServiceItem,
+    provided: list[Material],
+    gaps: list[ToleratedGap],
+    plan: list[MaterialPlan],
 ) -> list[dict[str, Any]]:
-    """Every required material in hand, or (window staff only) named as a tolerated gap with a due date."""
+    """Every required material in hand, to come by itself (the plan's e-licences and shared data), or
+    (window staff only) named as a tolerated gap with a due date."""
     gaps_allowed_for(user, gaps)
+    paperless = paperless_ids(plan)
     if gaps:
-        return gaps_check(item, gaps, [m.pk for m in provided])
-    missing = missing_materials(item, provided)
+        return gaps_check(item, gaps, [m.pk for m in provided], paperless=paperless)
+    missing = missing_materials(item, provided, paperless)
     if missing:
-        names = "、".join(m.name for m in missing)
-        raise ValidationFailed(f"缺少必要材料：{names}", field="materials")
+        raise ValidationFailed(f"缺少必要材料：{missing_names(missing, plan)}", field="materials")
     return []
+
+
+def missing_names(missing: list[Material], plan: list[MaterialPlan]) -> str:
+    """The missing materials, each with the plan's reason where an e-licence or shared data cannot stand in."""
+    notes = {p.material.pk: p.note for p in plan if p.way == "upload" and p.note}
+    return "、".join(f"{m.name}（{notes[m.pk]}）" if m.pk in notes else m.name for m in missing)
 
 
 def _submitted_with_key(user: User, key: str) -> Case | None:
@@ -262,6 +278,7 @@ def _create_submitted(
     numbered: tuple[dt.datetime, str, str],
     idempotency: tuple[str | None, str] = (None, ""),
     owed: list[dict[str, Any]] | None = None,
+    fetched: list[Fetched] | None = None,
 ) -> Case:
     now, region, number = numbered
     case = Case(
@@ -291,7 +308,11 @@ def _create_submitted(
     if owed:
         note = "；".join(filter(None, [note, "容缺材料：" + owed_summary(owed)]))
     event = event_write(case, actor, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, channel, note=note)
-    materials = [*materials, *materials_satisfy_by_licence(case, actor, channel)]
+    materials = [
+        *materials,
+        *materials_satisfy_by_licence(case, actor, channel),
+        *snapshots_store(case, actor, fetched or [], channel),
+    ]
     # What a new case has is in hand: the answer to the submission reads it from here, not the database.
     _remember(case, materials=materials, events=[event], tasks=[], suspensions=[])
     return case

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from govhall.catalogue.models import Material, MaterialSource, Requirement, ServiceItem
+from govhall.catalogue.models import Material, Requirement, ServiceItem
 from govhall.core.errors import Conflict, NotFound, QuotaExceeded, ValidationFailed
 from govhall.identity.models import User
 
@@ -166,14 +166,13 @@ def check_materials(
     return chosen
 
 
-def missing_materials(item: ServiceItem, provided: Iterable[Material]) -> list[Material]:
-    """Required materials the applicant must hand in (e-licences and shared data come by themselves)."""
-    have = {m.pk for m in provided}
-    return [
-        m
-        for m in item.materials.all()
-        if m.requirement == Requirement.REQUIRED and m.source == MaterialSource.APPLICANT and m.pk not in have
-    ]
+def missing_materials(
+    item: ServiceItem, provided: Iterable[Material], paperless: Iterable[int] = ()
+) -> list[Material]:
+    """Required materials not handed in: neither in ``provided`` (files, or a case's licence and shared-data
+    materials) nor to come by themselves at submission (``paperless``: the plan's e-licences and shared data)."""
+    have = {m.pk for m in provided} | set(paperless)
+    return [m for m in item.materials.all() if m.requirement == Requirement.REQUIRED and m.pk not in have]
 
 
 def case_supply_owed(
