@@ -130,12 +130,16 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
         required = materials.filter(has=applicant.get_by_text("必要", exact=True)).filter(
             has=applicant.locator("input[type=file]")
         )
-        assert required.count() == 4
+        assert required.count() == 5  # with 营业执照: the applicant holds no such e-licence, the row says so
+        expect(materials.filter(has_text="营业执照")).to_contain_text("未查到您持有的有效电子证照")
         for i in range(required.count()):
             name = required.nth(i).locator("strong").inner_text().strip()
             form.get_by_label(f"上传{name}").set_input_files(_pdf(f"{name}.pdf"))
-        # E-licences and shared data come by themselves: no upload there.
-        expect(materials.filter(has_text="免提交")).to_have_count(2)
+        # Shared data comes by itself (公安's 户籍人口信息, looked up at submission): no upload there.
+        expect(materials.filter(has_text="免提交")).to_have_count(1)
+        expect(materials.filter(has_text="免提交")).to_contain_text(
+            "提交后由安吉县卫生健康局查询“户籍人口信息”"
+        )
         shot(applicant, "apply")
 
         form.get_by_role("button", name="提交申请").click()
@@ -146,7 +150,9 @@ def test_joint_case_from_application_to_completion(browser: Any, portal: str) ->
         expect(applicant.get_by_role("heading", level=1, name=JOINT_ITEM)).to_be_visible()
         expect(applicant.get_by_role("region", name=JOINT_ITEM)).to_contain_text(f"办件编号 {number}")
         expect(_status_badge(applicant)).to_have_text("已提交，待受理")
-        expect(applicant.get_by_role("region", name="申请材料").get_by_role("listitem")).to_have_count(4)
+        listed = applicant.get_by_role("region", name="申请材料").get_by_role("listitem")
+        expect(listed).to_have_count(6)  # five files and the ID card data looked up at submission
+        expect(listed.filter(has_text="法定代表人（负责人）身份证件")).to_contain_text("免提交")
         # The applicant's own ID number is masked on the page.
         expect(applicant.get_by_role("region", name="申请信息")).not_to_contain_text("330523199003150012")
         expect(applicant.get_by_role("region", name="办件操作")).to_have_count(0)
@@ -346,7 +352,9 @@ def _apply_on_phone(page: Page, portal: str) -> None:
     page.wait_for_url(re.compile(rf"/items/{JOINT_ITEM_CODE}/apply/$"))
     expect(page.get_by_role("heading", level=1, name=f"在线办理：{JOINT_ITEM}")).to_be_visible()
     inputs = page.get_by_role("main").locator("form input[type=file]")
-    expect(inputs).to_have_count(5)  # four required materials and one conditional
+    expect(inputs).to_have_count(
+        6
+    )  # five required materials (营业执照 too: no e-licence) and one conditional
     for i in range(inputs.count()):
         inputs.nth(i).set_input_files(_pdf(f"材料{i + 1}.pdf"))
 
@@ -364,7 +372,9 @@ def test_case_page_fits_a_phone(phone_page: Page, portal: str) -> None:
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(re.compile(r"/cases/[^/]+/$"))
     expect(page.get_by_role("heading", level=1, name=JOINT_ITEM)).to_be_visible()
-    expect(page.get_by_role("region", name="申请材料").get_by_role("listitem")).to_have_count(5)
+    expect(page.get_by_role("region", name="申请材料").get_by_role("listitem")).to_have_count(
+        7
+    )  # six files and the ID card data looked up at submission
     _assert_no_horizontal_scroll(page)
 
 
@@ -405,7 +415,8 @@ def test_desk_registers_with_a_tolerated_gap_and_the_case_completes_once_supplie
         expect(
             rows.filter(has_text="食品小作坊登记申请表").get_by_label("容缺后补（暂缺，限期补交）")
         ).to_have_count(0)
-        for name in ("食品小作坊登记申请表", "生产场所平面布局图和工艺流程图", "食品安全承诺书"):
+        # 营业执照 too: the applicant holds no e-licence of it, so the clerk scans the paper one.
+        for name in ("食品小作坊登记申请表", "营业执照", "生产场所平面布局图和工艺流程图", "食品安全承诺书"):
             form.get_by_label(f"上传{name}").set_input_files(_pdf(f"{name}.pdf"))
         gap_row = rows.filter(has_text=GAP_MATERIAL)
         gap_row.get_by_label("容缺后补（暂缺，限期补交）").check()
