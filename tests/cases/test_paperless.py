@@ -198,3 +198,34 @@ def test_the_apply_page_submits_with_uploads_only_and_a_missing_record_is_shown_
     )  # fmt: skip
     assert answer.status_code == 302
     assert Case.objects.get(pk=draft.pk).materials.filter(satisfied_by="shared_data").count() == 1
+
+
+def test_the_api_tells_an_app_what_to_upload_and_then_takes_the_uploads_only(world, applicant):
+    from tests.cases.api_helpers import client_for
+
+    licence = licence_issue(type=world["type"], holder=applicant)
+    put_record(world["resource"], applicant.id_number, name=applicant.real_name)
+    api = client_for(applicant)
+    item = world["item"]
+    answer = api.get(f"/api/v1/items/{item.implementation_code}/materials-plan")
+    assert answer.status_code == 200
+    plan = {row["name"]: row for row in answer.json()["items"]}
+    assert plan["居民身份证"] | {"note": ""} == {
+        "material": plan["居民身份证"]["material"], "name": "居民身份证", "required": True, "way": "licence",
+        "paperless": True, "consent_needed": False, "note": "", "licence": licence.identifier, "resource": None,
+    }  # fmt: skip
+    assert plan["居民户口簿"]["way"] == "shared_data" and plan["居民户口簿"]["resource"] == "GA-HJRK-001"
+    uploads = [
+        {"material": row["material"], "upload": str(upload_store(owner=applicant, name="a.pdf", data=PDF).pk)}
+        for row in plan.values()
+        if not row["paperless"]
+    ]
+    form = {"applicant_name": applicant.real_name, "id_number": applicant.id_number, "phone": applicant.phone}
+    created = api.post(
+        "/api/v1/cases", {"item": item.implementation_code, "form": form, "materials": uploads},
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    ways = {m["material"]: m["satisfied_by"] for m in created.json()["materials"]}
+    assert ways["居民户口簿"] == "shared_data" and ways["居民身份证"] == "licence"
+    assert api.get("/api/v1/items/NOPE/materials-plan").status_code == 404

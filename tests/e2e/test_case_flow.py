@@ -372,9 +372,9 @@ def test_case_page_fits_a_phone(phone_page: Page, portal: str) -> None:
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(re.compile(r"/cases/[^/]+/$"))
     expect(page.get_by_role("heading", level=1, name=JOINT_ITEM)).to_be_visible()
-    expect(page.get_by_role("region", name="申请材料").get_by_role("listitem")).to_have_count(
-        7
-    )  # six files and the ID card data looked up at submission
+    # six files and the ID card data looked up at submission
+    materials = page.get_by_role("region", name="申请材料").get_by_role("listitem")
+    expect(materials).to_have_count(7)
     _assert_no_horizontal_scroll(page)
 
 

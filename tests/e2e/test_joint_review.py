@@ -28,7 +28,7 @@ def _accepted_joint_case() -> str:
         user=citizen,
         item_code=item.implementation_code,
         form={"applicant_name": citizen.real_name, "id_number": citizen.id_number, "phone": citizen.phone},
-        materials=[(m.pk, str(upload.pk)) for m in item.materials.filter(source="applicant")],
+        materials=[(m.pk, str(upload.pk)) for m in item.materials.all()],
         channel=Channel.WEB,
     )
     case_act(number=case.number or "", user=clerk, action=Action.ACCEPT, channel=Channel.WINDOW)

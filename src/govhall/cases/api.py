@@ -9,6 +9,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.params.functions import Query as QueryParam
 
+from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from govhall.core.schemas import binary_answer, errors, responses
 from govhall.identity.auth import AuthedRequest, api_auth
@@ -17,6 +18,7 @@ from govhall.identity.permissions import is_staff_member
 from . import selectors, services
 from .channels import channel_of
 from .models import Channel
+from .paperless import materials_plan
 from .schemas import (
     AcceptIn,
     CaseIn,
@@ -31,6 +33,8 @@ from .schemas import (
     LookupIn,
     LookupOut,
     MaterialIn,
+    MaterialPlanOut,
+    MaterialPlanPage,
     ProgressOut,
     ReasonIn,
     ResubmitIn,
@@ -114,6 +118,25 @@ def my_cases(
     cases = selectors.QUEUES[queue](request.user) if queue else selectors.cases_of(request.user)
     rows = cases[(page - 1) * page_size : page * page_size]
     return CasePage(count=cases.count(), items=[CaseRow.of(c) for c in rows])
+
+
+@router.get(
+    "/items/{code}/materials-plan",
+    response=responses(MaterialPlanPage, 403, 404, 422),
+    summary="零证明：本人申请该事项时，每项材料须上传还是由电子证照、共享数据免提交（及原因）",
+)
+def materials_plan_of(
+    request: AuthedRequest,
+    code: str,
+    enterprise: str | None = QueryParam(
+        None, max_length=18, description="以法人身份申请时的统一社会信用代码"
+    ),
+) -> MaterialPlanPage:
+    item = item_for_application(code)
+    applicant = request.user
+    unit = services.resolve_enterprise(applicant, applicant, enterprise, item) if enterprise else None
+    rows = [MaterialPlanOut.of(row) for row in materials_plan(item, applicant, unit)]
+    return MaterialPlanPage(count=len(rows), items=rows)
 
 
 @router.post(

@@ -6,7 +6,7 @@ delivery address, are shown in full only to the staff who handle the case (``see
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Schema
@@ -449,3 +449,33 @@ class LookupOut(Schema):
             ),
             material=material,
         )  # fmt: skip
+
+
+class MaterialPlanOut(Schema):
+    """零证明: how one material of the item will be handed in by this applicant."""
+
+    material: int = Field(description="材料编号（提交时 materials[].material）")
+    name: str
+    required: bool
+    way: Literal["upload", "licence", "shared_data"] = Field(
+        description="upload：须上传；licence：由电子证照自动调取；shared_data：提交时查询共享数据核验"
+    )
+    paperless: bool = Field(description="免提交：无需上传")
+    consent_needed: bool = Field(description="该共享数据须经本人授权（POST /me/data-consents），授权前须上传")
+    note: str = Field(description="免提交材料的来源，或须上传的原因")
+    licence: str | None = Field(None, description="调取的电子证照标识")
+    resource: str | None = Field(None, description="核验的共享数据资源代码")
+
+    @classmethod
+    def of(cls, row: Any) -> MaterialPlanOut:
+        return cls(
+            material=row.material.pk, name=row.material.name, required=row.material.requirement == "required",
+            way=row.way, paperless=row.paperless, consent_needed=row.consent_needed, note=row.note,
+            licence=row.licence.identifier if row.licence else None,
+            resource=row.resource.code if row.resource else None,
+        )  # fmt: skip
+
+
+class MaterialPlanPage(Schema):
+    count: int
+    items: list[MaterialPlanOut]

@@ -14,6 +14,7 @@ from .submission import (
     case_submit,
     request_digest,
     resolve_applicant,
+    resolve_enterprise,
 )
 from .tasks import task_claim, task_complete
 from .uploads import case_supply_owed, missing_materials, upload_store, uploads_orphans_delete
@@ -37,6 +38,7 @@ __all__ = [
     "progress_lookup",
     "request_digest",
     "resolve_applicant",
+    "resolve_enterprise",
     "task_claim",
     "task_complete",
     "upload_store",
