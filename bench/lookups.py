@@ -65,7 +65,7 @@ def main(profile: bool = False) -> None:
         for _ in range(30):
             client.post(url, body, content_type="application/json")
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(sys.argv[2] if len(sys.argv) > 2 else "cumulative").print_stats(40)
         return
     times = []
     for _ in range(ROUNDS):

@@ -87,8 +87,8 @@ def test_the_same_signatures_as_gmssls_sm3_variant(keys):
     assert reference.verify_with_sm3(f"{r:064x}{s:064x}", message)
 
 
-def test_gmssl_c_and_pure_python_accept_each_others_signatures(keys):
-    """The fast path (GmSSL in C) and the pure-Python one compute the same Z value: each verifies the other's
+def test_tongsuo_and_pure_python_accept_each_others_signatures(keys):
+    """The fast path (Tongsuo) and the pure-Python gmssl compute the same Z value: each verifies the other's
     signature, and both refuse a tampered message."""
     private, public = keys
     message = _message()
@@ -96,3 +96,14 @@ def test_gmssl_c_and_pure_python_accept_each_others_signatures(keys):
     assert signing.verify_pure(public, message, fast) and signing.verify(public, message, pure)
     assert not signing.verify_pure(public, message + b"x", fast)
     assert not signing.verify(public, message + b"x", pure)
+
+
+def test_a_point_off_the_curve_or_a_foreign_public_key_is_refused(keys):
+    private, public = keys
+    signature = signing.sign(private, public, _message())
+    off_curve = public[:-1] + ("0" if public[-1] != "0" else "1")
+    assert not signing.verify(off_curve, _message(), signature)
+    assert not signing.verify("zz" * 64, _message(), signature)
+    _, other = signing.generate_keypair()
+    with pytest.raises(ValueError):
+        signing.sign(private, other, _message())

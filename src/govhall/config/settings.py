@@ -68,6 +68,12 @@ DATABASES = {
         ),
     )
 }
+_SERVER_SIDE_BINDING = config(
+    "DB_SERVER_SIDE_BINDING",
+    True,
+    help="PostgreSQL: send parameters apart from the SQL, so psycopg prepares the statements it runs often "
+    "(planning a case query costs more than running it); off: client-side binding",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(DATABASES["default"]["NAME"]).startswith(str(VAR_DIR)):
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -75,6 +81,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+elif _SERVER_SIDE_BINDING:
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 INSTALLED_APPS = [
     "govhall.core",  # first: its admin/index.html (calendar warnings) extends Django's

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from govhall.catalogue.models import ServiceItem
@@ -390,19 +389,17 @@ def lookup_perform(
 
 
 def _log_write(entry: dict[str, Any], outcome: str, *, reason: str, answer: Any = None) -> LookupLog:
-    """Append one entry to the chain, under the head row's lock (incremented first: the lock is taken before
-    the last hash is read)."""
+    """Append one entry to the chain, under the head row's lock (taken before the last hash is read, so
+    concurrent look-ups queue, never fork)."""
     user, department, subject = entry["user"], entry["department"], entry["subject"]
     request_digest = digest_of(
         {"resource": entry["resource"].code, "items": entry["data_items"], "subject": subject.hash,
          "case": entry["case_number"], "item": entry["item_code"], "department": department.code if department else ""}
     )  # fmt: skip
     with transaction.atomic():
-        if not LookupLogHead.objects.filter(pk=1).update(sequence=F("sequence") + 1):
-            _head_restore()
-        head = LookupLogHead.objects.get(pk=1)
+        head = _head_locked()
         log = LookupLog(
-            sequence=head.sequence,
+            sequence=head.sequence + 1,
             at=entry["at"],
             user=user,
             user_label=_who(user, entry.get("automatic", False)),
@@ -423,7 +420,7 @@ def _log_write(entry: dict[str, Any], outcome: str, *, reason: str, answer: Any 
         )
         log.entry_hash = entry_hash(head.last_hash, {name: getattr(log, name) for name in CHAINED_FIELDS})
         log.save(force_insert=True)
-        LookupLogHead.objects.filter(pk=1).update(last_hash=log.entry_hash)
+        LookupLogHead.objects.filter(pk=1).update(sequence=log.sequence, last_hash=log.entry_hash)
     return log
 
 
@@ -433,18 +430,26 @@ def _who(user: User | None, automatic: bool) -> str:
     return (user.display_name if user else "")[:100]
 
 
+def _head_locked() -> LookupLogHead:
+    """The chain's head row, locked (the row lock on PostgreSQL; SQLite's IMMEDIATE transactions already hold
+    the database's write lock)."""
+    head = LookupLogHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        _head_restore()
+        head = LookupLogHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def _head_restore() -> None:
-    """The head row is missing (a fresh or flushed database): rebuild it from the last entry, incremented."""
+    """The head row is missing (a fresh or flushed database): rebuild it from the last entry."""
     last = LookupLog.objects.order_by("-sequence").first()
     try:
         with transaction.atomic():
             LookupLogHead.objects.create(
-                pk=1,
-                sequence=(last.sequence if last else 0) + 1,
-                last_hash=last.entry_hash if last else "0" * 64,
+                pk=1, sequence=last.sequence if last else 0, last_hash=last.entry_hash if last else "0" * 64
             )
     except IntegrityError:  # another look-up rebuilt it meanwhile
-        LookupLogHead.objects.filter(pk=1).update(sequence=F("sequence") + 1)
+        pass
 
 
 # --- consent ---------------------------------------------------------------------------------------------

@@ -120,15 +120,16 @@ def _material_satisfy(case: Case, resource: Any, digest: str) -> CaseMaterial | 
     """The item's shared-data material this resource serves, satisfied by the snapshot's digest (once)."""
     names = {resource.code, resource.name, *resource.aliases}
     shared = Material.objects.filter(item_id=case.item_id, source=MaterialSource.SHARED_DATA)
-    for material in shared.order_by("position", "id"):
-        if material.source_ref.strip() not in names:
-            continue
-        existing = case.materials.filter(material=material, satisfied_by=Satisfaction.SHARED_DATA).first()
-        if existing is not None:
-            existing.reference = digest
-            existing.save(update_fields=["reference"])
-            return existing
-        return CaseMaterial.objects.create(
+    material = next((m for m in shared.order_by("position", "id") if m.source_ref.strip() in names), None)
+    if material is None:
+        return None
+    existing = case.materials.filter(material=material, satisfied_by=Satisfaction.SHARED_DATA).first()
+    if existing is None:
+        existing = CaseMaterial.objects.create(
             case=case, material=material, satisfied_by=Satisfaction.SHARED_DATA, reference=digest
         )
-    return None
+    elif existing.reference != digest:
+        existing.reference = digest
+        existing.save(update_fields=["reference"])
+    existing.material = material  # the note names it: no second query
+    return existing
