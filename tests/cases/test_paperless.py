@@ -18,7 +18,7 @@ from govhall.cases.services import (
 from govhall.catalogue.models import Material
 from govhall.core.errors import ValidationFailed
 from govhall.licences.models import LicenceType
-from govhall.licences.services import licence_issue
+from govhall.licences.services import licence_issue, licence_revoke
 from govhall.sharing.models import LookupLog
 from govhall.sharing.selectors import data_usage
 from tests.factories.cases import PDF, submit, upload_store
@@ -229,3 +229,21 @@ def test_the_api_tells_an_app_what_to_upload_and_then_takes_the_uploads_only(wor
     ways = {m["material"]: m["satisfied_by"] for m in created.json()["materials"]}
     assert ways["居民户口簿"] == "shared_data" and ways["居民身份证"] == "licence"
     assert api.get("/api/v1/items/NOPE/materials-plan").status_code == 404
+
+
+def test_the_form_prefills_the_address_from_the_applicants_own_licence_and_says_so(world, applicant):
+    item = world["item"]
+    client = Client()
+    client.force_login(applicant)
+    url = f"/items/{item.implementation_code}/apply/"
+    page = client.get(url).content.decode()
+    assert "的电子证照" not in page  # no licence yet: nothing prefilled from one
+    licence = licence_issue(type=world["type"], holder=applicant, face={"address": "安吉县递铺街道天目路8号"})
+    page = client.get(url).content.decode()
+    assert 'value="安吉县递铺街道天目路8号"' in page
+    assert "已从您的电子证照“居民身份证（电子）”带出，可修改" in page
+    issuer_head = make_staff(
+        username="issuer_head", department=world["type"].department, roles=["department_head"]
+    )
+    licence_revoke(identifier=licence.identifier, user=issuer_head, reason="证照信息有误")
+    assert "天目路8号" not in client.get(url).content.decode()  # a revoked licence prefills nothing

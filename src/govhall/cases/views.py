@@ -5,6 +5,7 @@ service or selector, and shape the page."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from govhall.catalogue.forms import item_fields, prefill
+from govhall.catalogue.forms import item_fields
 from govhall.catalogue.selectors import item_get_published, item_search
 from govhall.core.errors import DomainError, NotFound, QuotaExceeded, ValidationFailed
 from govhall.core.pages import not_found, page_error
@@ -100,7 +101,12 @@ class _Application:
     def initial_values(self) -> dict[str, Any]:
         if self.draft:
             return dict(self.draft.form)
-        return prefill(self.fields, services.account_data(self.applicant, self.enterprise))
+        return self.prefilled[0]
+
+    @functools.cached_property
+    def prefilled(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """(values, field name -> the e-licence type a value came from)."""
+        return services.form_prefill(self.fields, self.applicant, self.enterprise)
 
     def save(self, values: dict[str, Any]) -> Case:
         """Keep the draft with the files it had and those just uploaded (so an error never loses them)."""
@@ -167,7 +173,8 @@ class _Application:
         bound = services.account_bound_fields(self.fields, self.applicant, self.enterprise)
         fields = [
             {"field": f, "value": bound.get(f.name, values.get(f.name, "")), "readonly": f.name in bound,
-             "error": problems.get(f"form.{f.name}"), "input": FORM_PREFIX + f.name}
+             "error": problems.get(f"form.{f.name}"), "input": FORM_PREFIX + f.name,
+             "from_licence": self.prefilled[1].get(f.name) if not draft else None}
             for f in self.fields
         ]  # fmt: skip
         materials = self.material_rows(uploaded, latest)

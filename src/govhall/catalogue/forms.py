@@ -29,7 +29,8 @@ class FormField:
     options: tuple[str, ...] = ()
     help: str = ""
     prefill: str = (
-        ""  # applicant.name / applicant.phone / applicant.id_number / enterprise.name / enterprise.uscc ...
+        ""  # applicant.name / applicant.phone / applicant.id_number / enterprise.name / enterprise.uscc ...,
+        # or a face field of the applicant's own e-licence: licence.<type code>.<face field>
     )
 
     @classmethod
@@ -46,6 +47,12 @@ class FormField:
             help=str(raw.get("help", "")),
             prefill=str(raw.get("prefill", "")),
         )
+
+
+# The address on the applicant's own 居民身份证（电子） or the enterprise's 营业执照 (the licence types' codes in
+# the demo's and an imported licence catalogue): a form field can prefill any face field this way.
+PERSON_ADDRESS = "licence.110001.address"
+ENTERPRISE_ADDRESS = "licence.210001.address"
 
 
 def default_fields(*, for_enterprise: bool) -> list[FormField]:
@@ -66,7 +73,12 @@ def default_fields(*, for_enterprise: bool) -> list[FormField]:
         FormField("applicant_name", "申请人（经办人）姓名", required=True, prefill="applicant.name"),
         *who,
         FormField("phone", "联系电话", "phone", required=True, prefill="applicant.phone"),
-        FormField("address", "联系地址", help="用于邮寄办理结果，可不填"),
+        FormField(
+            "address",
+            "联系地址",
+            help="用于邮寄办理结果，可不填",
+            prefill=ENTERPRISE_ADDRESS if for_enterprise else PERSON_ADDRESS,
+        ),
         FormField("reason", "申请事由", "textarea", help="简要说明申请的情况"),
     ]
 

@@ -106,7 +106,9 @@ class FormFieldOut(Schema):
     required: bool
     options: list[str] = Field(description="select 的可选值")
     help: str = Field(description="填写说明")
-    prefill: str = Field(description="预填来源，如 applicant.name、enterprise.uscc；为空则不预填")
+    prefill: str = Field(
+        description="预填来源，如 applicant.name、enterprise.uscc，或申请人电子证照的照面项 licence.<证照类型代码>.<照面项>；为空则不预填"
+    )
 
     @classmethod
     def of(cls, f: FormField) -> FormFieldOut:

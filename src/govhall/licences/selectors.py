@@ -172,3 +172,33 @@ def materials_describe(item: Any, materials: Sequence[Any]) -> dict[int, str]:
                 "未持有的请上传"
             )
     return words
+
+
+LICENCE_PREFILL = "licence."  # a form field's prefill ``licence.<type code>.<face field>``
+
+
+@dataclass(frozen=True)
+class FaceValue:
+    value: str
+    licence_type: str  # the type's name: the form says where the value came from
+
+
+def face_prefill(
+    prefills: Sequence[str], *, user: User, enterprise: Enterprise | None
+) -> dict[str, FaceValue]:
+    """What a form's ``licence.<type code>.<face field>`` prefills find on the holder's own valid licences:
+    prefill key -> value and licence type. One query per licence type the form names (a form names one or
+    two), none when it names none."""
+    wanted: dict[str, list[str]] = {}
+    for key in prefills:
+        parts = key.split(".")
+        if len(parts) == 3 and key.startswith(LICENCE_PREFILL):
+            wanted.setdefault(parts[1], []).append(key)
+    found: dict[str, FaceValue] = {}
+    for type_ in LicenceType.objects.filter(code__in=wanted):
+        licence = valid_licence_of(type_, user=user, enterprise=enterprise)
+        for key in wanted[type_.code] if licence else []:
+            value = licence.face.get(key.split(".")[2]) if licence else None
+            if isinstance(value, str | int) and str(value).strip():
+                found[key] = FaceValue(str(value), type_.name)
+    return found

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from govhall.catalogue.forms import FormField, clean_form, item_fields
+from govhall.catalogue.forms import FormField, clean_form, item_fields, prefill
 from govhall.catalogue.models import Material, ServiceItem
 from govhall.catalogue.selectors import item_for_application
 from govhall.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -21,6 +21,7 @@ from govhall.identity.models import AccountKind, Enterprise, Hall, StaffRole, Us
 from govhall.identity.permissions import is_staff_member, staff_with
 from govhall.identity.selectors import user_find_by_login
 from govhall.identity.validation import validate_phone
+from govhall.licences.selectors import face_prefill
 
 from ..models import Case, CaseMaterial, Channel, Upload
 from ..numbering import next_case_number
@@ -136,6 +137,18 @@ def account_data(applicant: User, enterprise: Enterprise | None = None) -> dict[
             "enterprise.legal_representative": enterprise.legal_representative,
         }
     return data
+
+
+def form_prefill(
+    fields: list[FormField], applicant: User, enterprise: Enterprise | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's first values, from the account and from the applicant's own valid e-licences (a field whose
+    prefill is ``licence.<type code>.<face field>``), and for the latter the licence type each came from
+    (field name -> type name): the page says where a value came from."""
+    faces = face_prefill([f.prefill for f in fields], user=applicant, enterprise=enterprise)
+    values = prefill(fields, account_data(applicant, enterprise) | {k: v.value for k, v in faces.items()})
+    sources = {f.name: faces[f.prefill].licence_type for f in fields if f.prefill in faces}
+    return values, sources
 
 
 def account_bound_fields(
