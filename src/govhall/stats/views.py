@@ -1,5 +1,5 @@
-"""The statistics page (统计分析): four charts with their data tables, filtered by period, region and
-department. Thin: ``scope`` checks who asks and what, ``selectors`` read the figures."""
+"""The statistics page (统计分析): four charts with their data tables, then 免提交率 per department and item,
+filtered by period, region and department. Thin: ``scope`` checks who asks and what, ``selectors`` read the figures."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from . import selectors
 from .scope import WHO_MAY, StatsFilter, is_department_bound, may_view, stats_filter
 
 CRUMBS = [("统计分析", None)]
+PAPERLESS_ITEMS = 10  # the items with the most materials, on the page
 QUICK_PERIODS = [("近7天", 7), ("近30天", 30), ("近90天", 90), ("近一年", 365)]
 
 
@@ -55,6 +56,8 @@ def _figures(f: StatsFilter) -> dict[str, Any]:
     performance = selectors.department_performance(start=start, end=end, region=region, department=department)
     warnings = selectors.warnings_by_level(start=start, end=end, region=region, department=department)
     items = selectors.busiest_items(start=start, end=end, region=region, department=department)
+    paperless = selectors.paperless(start=start, end=end, region=region, department=department)
+    rated = [r for r in paperless["departments"] if r["materials"]]  # a rate needs materials
     unit = selectors.period_unit(start, end)
     periods = selectors.cases_per_period(daily, unit)
     rates = [r["on_time_rate"] for r in performance] + [r["satisfaction_rate"] for r in performance]
@@ -69,6 +72,8 @@ def _figures(f: StatsFilter) -> dict[str, Any]:
         "warnings": warnings,
         "items": items,
         "summary": selectors.summary(performance, warnings),
+        "paperless": {**paperless, "items": paperless["items"][:PAPERLESS_ITEMS]},
+        "paperless_item_count": len(paperless["items"]),
         "chart_data": {
             "daily": periods,
             "unit": unit,
@@ -76,6 +81,13 @@ def _figures(f: StatsFilter) -> dict[str, Any]:
             "performance": performance,
             "warnings": warnings,
             "items": items,
+            "paperless": [
+                {
+                    key: r[key]
+                    for key in ("short_name", "department_name", "materials", "paperless", "paperless_rate")
+                }
+                for r in rated
+            ],
         },
     }
 
