@@ -132,18 +132,18 @@ def test_paperless_section(paperless_month, supervisor):
     assert "电子证照 1 项、共享数据 2 项" in html
     departments = _rows(html, "各部门免提交率数据表")
     assert departments == [
-        [paperless_month["rsj"].name, "6", "1", "1", "33.3%", "1", "1", "2"],
-        [paperless_month["scjgj"].name, "2", "0", "1", "50.0%", "0", "0", "1"],
-        ["查询人无所属部门", "0", "0", "0", "—", "0", "0", "1"],
+        [paperless_month["rsj"].name, "33.3%", "6", "1", "1", "1", "1", "2"],
+        [paperless_month["scjgj"].name, "50.0%", "2", "0", "1", "0", "0", "1"],
+        ["查询人无所属部门", "—", "0", "0", "0", "0", "0", "1"],
     ]
     items = _rows(html, "各事项免提交率数据表")
-    assert items[0] == ["即办事项" + paperless_month["rsj"].name, "4", "2", "50.0%", "2", "0"]
-    assert [row[0][:4] for row in items] == ["即办事项", "其他部门", "承诺事项"]
+    assert items[0] == ["即办事项", "50.0%", "4", "1", "1", "1", "1", "0", paperless_month["rsj"].name]
+    assert [row[0] for row in items] == ["即办事项", "其他部门即办事项", "承诺事项"]
     # the chart: departments with materials (a rate), not the row of look-ups without a department
     chart = chart_data(response)["paperless"]
-    assert [(r["short_name"], r["paperless_rate"]) for r in chart] == [
-        (paperless_month["rsj"].short_name or paperless_month["rsj"].name, 0.3333),
-        (paperless_month["scjgj"].short_name or paperless_month["scjgj"].name, 0.5),
+    assert [(r["short_name"], r["percent"]) for r in chart] == [
+        (paperless_month["rsj"].short_name or paperless_month["rsj"].name, 33.3),
+        (paperless_month["scjgj"].short_name or paperless_month["scjgj"].name, 50.0),
     ]
     assert response.context["paperless"]["summary"]["paperless_rate"] == 0.375
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -343,11 +343,11 @@ def _audited(
     if department:
         rows = rows.filter(department__code=department)
     if regions is not None:
-        case = Case.objects.filter(number=OuterRef("case_number"))
-        rows = rows.filter(
-            Exists(case.filter(region_id__in=regions))
-            | (~Exists(case) & Q(department__region_id__in=regions))
-        )
+        # the case's region (by its number: a unique index), or else the department's; a per-row look-up keeps
+        # PostgreSQL from hashing every case number of all time to find the rows without a case
+        case_region = Case.objects.filter(number=OuterRef("case_number")).values("region_id")[:1]
+        region = Coalesce(Subquery(case_region), F("department__region_id"), output_field=CharField())
+        rows = rows.alias(region=region).filter(region__in=regions)
     return rows
 
 

@@ -109,16 +109,16 @@
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
                  formatter: function (ps) { var r = rows[ps[0].dataIndex];
-                   return r.department_name + "<br>免提交 " + r.paperless + " / 申请材料 " + r.materials +
-                          " 项（" + percent(r.paperless_rate) + "）"; } },
+                   return window.echarts.format.encodeHTML(r.department_name) + "<br>免提交 " + r.paperless + " / 申请材料 " + r.materials +
+                          " 项（" + r.percent.toFixed(1) + "%）"; } },
       grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: rows.map(function (r) { return r.short_name; }),
                axisLabel: { width: narrow() ? 84 : 130, overflow: "break", lineHeight: 14 } },
       series: [{ name: "免提交率", type: "bar", barMaxWidth: 16, itemStyle: { color: COLORS.paperless },
                  label: { show: true, position: "right", fontSize: 11,
-                          formatter: function (p) { return percent(p.value / 100); } },
-                 data: rows.map(function (r) { return +(r.paperless_rate * 100).toFixed(1); }) }]
+                          formatter: function (p) { return p.value.toFixed(1) + "%"; } },
+                 data: rows.map(function (r) { return r.percent; }) }]  // rounded by the server, as in the table
     };
   }, data.paperless.length);
 
