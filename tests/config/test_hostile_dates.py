@@ -23,6 +23,8 @@ DATED = [
     "/api/v1/stats/performance?from={v}&to={v}",
     "/api/v1/stats/warnings?from={v}&to={v}",
     "/api/v1/stats/items?from={v}&to={v}",
+    "/api/v1/stats/paperless?from={v}&to={v}",
+    "/api/v1/stats/paperless/items?from={v}&to={v}",
     "/api/v1/calendar/workdays?start={v}&days=1",
     "/ratings/?from={v}&to={v}",
     "/stats/?from={v}&to={v}",

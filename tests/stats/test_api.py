@@ -71,7 +71,7 @@ def test_department_head_is_held_to_their_own_department(month, staff):
     body = client.get(URL + "performance", MARCH).json()
     assert body["department"] == "rsj" and [r["department"] for r in body["departments"]] == ["rsj"]
     assert client.get(URL + "performance", MARCH | {"department": "rsj"}).status_code == 200
-    for endpoint in ("daily", "performance", "warnings", "items"):
+    for endpoint in ("daily", "performance", "warnings", "items", "paperless", "paperless/items"):
         body = error(client.get(URL + endpoint, MARCH | {"department": "scjgj"}), 403)
         assert body["message"] == "部门负责人只能查看本部门的统计" and body["field"] == "department"
     warnings = client.get(URL + "warnings", MARCH).json()
@@ -86,7 +86,7 @@ def test_others_are_refused(month, staff, who):
 
 
 def test_anonymous_is_asked_to_log_in(db):
-    for endpoint in ("daily", "performance", "warnings", "items"):
+    for endpoint in ("daily", "performance", "warnings", "items", "paperless", "paperless/items"):
         assert error(Client().get(URL + endpoint), 401)["code"] == "unauthenticated"
 
 
@@ -125,4 +125,75 @@ def test_no_departments_endpoint_here():
     from govhall.stats.api import router
 
     paths = set(router.path_operations)
-    assert paths == {"/stats/daily", "/stats/performance", "/stats/warnings", "/stats/items"}
+    assert paths == {
+        "/stats/daily",
+        "/stats/performance",
+        "/stats/warnings",
+        "/stats/items",
+        "/stats/paperless",
+        "/stats/paperless/items",
+    }
+
+
+FIGURES = {
+    "materials", "paperless", "by_licence", "by_shared_data", "paperless_rate", "lookups_granted", "licence_uses",
+    "lookups", "lookups_denied", "lookups_failed",
+}  # fmt: skip
+
+
+def test_paperless_per_department(paperless_month, supervisor):
+    body = client_for(supervisor).get(URL + "paperless", MARCH).json()
+    assert (body["from"], body["to"], body["region"], body["department"]) == (
+        "2026-03-01",
+        "2026-03-31",
+        None,
+        None,
+    )
+    assert set(body["summary"]) == FIGURES
+    assert (
+        body["summary"]["materials"],
+        body["summary"]["paperless"],
+        body["summary"]["paperless_rate"],
+    ) == (
+        8,
+        3,
+        0.375,
+    )
+    assert body["summary"]["lookups_denied"] == 4 and body["count"] == 3
+    assert [
+        (r["department"], r["paperless_rate"], r["lookups"], r["lookups_denied"]) for r in body["departments"]
+    ] == [
+        ("rsj", 0.3333, 2, 2),
+        ("scjgj", 0.5, 0, 1),
+        (None, None, 0, 1),
+    ]
+    assert body["departments"][2]["department_name"] == "查询人无所属部门"
+    assert set(body["departments"][0]) == FIGURES | {"department", "department_name", "short_name"}
+
+
+def test_paperless_per_item(paperless_month, sysadmin, items):
+    client = client_for(sysadmin)
+    body = client.get(URL + "paperless/items", MARCH | {"limit": 2}).json()
+    assert body["count"] == 3 and len(body["items"]) == 2  # three items, the first two listed
+    first = body["items"][0]
+    assert (first["implementation_code"], first["name"], first["materials"], first["paperless_rate"]) == (
+        items["instant"].implementation_code,
+        "即办事项",
+        4,
+        0.5,
+    )
+    assert (first["lookups_granted"], first["licence_uses"], first["lookups"]) == (1, 1, 2)
+    town = client.get(URL + "paperless/items", MARCH | {"region": TOWN}).json()
+    assert [(i["name"], i["paperless"], i["lookups_denied"]) for i in town["items"]] == [
+        ("其他部门即办事项", 1, 2)
+    ]
+    assert error(client.get(URL + "paperless/items", MARCH | {"limit": 0}), 422)["field"] == "limit"
+
+
+def test_paperless_for_a_department_head(paperless_month, staff):
+    client = client_for(staff["head"])  # head of rsj: rsj's materials and rsj's own look-ups only
+    body = client.get(URL + "paperless", MARCH).json()
+    assert body["department"] == "rsj" and [r["department"] for r in body["departments"]] == ["rsj"]
+    assert (body["summary"]["materials"], body["summary"]["lookups_denied"]) == (6, 2)
+    items = client.get(URL + "paperless/items", MARCH).json()
+    assert {i["name"] for i in items["items"]} == {"即办事项", "承诺事项"}

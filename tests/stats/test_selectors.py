@@ -174,3 +174,104 @@ def test_period_units_and_rate_axis_floor():
     assert rate_axis_floor([0.905]) == 85
     assert rate_axis_floor([0.9, 0.99]) == 0  # not all above 90%
     assert rate_axis_floor([None]) == 0 and rate_axis_floor([]) == 0
+
+
+def _figures(row, *keys):
+    return {key: row[key] for key in keys}
+
+
+MATERIALS = ("materials", "paperless", "by_licence", "by_shared_data", "paperless_rate")
+LOOKUPS = ("lookups_granted", "licence_uses", "lookups", "lookups_denied", "lookups_failed")
+
+
+def test_paperless_by_department(paperless_month, django_assert_num_queries):
+    with django_assert_num_queries(5):  # materials, look-ups, licence uses, item versions, departments
+        figures = selectors.paperless(**PERIOD)
+    rows = figures["departments"]
+    assert [r["department"] for r in rows] == ["rsj", "scjgj", None]
+    rsj, scjgj, nobody = rows
+    # c1: ID by e-licence, the form in two files (one material); c2: the ID a file and then looked up (not
+    # 免提交), the form by shared data; c3: two files. February's c4 is outside the period.
+    assert _figures(rsj, *MATERIALS) == {
+        "materials": 6, "paperless": 2, "by_licence": 1, "by_shared_data": 1, "paperless_rate": 0.3333,
+    }  # fmt: skip
+    # March: granted in c2, denied in c3 and outside any case; the licence used in c1 (c4's use was in February)
+    assert _figures(rsj, *LOOKUPS) == {
+        "lookups_granted": 1, "licence_uses": 1, "lookups": 2, "lookups_denied": 2, "lookups_failed": 0,
+    }  # fmt: skip
+    assert rsj["department_name"] == paperless_month["rsj"].name
+    assert _figures(scjgj, "materials", "paperless", "by_shared_data", "paperless_rate", "lookups") == {
+        "materials": 2, "paperless": 1, "by_shared_data": 1, "paperless_rate": 0.5, "lookups": 0,
+    }  # fmt: skip
+    assert scjgj["lookups_denied"] == 1
+    # the citizen who tried to look up data belongs to no department: a row of its own, last
+    assert nobody["department_name"] == selectors.NO_DEPARTMENT
+    assert (nobody["materials"], nobody["paperless_rate"], nobody["lookups_denied"]) == (0, None, 1)
+    assert figures["summary"] == {
+        "materials": 8, "paperless": 3, "by_licence": 1, "by_shared_data": 2, "paperless_rate": 0.375,
+        "lookups_granted": 1, "licence_uses": 1, "lookups": 2, "lookups_denied": 4, "lookups_failed": 0,
+    }  # fmt: skip
+
+
+def test_paperless_by_item(paperless_month, items, other_item):
+    rows = selectors.paperless(**PERIOD)["items"]
+    assert [r["name"] for r in rows] == ["即办事项", "其他部门即办事项", "承诺事项"]
+    instant, other, promised = rows
+    assert instant["implementation_code"] == items["instant"].implementation_code
+    assert instant["department_name"] == paperless_month["rsj"].name
+    assert _figures(instant, *MATERIALS, *LOOKUPS) == {
+        "materials": 4, "paperless": 2, "by_licence": 1, "by_shared_data": 1, "paperless_rate": 0.5,
+        "lookups_granted": 1, "licence_uses": 1, "lookups": 2, "lookups_denied": 0, "lookups_failed": 0,
+    }  # fmt: skip
+    assert (other["paperless_rate"], other["lookups_denied"]) == (0.5, 2)
+    assert (promised["materials"], promised["paperless"], promised["lookups_denied"]) == (2, 0, 1)
+
+
+def test_paperless_by_region(paperless_month, django_assert_num_queries):
+    with django_assert_num_queries(6):  # and the region's subtree, read once
+        town = selectors.paperless(**PERIOD, region=TOWN)
+    # c5 is in 孝丰镇, and so are the two denied look-ups in it; rsj's look-up outside any case belongs to rsj's
+    # region (the county), its look-ups in c2 and c3 and its licence use to their cases' (the county)
+    assert [
+        (r["department"], r["materials"], r["paperless"], r["lookups_denied"]) for r in town["departments"]
+    ] == [
+        ("scjgj", 2, 1, 1),
+        (None, 0, 0, 1),
+    ]
+    county = selectors.paperless(**PERIOD, region="330523")
+    assert county["summary"] == selectors.paperless(**PERIOD)["summary"]
+
+
+def test_paperless_by_department_filter(paperless_month):
+    figures = selectors.paperless(**PERIOD, department="rsj")
+    assert [r["department"] for r in figures["departments"]] == ["rsj"]
+    assert (figures["summary"]["materials"], figures["summary"]["lookups_denied"]) == (6, 2)
+    assert [r["name"] for r in figures["items"]] == [
+        "即办事项",
+        "承诺事项",
+    ]  # the denial outside a case: no item
+
+
+def test_paperless_counts_look_ups_on_their_own_day(paperless_month):
+    april = selectors.paperless(start=d(1, 4), end=d(30, 4))
+    assert [(r["department"], r["materials"], r["lookups_granted"]) for r in april["departments"]] == [
+        ("rsj", 0, 1)
+    ]
+    february = selectors.paperless(start=d(1, 2), end=d(28, 2))
+    (rsj,) = february["departments"]
+    # c4 came in on 27 February with both materials by e-licence; its licence use is February's too
+    assert _figures(rsj, "materials", "paperless", "by_licence", "paperless_rate", "licence_uses") == {
+        "materials": 2, "paperless": 2, "by_licence": 2, "paperless_rate": 1.0, "licence_uses": 1,
+    }  # fmt: skip
+    empty = selectors.paperless(start=d(1, 1), end=d(31, 1))
+    assert empty["departments"] == [] and empty["items"] == []
+    assert empty["summary"]["paperless_rate"] is None
+
+
+def test_paperless_adds_every_version_of_an_item(paperless_month, items, applicant):
+    newer = item_publish(item_draft_create_from(items["instant"]))
+    case = submit(newer, applicant)
+    Case.objects.filter(pk=case.pk).update(submitted_at=paperless_month["cases"][0].submitted_at)
+    rows = selectors.paperless(**PERIOD)["items"]
+    assert rows[0]["implementation_code"] == items["instant"].implementation_code
+    assert (rows[0]["materials"], rows[0]["paperless"]) == (6, 2)

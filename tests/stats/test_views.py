@@ -30,12 +30,12 @@ def test_supervisor_sees_charts_and_tables(month, supervisor):
     html = response.content.decode()
     for chart in ("chart-daily", "chart-performance", "chart-warnings", "chart-items"):
         assert f'id="{chart}"' in html
-    assert html.count("<table") == 4 and html.count("<caption") == 4
+    assert html.count("<table") == 6 and html.count("<caption") == 6
     assert "vendor/echarts.min.js" in html and "stats/dashboard.js" in html
     assert "2026-03-01 至 2026-03-31" in html
     assert "66.7%" in html and "50.0%" in html  # rsj: on time 2 of 3, satisfaction 1 of 2
     data = chart_data(response)
-    assert set(data) == {"daily", "unit", "rate_floor", "performance", "warnings", "items"}
+    assert set(data) == {"daily", "unit", "rate_floor", "performance", "warnings", "items", "paperless"}
     assert (data["unit"], data["rate_floor"]) == ("day", 0)
     assert len(data["daily"]) == 31 and data["daily"][1]["total"] == 2
     assert [r["department"] for r in data["performance"]] == ["rsj", "scjgj"]
@@ -85,6 +85,7 @@ def test_empty_period(month, supervisor):
     assert response.status_code == 200
     html = response.content.decode()
     assert "该期间没有办件和评价" in html and "该期间没有申请" in html
+    assert "该期间没有申请材料和数据调用" in html and 'id="chart-paperless"' not in html
 
 
 def test_nav_link_for_those_who_may_see(month, supervisor, staff):
@@ -108,3 +109,53 @@ def test_a_long_period_is_charted_by_week_or_month(month, supervisor):
     two_years = chart_data(client_for(supervisor).get(URL, {"from": "2025-01-01", "to": "2026-11-18"}))
     assert two_years["unit"] == "month" and len(two_years["daily"]) == 23
     assert two_years["daily"][0]["label"] == "2025-01"
+
+
+def _rows(html: str, label: str) -> list[list[str]]:
+    """The cells of a data table (by its region's label), tags stripped."""
+    import re
+
+    start = html.index(f'aria-label="{label}"')
+    body = html[html.index("<tbody>", start) : html.index("</tbody>", start)]
+    return [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+
+
+def test_paperless_section(paperless_month, supervisor):
+    response = client_for(supervisor).get(URL, MARCH)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h2 class="section-title" id="paperless-title">免提交率</h2>' in html
+    assert 'id="chart-paperless"' in html and "告知承诺不计入" in html
+    assert "电子证照 1 项、共享数据 2 项" in html
+    departments = _rows(html, "各部门免提交率数据表")
+    assert departments == [
+        [paperless_month["rsj"].name, "33.3%", "6", "1", "1", "1", "1", "2"],
+        [paperless_month["scjgj"].name, "50.0%", "2", "0", "1", "0", "0", "1"],
+        ["查询人无所属部门", "—", "0", "0", "0", "0", "0", "1"],
+    ]
+    items = _rows(html, "各事项免提交率数据表")
+    assert items[0] == ["即办事项", "50.0%", "4", "1", "1", "1", "1", "0", paperless_month["rsj"].name]
+    assert [row[0] for row in items] == ["即办事项", "其他部门即办事项", "承诺事项"]
+    # the chart: departments with materials (a rate), not the row of look-ups without a department
+    chart = chart_data(response)["paperless"]
+    assert [(r["short_name"], r["percent"]) for r in chart] == [
+        (paperless_month["rsj"].short_name or paperless_month["rsj"].name, 33.3),
+        (paperless_month["scjgj"].short_name or paperless_month["scjgj"].name, 50.0),
+    ]
+    assert response.context["paperless"]["summary"]["paperless_rate"] == 0.375
+
+
+def test_paperless_section_lists_ten_items(paperless_month, supervisor, monkeypatch):
+    from govhall.stats import views
+
+    monkeypatch.setattr(views, "PAPERLESS_ITEMS", 2)
+    html = client_for(supervisor).get(URL, MARCH).content.decode()
+    assert len(_rows(html, "各事项免提交率数据表")) == 2 and "（共 3 项，列前 2 项）" in html
+
+
+def test_paperless_section_for_a_department_head(paperless_month, staff):
+    html = client_for(staff["head"]).get(URL, MARCH).content.decode()
+    assert [row[0] for row in _rows(html, "各部门免提交率数据表")] == [paperless_month["rsj"].name]

@@ -233,6 +233,7 @@ class LicenceUse(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "用证记录"
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["at"], name="licence_use_at")]  # statistics: uses by period
 
     def __str__(self) -> str:
         return f"{self.licence_id} {self.case_number}"

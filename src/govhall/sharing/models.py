@@ -206,7 +206,10 @@ class LookupLog(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "数据查询日志"
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["subject_hash", "-at"], name="lookup_subject_recent")]
+        indexes = [
+            models.Index(fields=["subject_hash", "-at"], name="lookup_subject_recent"),
+            models.Index(fields=["at"], name="lookup_at"),  # statistics: look-ups by period
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.resource_code} {self.get_outcome_display()}"

@@ -2,6 +2,9 @@
 only) and system administrators. Every endpoint takes the same filters: from, to (YYYY-MM-DD; the last 30
 days by default; at most three years), region (行政区划代码, with the regions below it) and department (部门简码).
 
+免提交率 (/stats/paperless, /stats/paperless/items): materials of the cases submitted in the period and how many an
+e-licence or shared data satisfied; look-ups and licence uses counted on the day they were made.
+
 The monthly report per department is the supervision app's (/api/v1/stats/departments)."""
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from govhall.core.schemas import responses
 from govhall.identity.auth import AuthedRequest, api_auth
 
 from . import selectors
-from .schemas import DailyOut, ItemsOut, PerformanceOut, StatsParams, WarningsOut
+from .schemas import (
+    DailyOut,
+    ItemsOut,
+    PaperlessItemsOut,
+    PaperlessOut,
+    PerformanceOut,
+    StatsParams,
+    WarningsOut,
+)
 from .scope import StatsFilter, stats_filter
 
 router = Router(tags=["统计分析"], auth=api_auth)
@@ -70,3 +81,37 @@ def items(request: AuthedRequest, params: Query[StatsParams], limit: int = LIMIT
         start=f.start, end=f.end, region=f.region_code, department=f.department_code, limit=limit
     )
     return ItemsOut.of(f, items=rows)
+
+
+@router.get(
+    "/stats/paperless",
+    response=responses(PaperlessOut, 403),
+    by_alias=True,
+    summary="各部门免提交率与数据调用",
+)
+def paperless(request: AuthedRequest, params: Query[StatsParams]) -> PaperlessOut:
+    """Materials of the cases submitted in the period, how many were satisfied by an e-licence or shared data
+    (免提交率), and the look-ups made in the period (granted, licence uses, denied, failed), per department."""
+    f = _filter(request, params)
+    figures = selectors.paperless(
+        start=f.start, end=f.end, region=f.region_code, department=f.department_code
+    )
+    rows = figures["departments"]
+    return PaperlessOut.of(f, summary=figures["summary"], count=len(rows), departments=rows)
+
+
+@router.get(
+    "/stats/paperless/items",
+    response=responses(PaperlessItemsOut, 403),
+    by_alias=True,
+    summary="各事项免提交率与数据调用",
+)
+def paperless_items(
+    request: AuthedRequest, params: Query[StatsParams], limit: int = LIMIT
+) -> PaperlessItemsOut:
+    """The same figures per item (every version of an item together), most materials first."""
+    f = _filter(request, params)
+    rows = selectors.paperless(start=f.start, end=f.end, region=f.region_code, department=f.department_code)[
+        "items"
+    ]
+    return PaperlessItemsOut.of(f, count=len(rows), items=rows[:limit])

@@ -95,3 +95,42 @@ class BusyItemOut(Schema):
 
 class ItemsOut(StatsAnswer):
     items: list[BusyItemOut]
+
+
+class PaperlessFigures(Schema):
+    """免提交率 and the look-ups behind it. Materials are those of the cases submitted in the period, each counted
+    once per case; look-ups and licence uses are counted on the day they were made."""
+
+    materials: int = Field(description="申请材料（每件办件每项材料计一次）")
+    paperless: int = Field(description="免提交：未上传文件，由电子证照或共享数据满足")
+    by_licence: int = Field(description="其中由电子证照满足")
+    by_shared_data: int = Field(description="其中由共享数据满足")
+    paperless_rate: float | None = Field(description="免提交率：免提交 ÷ 申请材料；没有材料时为 null")
+    lookups_granted: int = Field(description="共享数据查询（已授权）")
+    licence_uses: int = Field(description="电子证照用证")
+    lookups: int = Field(description="数据调用合计：已授权的共享数据查询 + 用证")
+    lookups_denied: int = Field(description="被拒绝的共享数据查询")
+    lookups_failed: int = Field(description="提供部门未能应答的查询")
+
+
+class PaperlessDepartmentOut(PaperlessFigures):
+    department: str | None = Field(description="部门简码；查询人不属于任何部门时为 null")
+    department_name: str
+    short_name: str
+
+
+class PaperlessOut(StatsAnswer):
+    summary: PaperlessFigures
+    count: int
+    departments: list[PaperlessDepartmentOut]
+
+
+class PaperlessItemOut(PaperlessFigures):
+    implementation_code: str
+    name: str
+    department_name: str
+
+
+class PaperlessItemsOut(StatsAnswer):
+    count: int = Field(description="期间内有材料或数据调用的事项数（items 只列前 limit 个）")
+    items: list[PaperlessItemOut]

@@ -1,5 +1,6 @@
 """Reads behind the statistics page and GET /api/v1/stats/...: cases per day by channel, on-time and
-satisfaction rates by department, warnings by level, the busiest items.
+satisfaction rates by department, warnings by level, the busiest items, and 免提交率 (materials satisfied by an
+e-licence or shared data) with the look-ups behind it, by department and by item.
 
 Every figure is one GROUP BY over an indexed period range (submitted_at, completed_at, ratings' created_at,
 warnings' opened_at); Python only reshapes the grouped rows (one per day and channel, one per department).
@@ -12,16 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from govhall.cases.models import APPLICATION_CHANNELS, Case
+from govhall.cases.models import APPLICATION_CHANNELS, Case, CaseMaterial, Satisfaction
 from govhall.catalogue.models import ServiceItem
 from govhall.evaluation.models import GOOD_LEVELS
 from govhall.evaluation.selectors import ratings_in
 from govhall.identity.models import Department, Region, RegionLevel
 from govhall.identity.selectors import region_subtree_codes
+from govhall.licences.models import LicenceUse
+from govhall.sharing.models import LookupLog, Outcome
 from govhall.supervision.models import RuleCode, Warning, WarningLevel
 
 CHANNELS = [c.value for c in APPLICATION_CHANNELS]
@@ -286,6 +289,197 @@ def summary(performance: list[dict[str, Any]], warnings: dict[str, Any]) -> dict
         "warnings_opened": sum(level["opened"] for level in warnings["levels"]),
         "warnings_open": sum(level["open"] for level in warnings["levels"]),
     }
+
+
+# --- 免提交率 -----------------------------------------------------------------------------------------------
+#
+# A material counts once per case, however many files it has. It is 免提交 when the case holds no file for it
+# and an e-licence or a shared-data look-up satisfies it (CaseMaterial.satisfied_by). 告知承诺 is not counted:
+# it is how a case is accepted and approved (on the applicant's written commitment to the conditions), not a
+# way of handing in a material, and the case's materials are still handed in or looked up as usual.
+#
+# Materials follow their case (submitted in the period, its 受理区划, its 实施部门). Look-ups and licence uses
+# are counted on the day they were made, for the department that made them: a denied look-up often belongs to
+# no case at all, and those are the ones a supervisor most needs to see. Like a warning, a look-up belongs to
+# its case's region, or (without a case) to its department's.
+
+MATERIAL_FIGURES = ("materials", "paperless", "by_licence", "by_shared_data")
+LOOKUP_FIGURES = ("lookups_granted", "licence_uses", "lookups_denied", "lookups_failed")
+NO_DEPARTMENT = "查询人无所属部门"
+
+
+def _materials_handed_in(
+    start: dt.date, end: dt.date, regions: list[str] | None, department: str | None
+) -> QuerySet[Any]:
+    """Per department, item version and material of the cases submitted in the period, as counts of distinct
+    cases (a material with several files, or a file and a later look-up, counts once per case): the cases that
+    handed the material in, those with a file for it, and those with a file or an e-licence (or shared data)
+    for it. Every row is a file, an e-licence or shared data, so a case without a file but with an e-licence
+    for the material is in the third count and not in the second: the difference is the 免提交 by e-licence,
+    with no per-row subquery."""
+    rows = CaseMaterial.objects.order_by().filter(_within("case__submitted_at", start, end))
+    if regions is not None:
+        rows = rows.filter(case__region_id__in=regions)
+    if department:
+        rows = rows.filter(case__department__code=department)
+
+    def cases(*ways: str) -> Count:
+        return Count("case_id", distinct=True, filter=Q(satisfied_by__in=ways) if ways else None)
+
+    upload, licence, shared = Satisfaction.UPLOAD, Satisfaction.LICENCE, Satisfaction.SHARED_DATA
+    return rows.values("case__department_id", "case__item_id", "material_id").annotate(
+        materials=cases(),
+        with_file=cases(upload),
+        file_or_licence=cases(upload, licence),
+        file_or_shared_data=cases(upload, shared),
+    )
+
+
+def _audited(
+    rows: QuerySet[Any], start: dt.date, end: dt.date, regions: list[str] | None, department: str | None
+) -> QuerySet[Any]:
+    """Look-ups or licence uses made in the period (by the department, in the region)."""
+    rows = rows.order_by().filter(_within("at", start, end))
+    if department:
+        rows = rows.filter(department__code=department)
+    if regions is not None:
+        # the case's region (by its number: a unique index), or else the department's; a per-row look-up keeps
+        # PostgreSQL from hashing every case number of all time to find the rows without a case
+        case_region = Case.objects.filter(number=OuterRef("case_number")).values("region_id")[:1]
+        region = Coalesce(Subquery(case_region), F("department__region_id"), output_field=CharField())
+        rows = rows.alias(region=region).filter(region__in=regions)
+    return rows
+
+
+def _lookups(
+    start: dt.date, end: dt.date, regions: list[str] | None, department: str | None
+) -> QuerySet[Any]:
+    """Shared-data look-ups per department and item (its implementation code; blank outside a case)."""
+    grouped: QuerySet[Any] = (
+        _audited(LookupLog.objects.all(), start, end, regions, department)
+        .values("department_id", "item_code")
+        .annotate(
+            lookups_granted=Count("pk", filter=Q(outcome=Outcome.GRANTED)),
+            lookups_denied=Count("pk", filter=Q(outcome=Outcome.DENIED)),
+            lookups_failed=Count("pk", filter=Q(outcome=Outcome.FAILED)),
+        )
+    )
+    return grouped
+
+
+def _licence_uses(
+    start: dt.date, end: dt.date, regions: list[str] | None, department: str | None
+) -> QuerySet[Any]:
+    """Licence uses per department and the item version of the case they were made in (``item_id``, looked up
+    by the case number: a unique index; None without a case)."""
+    item = Case.objects.filter(number=OuterRef("case_number")).values("item_id")[:1]
+    grouped: QuerySet[Any] = (
+        _audited(LicenceUse.objects.all(), start, end, regions, department)
+        .annotate(item_id=Subquery(item))
+        .values("department_id", "item_id")
+        .annotate(licence_uses=Count("pk"))
+    )
+    return grouped
+
+
+def _add(target: dict[str, int], row: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        target[key] = target.get(key, 0) + row.get(key, 0)
+
+
+def _paperless_row(figures: dict[str, int]) -> dict[str, Any]:
+    f = {key: figures.get(key, 0) for key in (*MATERIAL_FIGURES, *LOOKUP_FIGURES)}
+    return {
+        **f,
+        "paperless_rate": _rate(f["paperless"], f["materials"]),
+        "lookups": f["lookups_granted"] + f["licence_uses"],
+    }
+
+
+def _by_activity(row: dict[str, Any]) -> tuple[int, int, int]:
+    return (-row["materials"], -row["lookups"], -row["lookups_denied"])
+
+
+def paperless(
+    *, start: dt.date, end: dt.date, region: str | None = None, department: str | None = None
+) -> dict[str, Any]:
+    """免提交率 and look-ups: ``departments`` (one row per department with materials or look-ups, most
+    materials first; look-ups by someone without a department last), ``items`` (per item, every version
+    together, most materials first) and ``summary`` (the totals of the department rows). Each row: materials
+    handed in, ``paperless`` (without a file) of which ``by_licence`` and ``by_shared_data``, the rate,
+    granted look-ups and licence uses (and their sum, ``lookups``), denied and failed look-ups.
+
+    Three grouped reads (materials, look-ups, licence uses), then the names of the few item versions and
+    departments found."""
+    regions = region_subtree_codes(region) if region else None
+    per_department: dict[int | None, dict[str, int]] = {}
+    per_version: dict[int, dict[str, int]] = {}
+    per_code: dict[str, dict[str, int]] = {}
+    for row in _materials_handed_in(start, end, regions, department):
+        row.update(
+            paperless=row["materials"] - row["with_file"],
+            by_licence=row["file_or_licence"] - row["with_file"],
+            by_shared_data=row["file_or_shared_data"] - row["with_file"],
+        )
+        _add(per_department.setdefault(row["case__department_id"], {}), row, MATERIAL_FIGURES)
+        _add(per_version.setdefault(row["case__item_id"], {}), row, MATERIAL_FIGURES)
+    for row in _lookups(start, end, regions, department):
+        _add(per_department.setdefault(row["department_id"], {}), row, LOOKUP_FIGURES)
+        if row["item_code"]:
+            _add(per_code.setdefault(row["item_code"], {}), row, LOOKUP_FIGURES)
+    for row in _licence_uses(start, end, regions, department):
+        _add(per_department.setdefault(row["department_id"], {}), row, ("licence_uses",))
+        if row["item_id"] is not None:
+            _add(per_version.setdefault(row["item_id"], {}), row, ("licence_uses",))
+    return {
+        "departments": _paperless_departments(per_department),
+        "items": _paperless_items(per_version, per_code),
+        "summary": _paperless_row(
+            {
+                key: sum(f.get(key, 0) for f in per_department.values())
+                for key in (*MATERIAL_FIGURES, *LOOKUP_FIGURES)
+            }
+        ),
+    }
+
+
+def _paperless_departments(figures: dict[int | None, dict[str, int]]) -> list[dict[str, Any]]:
+    names = Department.objects.filter(pk__in=[pk for pk in figures if pk is not None])
+    rows = [
+        {"department": code, "department_name": name, "short_name": short_name or name,
+         **_paperless_row(figures[pk])}
+        for pk, code, name, short_name in names.values_list("pk", "code", "name", "short_name")
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (*_by_activity(r), r["department"]))
+    if None in figures:
+        rows.append({"department": None, "department_name": NO_DEPARTMENT, "short_name": NO_DEPARTMENT,
+                     **_paperless_row(figures[None])})  # fmt: skip
+    return rows
+
+
+def _paperless_items(
+    per_version: dict[int, dict[str, int]], per_code: dict[str, dict[str, int]]
+) -> list[dict[str, Any]]:
+    """Materials and licence uses per item version and look-ups per implementation code, added together by
+    implementation code; each item named by the latest version read."""
+    versions = ServiceItem.objects.filter(Q(pk__in=per_version) | Q(implementation_code__in=per_code))
+    items: dict[str, dict[str, Any]] = {}
+    for pk, code, name, department_name in versions.order_by("version").values_list(
+        "pk", "implementation_code", "name", "department__name"
+    ):
+        item = items.setdefault(code, {"figures": dict(per_code.get(code, {}))})
+        item.update(name=name, department_name=department_name)
+        if pk in per_version:
+            _add(item["figures"], per_version[pk], (*MATERIAL_FIGURES, "licence_uses"))
+    for code in per_code.keys() - items.keys():  # a look-up naming an item the catalogue does not hold
+        items[code] = {"figures": per_code[code], "name": code, "department_name": ""}
+    rows = [
+        {"implementation_code": code, "name": item["name"], "department_name": item["department_name"],
+         **_paperless_row(item["figures"])}
+        for code, item in items.items()
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (*_by_activity(r), r["implementation_code"]))
+    return rows
 
 
 REGION_DEPTH = {RegionLevel.COUNTY: 0, RegionLevel.TOWN: 1, RegionLevel.VILLAGE: 2}

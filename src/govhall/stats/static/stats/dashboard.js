@@ -1,4 +1,4 @@
-/* 统计分析: draws the four charts from the figures embedded in the page (json_script "stats-data").
+/* 统计分析: draws the charts (four, and 免提交率 per department) from the figures embedded in the page (json_script "stats-data").
    The tables beneath the charts hold the same numbers; without JavaScript the page is the tables. */
 (function () {
   "use strict";
@@ -7,7 +7,7 @@
   var data = JSON.parse(source.textContent);
   var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
   var COLORS = { web: "#1d5fb4", window: "#18a058", api: "#8a4bd1", onTime: "#1d5fb4", satisfaction: "#f08c00",
-                 yellow: "#e6a700", red: "#d9363e", items: "#2f74c9" };
+                 yellow: "#e6a700", red: "#d9363e", items: "#2f74c9", paperless: "#18a058" };
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var charts = [];
 
@@ -103,6 +103,24 @@
                  label: { show: true, position: "right" }, data: rows.map(function (r) { return r.count; }) }]
     };
   }, data.items.length * 1.5);
+
+  draw("chart-paperless", function () {
+    var rows = data.paperless.slice().reverse();  // the department with the most materials at the top
+    return {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+                 formatter: function (ps) { var r = rows[ps[0].dataIndex];
+                   return window.echarts.format.encodeHTML(r.department_name) + "<br>免提交 " + r.paperless + " / 申请材料 " + r.materials +
+                          " 项（" + r.percent.toFixed(1) + "%）"; } },
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", data: rows.map(function (r) { return r.short_name; }),
+               axisLabel: { width: narrow() ? 84 : 130, overflow: "break", lineHeight: 14 } },
+      series: [{ name: "免提交率", type: "bar", barMaxWidth: 16, itemStyle: { color: COLORS.paperless },
+                 label: { show: true, position: "right", fontSize: 11,
+                          formatter: function (p) { return p.value.toFixed(1) + "%"; } },
+                 data: rows.map(function (r) { return r.percent; }) }]  // rounded by the server, as in the table
+    };
+  }, data.paperless.length);
 
   if (!window.ResizeObserver) {
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
