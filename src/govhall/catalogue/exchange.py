@@ -19,8 +19,8 @@ from govhall.core.errors import ValidationFailed
 from govhall.core.models import field_label, text_lengths_check
 from govhall.identity.models import Department, Region
 
-from .models import ItemStatus, Material, ServiceItem, Synonym, Theme
-from .services import item_check, item_publish
+from .models import Bundle, ItemStatus, Material, ServiceItem, Synonym, Theme
+from .services import BundleEdgeIn, BundleItemIn, bundle_draft_save, bundle_publish, item_check, item_publish
 
 FORMAT = "govhall-catalogue"
 FORMAT_VERSION = 1
@@ -44,8 +44,18 @@ _PLAIN_ITEM_FIELDS = [
 ]
 _JSON_COLUMNS = {
     "audiences", "themes", "special_procedures", "process_steps", "keywords", "faqs", "synonyms", "form_fields",
-    "joint_departments",
+    "joint_departments", "items", "edges", "shared_fields", "shared_materials",
 }  # fmt: skip
+BUNDLE_KEYS = [
+    "code", "version", "status", "name", "summary", "conditions", "audience", "region", "lead_department", "themes",
+    "promised_time_limit", "results", "legal_basis", "place", "office_hours", "consult_phone", "complaint_phone",
+    "keywords", "faqs", "popularity", "shared_fields", "shared_materials", "items", "edges",
+]  # fmt: skip
+_PLAIN_BUNDLE_FIELDS = [
+    "name", "summary", "conditions", "audience", "promised_time_limit", "results", "legal_basis", "place",
+    "office_hours", "consult_phone", "complaint_phone", "keywords", "faqs", "popularity", "shared_fields",
+    "shared_materials",
+]  # fmt: skip
 
 
 # ---- export -------------------------------------------------------------------------------------------
@@ -72,6 +82,11 @@ def catalogue_as_dict() -> dict[str, Any]:
         .prefetch_related("themes", "materials")
         .order_by("implementation_code", "version")
     )
+    bundles = (
+        Bundle.objects.select_related("lead_department")
+        .prefetch_related("themes", "bundle_items", "edges")
+        .order_by("code", "version")
+    )
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -80,7 +95,33 @@ def catalogue_as_dict() -> dict[str, Any]:
         ),
         "synonyms": list(Synonym.objects.order_by("term").values("term", "synonyms")),
         "items": [item_to_dict(i) for i in items],
+        "bundles": [bundle_to_dict(b) for b in bundles],
     }
+
+
+def bundle_to_dict(bundle: Bundle) -> dict[str, Any]:
+    data: dict[str, Any] = {k: getattr(bundle, k) for k in _PLAIN_BUNDLE_FIELDS}
+    data.update(
+        code=bundle.code,
+        version=bundle.version,
+        status=bundle.status,
+        region=bundle.region_id,
+        lead_department=bundle.lead_department.code,
+        themes=sorted(t.code for t in bundle.themes.all()),
+        items=[
+            {
+                "item": i.item_code,
+                "optional": i.optional,
+                "condition": i.condition,
+                "time_limit": i.time_limit,
+            }
+            for i in bundle.bundle_items.all()
+        ],
+        edges=[
+            {"before": e.before, "after": e.after, "on_failure": e.on_failure} for e in bundle.edges.all()
+        ],
+    )
+    return {k: data[k] for k in BUNDLE_KEYS}
 
 
 def catalogue_export_json() -> bytes:
@@ -100,6 +141,7 @@ def catalogue_export_xlsx() -> bytes:
         for n, m in enumerate(i["materials"])
     ]
     _sheet(book, "申请材料", ["implementation_code", "version", "position", *MATERIAL_KEYS], materials)
+    _sheet(book, "一件事", BUNDLE_KEYS, data["bundles"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -128,6 +170,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    bundles: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -161,6 +204,7 @@ def catalogue_import_xlsx(raw: bytes) -> ImportReport:
         "themes": sheets.get("主题", []),
         "synonyms": sheets.get("同义词", []),
         "items": items,
+        "bundles": sheets.get("一件事", []),
     }
     return catalogue_import(data)
 
@@ -221,7 +265,119 @@ def catalogue_import(data: dict[str, Any]) -> ImportReport:
             raise ValidationFailed(
                 f"第{number}个事项（{name}）数据不完整或类型错误：{exc}", field="items"
             ) from exc
+    for number, raw in enumerate(data.get("bundles") or [], start=1):
+        name = raw.get("name", "") if isinstance(raw, dict) else ""
+        try:
+            with transaction.atomic():
+                _import_bundle(raw, context, report)
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"第{number}个一件事（{name}）：{exc.message}", field=exc.field) from exc
+        except (*_BAD_DATA, IntegrityError) as exc:
+            raise ValidationFailed(
+                f"第{number}个一件事（{name}）数据不完整或类型错误：{exc}", field="bundles"
+            ) from exc
     return report
+
+
+def _bundle_parts(raw: dict[str, Any]) -> tuple[list[BundleItemIn], list[BundleEdgeIn]]:
+    items = [
+        BundleItemIn(
+            item_code=str(i["item"]),
+            optional=_flag(i.get("optional")),
+            condition=str(i.get("condition") or ""),
+            time_limit=None if i.get("time_limit") in (None, "") else int(i["time_limit"]),
+        )
+        for i in raw.get("items") or []
+    ]
+    edges = [
+        BundleEdgeIn(str(e["before"]), str(e["after"]), str(e.get("on_failure") or "refuse"))
+        for e in raw.get("edges") or []
+    ]
+    return items, edges
+
+
+def _bundle_references(raw: dict[str, Any], ctx: _ImportContext) -> Department:
+    """The lead department a bundle names, after checking its region and themes exist."""
+    lead = ctx.departments.get(raw["lead_department"])
+    if lead is None:
+        raise ValidationFailed(f"牵头部门“{raw['lead_department']}”不存在", field="lead_department")
+    if str(raw["region"]) not in ctx.regions:
+        raise ValidationFailed(f"行政区划“{raw['region']}”不存在", field="region")
+    unknown = [t for t in raw.get("themes") or [] if t not in ctx.themes]
+    if unknown:
+        raise ValidationFailed(f"主题“{'、'.join(unknown)}”不存在", field="themes")
+    return lead
+
+
+def _import_bundle(raw: dict[str, Any], ctx: _ImportContext, report: ImportReport) -> None:
+    """One bundle version, like an item: a published version is immutable (identical: skipped), a draft is
+    overwritten, and a published one is checked whole by publishing it."""
+    if not isinstance(raw, dict):
+        raise TypeError("一件事应为对象")
+    code, version = str(raw["code"]), int(raw.get("version") or 1)
+    status = raw.get("status") or ItemStatus.PUBLISHED
+    if status not in ItemStatus.values:
+        raise ValidationFailed(f"状态“{status}”无效", field="status")
+    lead = _bundle_references(raw, ctx)
+    items, edges = _bundle_parts(raw)
+    existing = Bundle.objects.filter(code=code, version=version).first()
+    if existing is not None and existing.status != ItemStatus.DRAFT:
+        incoming = {k: raw.get(k) for k in BUNDLE_KEYS if k not in ("status", "popularity")}
+        stored = {k: v for k, v in bundle_to_dict(existing).items() if k in incoming}
+        if _bundle_content(stored) != _bundle_content(incoming):
+            raise ValidationFailed(
+                f"一件事{code}第{version}版已发布，内容不可修改；请以新版本号导入", field="version"
+            )
+        report.unchanged += 1
+        return
+    bundle = existing or Bundle(code=code)
+    for k in _PLAIN_BUNDLE_FIELDS:
+        if k in raw:
+            setattr(bundle, k, raw[k])
+    bundle.lead_department, bundle.region_id = lead, str(raw["region"])
+    try:
+        bundle.full_clean(
+            exclude=["lead_department", "region", "themes"], validate_unique=False, validate_constraints=False
+        )
+    except DjangoValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        label = field_label(Bundle, name) if name != "__all__" else "一件事"
+        raise ValidationFailed(f"{label}：{'；'.join(messages)}", field=name) from exc
+    bundle = bundle_draft_save(bundle, items=items, edges=edges, version=version)
+    bundle.themes.set([ctx.themes[t] for t in raw.get("themes") or []])
+    report.bundles += 1
+    if status == ItemStatus.PUBLISHED:
+        bundle_publish(bundle)
+    elif status == ItemStatus.SUPERSEDED:
+        Bundle.objects.filter(pk=bundle.pk).update(status=ItemStatus.SUPERSEDED)
+
+
+def _bundle_content(data: dict[str, Any]) -> dict[str, Any]:
+    """A bundle's content as compared on import: items with their defaults filled in."""
+    out = dict(data)
+    out["version"] = int(out.get("version") or 1)
+    out["region"] = str(out.get("region"))
+    out["themes"] = sorted(out.get("themes") or [])
+    out["items"] = [
+        {
+            "item": str(i["item"]),
+            "optional": _flag(i.get("optional")),
+            "condition": str(i.get("condition") or ""),
+            "time_limit": None if i.get("time_limit") in (None, "") else int(i["time_limit"]),
+        }
+        for i in out.get("items") or []
+    ]
+    out["edges"] = [
+        {
+            "before": str(e["before"]),
+            "after": str(e["after"]),
+            "on_failure": str(e.get("on_failure") or "refuse"),
+        }
+        for e in out.get("edges") or []
+    ]
+    for key in ("keywords", "faqs", "shared_fields", "shared_materials"):
+        out[key] = out.get(key) or []
+    return out
 
 
 def _import_themes_and_synonyms(data: dict[str, Any], report: ImportReport) -> None:

@@ -284,3 +284,137 @@ class ItemSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"检索文档 {self.item_id}"
+
+
+class OnFailure(models.TextChoices):
+    """What a refused item does to the items that wait for it (per edge of a bundle's graph)."""
+
+    REFUSE = "refuse", "一并不予办理"
+    PAUSE = "pause", "暂停，待申请人处理"
+
+
+class Bundle(TimestampedModel):
+    """一件事: several items applied for together, with one form and one set of materials; one version of it.
+
+    Its items are named by implementation code (a bundle follows each item's published version, as a guide
+    does); the order between them is a dependency graph of edges. Versioned like items: a draft is edited,
+    publishing freezes it and supersedes the previous version."""
+
+    code = models.SlugField("一件事编码", max_length=40, db_index=True)
+    version = models.PositiveIntegerField("版本号", default=1)
+    status = models.CharField("状态", max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    superseded_at = models.DateTimeField("废止时间", null=True, blank=True)
+
+    name = models.CharField("一件事名称", max_length=100)
+    summary = models.TextField("简介", max_length=1000, help_text="一两句话说明这件事办成什么")
+    conditions = models.TextField("受理条件", max_length=10000)
+    audience = models.CharField("服务对象", max_length=10, choices=Audience.choices, default=Audience.PERSON)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="bundles", verbose_name="实施区划")
+    lead_department = models.ForeignKey(
+        Department, models.PROTECT, related_name="led_bundles", verbose_name="牵头部门"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="bundles", verbose_name="主题")
+    promised_time_limit = models.PositiveIntegerField(
+        "承诺办结时限（工作日）", help_text="整件事自受理起的承诺时限；不得短于各事项按办理顺序的关键路径"
+    )
+    results = models.TextField(
+        "办理结果领取",
+        max_length=2000,
+        help_text="结果从哪里来、怎样一次领取（统一出件窗口、免费邮寄、电子证照）",
+    )
+    legal_basis = models.TextField("政策依据", max_length=5000, blank=True)
+    place = models.TextField("办理地点", max_length=1000)
+    office_hours = models.TextField("办理时间", max_length=500)
+    consult_phone = models.CharField("咨询电话", max_length=50)
+    complaint_phone = models.CharField("监督投诉电话", max_length=50, default="12345")
+    keywords = models.JSONField(
+        "关键词", default=list, blank=True, help_text="群众的说法，如：生孩子、开公司"
+    )
+    faqs = models.JSONField("常见问题", default=list, blank=True)
+    popularity = models.PositiveIntegerField("热度", default=0)
+    shared_fields = models.JSONField(
+        "共用表单字段",
+        default=list,
+        blank=True,
+        help_text="多个事项共用、只填一次的字段：[{name, label, type, ..., items: {实施编码: 事项表单字段名}}]；"
+        "各事项同名同类型的字段自动合并",
+    )
+    shared_materials = models.JSONField(
+        "共用申请材料",
+        default=list,
+        blank=True,
+        help_text="名称不同但为同一份的材料：[{name, items: {实施编码: 该事项的材料名称}}]；"
+        "同名、同来源的材料自动合并",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事"
+        ordering = ["code", "-version"]
+        constraints = [
+            *text_limits(
+                summary=1000, conditions=10_000, results=2000, legal_basis=5000, place=1000, office_hours=500
+            ),
+            models.UniqueConstraint(fields=["code", "version"], name="bundle_version_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status="published"), name="one_published_bundle_version"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status="draft"), name="one_draft_bundle_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-popularity", "name"], name="bundle_status_popularity")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（v{self.version}）"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ItemStatus.DRAFT
+
+
+class BundleItem(models.Model):
+    """One item of a bundle version, by implementation code (its published version serves)."""
+
+    bundle = models.ForeignKey(Bundle, models.CASCADE, related_name="bundle_items")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    item_code = models.CharField("事项实施编码", max_length=40)
+    optional = models.BooleanField("选办", default=False, help_text="符合情形时才办理，申请人申请时勾选")
+    condition = models.TextField("办理情形", max_length=500, blank=True, help_text="选办事项在什么情形下办理")
+    time_limit = models.PositiveIntegerField(
+        "本件事中的承诺时限（工作日）",
+        null=True,
+        blank=True,
+        help_text="一件事中压缩后的时限；为空时取事项自身的承诺办结时限，不得长于它",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事包含的事项"
+        ordering = ["bundle_id", "position", "id"]
+        constraints = [
+            *text_limits(condition=500),
+            models.UniqueConstraint(fields=["bundle", "item_code"], name="bundle_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item_code
+
+
+class BundleEdge(models.Model):
+    """An edge of a bundle's dependency graph: ``after`` waits for ``before`` to be completed, and uses its
+    result; if ``before`` is refused, ``after`` is refused too or paused (``on_failure``)."""
+
+    bundle = models.ForeignKey(Bundle, models.CASCADE, related_name="edges")
+    before = models.CharField("前序事项实施编码", max_length=40)
+    after = models.CharField("后续事项实施编码", max_length=40)
+    on_failure = models.CharField(
+        "前序不予办理时", max_length=10, choices=OnFailure.choices, default=OnFailure.REFUSE
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理顺序（前序 → 后续）"
+        ordering = ["bundle_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "before", "after"], name="bundle_edge_once")]
+
+    def __str__(self) -> str:
+        return f"{self.before} → {self.after}"

@@ -93,6 +93,12 @@ class SearchQuery:
         """The query made of some of its clauses."""
         return SearchQuery(tuple(self.clauses[i] for i in indices))
 
+    def matches(self, terms: Container[str]) -> bool:
+        """Whether a document of these index terms matches every clause (in memory, for short lists)."""
+        return bool(self.clauses) and all(
+            any(all(t in terms for t in alternative) for alternative in clause) for clause in self.clauses
+        )
+
     def fts5(self, *, any_clause: bool = False) -> str:
         """FTS5 MATCH syntax; every term is quoted, so no user text can act as an operator."""
         joiner = " OR " if any_clause else " AND "

@@ -96,6 +96,7 @@ PATH_FIELD_LABELS = {
     ("/cases", "queue"): "工作队列",
     ("/supervision/rules/", "code"): "监察规则编码",
     ("/licences/", "id"): "证照标识",
+    ("/bundles", "code"): "一件事编码",
 }
 
 _TYPE_MESSAGES = {

@@ -12,9 +12,10 @@ from govhall.core.models import field_label, text_lengths_check
 from govhall.core.text import index_text
 from govhall.identity.models import Department
 
-from .forms import FormField
-from .models import CaseKind, ItemSearchDocument, ItemStatus, Material, ServiceItem
-from .processes import ProcessInvalid, item_process, validate_process
+from ..form_schema import FORM_FIELDS_SCHEMA, validate_declaration
+from ..forms import FormField
+from ..models import CaseKind, ItemSearchDocument, ItemStatus, Material, ServiceItem
+from ..processes import ProcessInvalid, item_process, validate_process
 
 _COPIED_FIELDS = [
     f.name
@@ -57,11 +58,11 @@ def _check_json_shapes(item: ServiceItem) -> None:
             raise ValidationFailed(f"{label}应为文本列表", field=name)
     if not isinstance(item.form_fields, list):
         raise ValidationFailed("申请表字段应为列表", field="form_fields")
-    for entry in item.form_fields:
-        try:
-            FormField.from_dict(entry)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValidationFailed(f"申请表字段定义有误：{entry!r:.60}", field="form_fields") from exc
+    validate_declaration(item.form_fields, FORM_FIELDS_SCHEMA, field="form_fields")
+    names = [FormField.from_dict(entry).name for entry in item.form_fields]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValidationFailed(f"申请表字段名“{'、'.join(repeated)}”重复", field="form_fields")
     try:
         validate_process(item_process(item), promised_days=item.promised_time_limit or 0)
     except ProcessInvalid as exc:
@@ -182,7 +183,7 @@ def item_draft_save(item: ServiceItem, *, editor: Any = None) -> ServiceItem:
     """Save changes to a draft; a published or superseded version never changes. An editor may only
     save items of departments they manage, and never a version of another department's item."""
     if editor is not None:
-        from .selectors import departments_manageable_by
+        from ..selectors import departments_manageable_by
 
         if not departments_manageable_by(editor).filter(pk=item.department_id).exists():
             raise PermissionDenied("您只能编辑本部门（或本区划）的事项", field="department")

@@ -15,10 +15,10 @@ from govhall.core.text import normalise
 from govhall.identity.models import Department
 from govhall.identity.selectors import region_service_codes, region_subtree_codes
 
-from .fulltext import FILTERED, match_count, staged_match
-from .models import Audience, ItemStatus, Material, ServiceItem, Synonym, Theme
-from .search import SearchQuery, build_query, compact, synonym_candidates
-from .spelling import Lexicon
+from ..fulltext import FILTERED, match_count, staged_match
+from ..models import Audience, ItemStatus, Material, ServiceItem, Synonym, Theme
+from ..search import SearchQuery, build_query, compact, synonym_candidates
+from ..spelling import Lexicon
 
 # What anyone types or pastes into a search box (the longest item names have about 40 characters); a longer
 # query is refused with a message instead of being cut, so 社保 repeated thousands of times lists nothing.
@@ -80,13 +80,8 @@ def item_search(
     """Published items matching a query and filters, best first; an empty query lists popular items."""
     filters = validate_filters(filters or SearchFilters())
     _validate_paging(q, page, page_size)
-    q = q.replace("\x00", "")
-    lexicon = catalogue_lexicon()
-    respelled = " ".join(lexicon.respell(q).split()) if q.strip() else ""
-    text = compact(respelled, lexicon.words) or respelled
-    query = build_query(text, synonyms_for(synonym_candidates(text))) if text else SearchQuery(())
+    query, shown = prepare_query(q)
     offset = (page - 1) * page_size
-    shown = respelled if respelled != " ".join(normalise(q).split()) else ""
     if query.is_empty:
         count, ids = _browse(filters, offset, page_size)
         return SearchPage(count, _load(ids), page, page_size, query)
@@ -97,6 +92,17 @@ def item_search(
         count, ids = _match(query, filters, offset, page_size)
         relaxed = True
     return SearchPage(count, _load(ids), page, page_size, query, relaxed, shown)
+
+
+def prepare_query(q: str) -> tuple[SearchQuery, str]:
+    """What was typed as a query of index terms (respelled in the catalogue's words, padding dropped,
+    synonyms expanded), and the respelling when it differs from what was typed."""
+    q = q.replace("\x00", "")
+    lexicon = catalogue_lexicon()
+    respelled = " ".join(lexicon.respell(q).split()) if q.strip() else ""
+    text = compact(respelled, lexicon.words) or respelled
+    query = build_query(text, synonyms_for(synonym_candidates(text))) if text else SearchQuery(())
+    return query, respelled if respelled != " ".join(normalise(q).split()) else ""
 
 
 def _validate_paging(q: str, page: int, page_size: int) -> None:
