@@ -6,8 +6,14 @@ from typing import Any
 
 import factory
 
-from govhall.catalogue.models import Material, ServiceItem, Theme
-from govhall.catalogue.services import item_publish
+from govhall.catalogue.models import Bundle, Material, ServiceItem, Theme
+from govhall.catalogue.services import (
+    BundleEdgeIn,
+    BundleItemIn,
+    bundle_draft_save,
+    bundle_publish,
+    item_publish,
+)
 
 from .identity import DepartmentFactory
 
@@ -75,3 +81,36 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     @classmethod
     def published(cls, **kwargs: Any) -> ServiceItem:
         return item_publish(cls(**kwargs))
+
+
+def make_bundle(
+    *,
+    items: list[ServiceItem],
+    edges: list[tuple[ServiceItem, ServiceItem]] | list[tuple[ServiceItem, ServiceItem, str]] = (),  # type: ignore[assignment]
+    publish: bool = True,
+    **fields: Any,
+) -> Bundle:
+    """A bundle of published ``items`` ordered by ``edges`` (before, after[, on_failure]), published unless
+    ``publish=False``."""
+    first = items[0]
+    values: dict[str, Any] = {
+        "code": "birth",
+        "name": "出生一件事",
+        "summary": "宝宝出生后的几件事一次办。",
+        "conditions": "1．新生儿在本县出生。",
+        "region": first.region,
+        "lead_department": first.department,
+        "promised_time_limit": 5,
+        "results": "统一出件窗口一次领取，或免费邮寄。",
+        "place": "安吉县政务服务中心一楼综合受理窗口",
+        "office_hours": "工作日 8:30-12:00，13:30-17:00",
+        "consult_phone": "0572-5120000",
+        "keywords": ["生孩子"],
+    }
+    values.update(fields)
+    bundle = bundle_draft_save(
+        Bundle(**values),
+        items=[BundleItemIn(i.implementation_code) for i in items],
+        edges=[BundleEdgeIn(e[0].implementation_code, e[1].implementation_code, *e[2:]) for e in edges],
+    )
+    return bundle_publish(bundle) if publish else bundle

@@ -1,5 +1,5 @@
 """Catalogue administration: items and materials (drafts editable, published versions read-only),
-themes and synonyms. Import and export live in admin_views.py."""
+bundles (一件事) with their items and order, themes and synonyms. Import and export live in admin_views.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from govhall.core.admin_access import RoleAdminMixin
 from govhall.core.errors import DomainError
 
 from . import selectors, services
-from .models import ItemStatus, Material, ServiceItem, Synonym, Theme
+from .models import Bundle, BundleEdge, BundleItem, ItemStatus, Material, ServiceItem, Synonym, Theme
 from .processes import ProcessInvalid, validate_process
 
 CATALOGUE_ROLES = ("catalogue_admin", "system_admin")
@@ -192,3 +192,105 @@ class ServiceItemAdmin(RoleAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"已创建“{draft.name}”第{draft.version}版草稿")
             except DomainError as exc:
                 self.message_user(request, f"{item.name}：{exc.message}", messages.ERROR)
+
+
+class _DraftOnlyInline:
+    """An inline editable only while its bundle is a draft."""
+
+    def _editable(self, obj: Bundle | None) -> bool:
+        return obj is None or obj.status == ItemStatus.DRAFT
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+class BundleItemInline(_DraftOnlyInline, admin.TabularInline):
+    model = BundleItem
+    extra = 0
+    fields = ["position", "item_code", "optional", "condition", "time_limit"]
+
+
+class BundleEdgeInline(_DraftOnlyInline, admin.TabularInline):
+    model = BundleEdge
+    extra = 0
+    fields = ["before", "after", "on_failure"]
+
+
+@admin.register(Bundle)
+class BundleAdmin(RoleAdminMixin, admin.ModelAdmin):
+    """一件事: platform catalogue administrators (and system administrators) keep them, since a bundle spans
+    departments. Publishing checks the whole: items published, order acyclic, shared fields and materials."""
+
+    admin_roles = CATALOGUE_ROLES
+    list_display = [
+        "name",
+        "code",
+        "version",
+        "status",
+        "lead_department",
+        "promised_time_limit",
+        "published_at",
+    ]
+    list_filter = ["status", "audience", "lead_department"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["themes"]
+    inlines = [BundleItemInline, BundleEdgeInline]
+    actions = ["publish", "new_draft"]
+    fieldsets = (
+        ("版本", {"fields": ("code", "version", "status", "published_at")}),
+        ("基本信息", {"fields": ("name", "summary", "audience", "region", "lead_department", "themes",
+                             "promised_time_limit", "keywords")}),
+        ("指南内容", {"fields": ("conditions", "results", "legal_basis", "place", "office_hours", "consult_phone",
+                             "complaint_phone", "faqs", "popularity")}),
+        ("一张表单、一套材料", {"fields": ("shared_fields", "shared_materials")}),
+    )  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)
+        return queryset if selectors.manages_whole_catalogue(request.user) else queryset.none()
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request) and selectors.manages_whole_catalogue(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Bundle | None = None) -> Any:
+        if obj is not None and obj.status != ItemStatus.DRAFT:
+            return [f.name for f in Bundle._meta.concrete_fields if f.name != "id"] + ["themes"]
+        return ["version", "status", "published_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.status == ItemStatus.DRAFT)
+
+    def save_model(self, request: HttpRequest, obj: Bundle, form: Any, change: bool) -> None:
+        try:
+            services.bundle_draft_save(obj)
+        except DomainError as exc:
+            raise PermissionDeniedError(exc.message) from exc
+
+    @admin.action(description="发布所选草稿（检查事项、顺序、共用字段和材料，替代当前发布版本）")
+    def publish(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for bundle in queryset.filter(status=ItemStatus.DRAFT):
+            try:
+                services.bundle_publish(bundle)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{bundle.name}：{exc.message}", messages.ERROR)
+        self.message_user(request, f"已发布 {done} 个一件事版本")
+
+    @admin.action(description="以所选版本为基础创建新草稿")
+    def new_draft(self, request: HttpRequest, queryset: Any) -> None:
+        for bundle in queryset:
+            try:
+                draft = services.bundle_draft_create_from(bundle)
+                self.message_user(request, f"已创建“{draft.name}”第{draft.version}版草稿")
+            except DomainError as exc:
+                self.message_user(request, f"{bundle.name}：{exc.message}", messages.ERROR)

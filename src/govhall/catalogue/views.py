@@ -1,4 +1,5 @@
-"""Portal pages of the catalogue: home, search, guide, departments. Readable and searchable without JavaScript."""
+"""Portal pages of the catalogue: home, search, guide, a bundle's guide, departments. Readable and searchable
+without JavaScript."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ GUIDE_SECTIONS = [
     ("contact", "咨询监督"),
     ("faq", "常见问题"),
 ]
+BUNDLE_SECTIONS = [
+    ("conditions", "受理条件"),
+    ("order", "办理事项和顺序"),
+    ("materials", "一套材料"),
+    ("form", "一张表单"),
+    ("time", "办理时限"),
+    ("results", "结果领取"),
+    ("basis", "政策依据"),
+    ("where", "办理地点和时间"),
+    ("contact", "咨询监督"),
+    ("faq", "常见问题"),
+]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "theme_blocks": blocks,
         "popular": selectors.item_popular(limit=12),
+        "bundles": selectors.bundle_popular(limit=6),
         "hot_words": HOT_WORDS,
         "item_count": selectors.item_published_count(),
     }
@@ -65,9 +79,11 @@ def search(request: HttpRequest) -> HttpResponse:
     raw_page = request.GET.get("page", "1")
     page_number = min(int(raw_page), selectors.MAX_PAGE) if re.fullmatch(r"[0-9]{1,6}", raw_page) else 1
     page_number = max(page_number, 1)
-    error, status = None, 200
+    error, status, bundles = None, 200, []
     try:
         page = selectors.item_search(q=q, filters=filters, page=page_number, page_size=15)
+        if page_number == 1:
+            bundles = selectors.bundle_search(q)
     except DomainError as exc:
         error, status = exc.message, exc.status
         page = selectors.SearchPage(0, [], 1, 15)
@@ -77,6 +93,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "max_query_length": selectors.MAX_QUERY_LENGTH,
         "filters": filters,
         "page": page,
+        "bundles": bundles,
         "error": error,
         "base_query": urlencode(params),
         "themes": selectors.theme_list(),
@@ -121,6 +138,33 @@ def guide(request: HttpRequest, implementation_code: str) -> HttpResponse:
         ],
     }
     return render(request, "catalogue/guide.html", context)
+
+
+def bundle_guide(request: HttpRequest, code: str) -> HttpResponse:
+    version = request.GET.get("version", "")
+    try:
+        bundle = (
+            selectors.bundle_get_version(code, int(version))
+            if re.fullmatch(r"[0-9]{1,6}", version)
+            else selectors.bundle_get_published(code)
+        )
+    except NotFound:
+        return render(request, "web/not_found.html", {"crumbs": [("未找到", None)]}, status=404)
+    guide = selectors.bundle_guide(bundle)
+    audience = bundle.audience
+    context = {
+        "bundle": bundle,
+        "guide": guide,
+        "sections": BUNDLE_SECTIONS,
+        "crumbs": [
+            (
+                "个人办事" if audience == "person" else "法人办事",
+                f"{reverse('web:search')}?audience={audience}",
+            ),
+            (bundle.name, None),
+        ],
+    }
+    return render(request, "catalogue/bundle.html", context)
 
 
 def departments(request: HttpRequest) -> HttpResponse:

@@ -27,7 +27,12 @@ from govhall.sharing.selectors import resource_for_material
 from govhall.sharing.services import demo_record_put, sharing_request_approve, sharing_request_create
 
 DEMO_PASSWORD = "Govhall2026"
-CATALOGUE_FILES = ["catalogue_base.json", "catalogue_person.json", "catalogue_enterprise.json"]
+CATALOGUE_FILES = [
+    "catalogue_base.json",
+    "catalogue_person.json",
+    "catalogue_enterprise.json",
+    "catalogue_bundles.json",
+]
 
 DEMO_ACCOUNTS: list[dict[str, Any]] = [
     {"username": "citizen", "role_label": "自然人（张晓明）", "department_label": "—", "kind": "citizen",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/", catalogue_views.search, name="search"),
     path("items/<str:implementation_code>/", catalogue_views.guide, name="guide"),
     path("items/<str:implementation_code>/apply/", case_views.apply, name="apply"),
+    path("bundles/<slug:code>/", catalogue_views.bundle_guide, name="bundle"),
     path("departments/", catalogue_views.departments, name="departments"),
     path("progress/", case_views.progress, name="progress"),
     path("my/cases/", case_views.my_cases, name="my_cases"),

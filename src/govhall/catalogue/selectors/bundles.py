@@ -54,11 +54,21 @@ def bundle_search(q: str, *, limit: int = BUNDLES_SHOWN_FIRST) -> list[Bundle]:
 
 
 def _ranked(bundles: list[Bundle], query: SearchQuery) -> list[Bundle]:
+    """Bundles matching every word, names first. A one-character word no bundle has (怎 of 怎么, left over
+    by segmentation) is not required: the life event is in the other words."""
+    terms = [_terms(b.pk, b.published_at) for b in bundles]
+    kept = [
+        n
+        for n, clause in enumerate(query.clauses)
+        if any(len(alt) > 1 or len(alt[0]) > 1 for alt in clause)
+        or any(query.only([n]).matches(all_terms) for _, all_terms in terms)
+    ]
+    query = query.only(kept)
     if query.is_empty:
         return []
     scored = []
     for n, bundle in enumerate(bundles):
-        name_terms, all_terms = _terms(bundle.pk, bundle.published_at)
+        name_terms, all_terms = terms[n]
         if query.matches(all_terms):
             scored.append((0 if query.matches(name_terms) else 1, n, bundle))
     return [b for _, _, b in sorted(scored, key=lambda s: s[:2])]
@@ -66,12 +76,12 @@ def _ranked(bundles: list[Bundle], query: SearchQuery) -> list[Bundle]:
 
 @functools.lru_cache(maxsize=512)
 def _terms(pk: int, published_at: Any) -> tuple[frozenset[str], frozenset[str]]:
-    """A published version's search terms: its name, and its name with keywords and themes. Keyed by
+    """A published version's search terms: its name, and its name with its keywords (citizens' words for the
+    life event). Not its items' names or themes: 社保卡 is looked for as an item, not as 出生一件事. Keyed by
     publication time: a published version never changes."""
-    bundle = Bundle.objects.prefetch_related("themes").get(pk=pk)
+    bundle = Bundle.objects.get(pk=pk)
     name = frozenset(index_tokens(bundle.name))
-    words = " ".join([*bundle.keywords, *(t.name for t in bundle.themes.all())])
-    return name, name | frozenset(index_tokens(words))
+    return name, name | frozenset(index_tokens(" ".join(bundle.keywords)))
 
 
 @dataclass
@@ -107,6 +117,27 @@ class BundleGuide:
     @property
     def results(self) -> list[GuideItem]:
         return [g for g in self.items if g.item.result_name]
+
+    @property
+    def failure_lines(self) -> list[tuple[str, str, str]]:
+        """(前序事项, 后续事项, refuse or pause) for each edge, by name."""
+        names = self.names
+        return [(names[e.before], names[e.after], e.on_failure) for e in self.edges]
+
+    @property
+    def material_rows(self) -> list[MaterialRow]:
+        names = self.names
+        return [
+            MaterialRow(m, self.material_ways.get(m.id, ""), [names[t.item] for t in m.serves])
+            for m in self.materials
+        ]
+
+
+@dataclass
+class MaterialRow:
+    material: MergedMaterial
+    way: str  # how it can be handed in when not uploaded
+    items: list[str]  # the names of the items it serves
 
 
 def bundle_get_published(code: str) -> Bundle:
