@@ -33,14 +33,28 @@ def test_form_fields(value, message):
 
 
 def test_valid_declarations_pass():
-    validate_declaration([{"name": "shop", "label": "店名", "type": "select", "options": ["餐饮"]}], FORM_FIELDS_SCHEMA, field="f")
-    validate_declaration([{"name": "addr", "label": "房屋坐落", "items": {"A1": "water_address"}}], SHARED_FIELDS_SCHEMA, field="f")
-    validate_declaration([{"name": "身份证", "items": {"A1": "身份证", "B2": "居民身份证"}}], SHARED_MATERIALS_SCHEMA, field="f")
+    validate_declaration(
+        [{"name": "shop", "label": "店名", "type": "select", "options": ["餐饮"]}],
+        FORM_FIELDS_SCHEMA,
+        field="f",
+    )
+    validate_declaration(
+        [{"name": "addr", "label": "房屋坐落", "items": {"A1": "water_address"}}],
+        SHARED_FIELDS_SCHEMA,
+        field="f",
+    )
+    validate_declaration(
+        [{"name": "身份证", "items": {"A1": "身份证", "B2": "居民身份证"}}],
+        SHARED_MATERIALS_SCHEMA,
+        field="f",
+    )
 
 
 def test_a_shared_material_names_two_items_at_least():
     with pytest.raises(ValidationFailed, match="共用申请材料第1项“对应事项材料”对应关系过少"):
-        validate_declaration([{"name": "身份证", "items": {"A1": "身份证"}}], SHARED_MATERIALS_SCHEMA, field="f")
+        validate_declaration(
+            [{"name": "身份证", "items": {"A1": "身份证"}}], SHARED_MATERIALS_SCHEMA, field="f"
+        )
 
 
 @pytest.mark.django_db
