@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from govhall.catalogue.models import Material, ServiceItem
+from govhall.catalogue.models import Bundle, Material, ServiceItem
 from govhall.core import crypto
 from govhall.core.models import text_limits
 from govhall.identity.models import Department, Enterprise, Region, User, Window
@@ -48,6 +48,66 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class BundleCase(models.Model):
+    """一件事的办件: one application for a published bundle version, handled as one case per item (``cases``).
+
+    Its status sums up its cases': in progress until every case is final, then completed (every item done) or
+    closed (some item was refused, denied, withdrawn or terminated). The promise runs from submission."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "办理中"
+        COMPLETED = "completed", "已办结"
+        CLOSED = "closed", "已办结（部分事项未办成）"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    number = models.CharField("一件事办件编号", max_length=30, unique=True)
+    bundle = models.ForeignKey(
+        Bundle, models.PROTECT, related_name="bundle_cases", verbose_name="一件事（版本）"
+    )
+    region = models.ForeignKey(Region, models.PROTECT, related_name="bundle_cases", verbose_name="受理区划")
+    applicant = models.ForeignKey(User, models.PROTECT, related_name="bundle_cases", verbose_name="申请人")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundle_cases",
+        verbose_name="申请单位",
+    )
+    applicant_name = models.CharField("申请人名称", max_length=200)
+    submitted_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="经办人")
+    window = models.ForeignKey(Window, models.SET_NULL, null=True, blank=True, related_name="+")
+    channel = models.CharField("申报渠道", max_length=10, choices=Channel.choices, default=Channel.WEB)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    submitted_at = models.DateTimeField("提交时间")
+    promised_due = models.DateField("承诺办结日期")
+    estimated_due = models.BooleanField("按预估节假日计算", default=False)
+    completed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    delivery = models.JSONField("统一出件", default=dict, blank=True)
+    delivered_at = models.DateTimeField("出件时间", null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事办件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="bundle_case_idempotency_key_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "-submitted_at"], name="bundle_case_applicant_recent"),
+            models.Index(fields=["state", "promised_due"], name="bundle_case_state_due"),
+            models.Index(fields=["submitted_at"], name="bundle_case_submitted"),
+            models.Index(fields=["completed_at"], name="bundle_case_completed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Case(models.Model):
@@ -88,6 +148,12 @@ class Case(models.Model):
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
     workflow_state = models.TextField("流程状态", max_length=1000000, blank=True)
+    bundle_case = models.ForeignKey(
+        BundleCase, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="所属一件事"
+    )
+    bundle_hold = models.CharField(
+        "暂缓原因", max_length=300, blank=True, help_text="一件事中前序事项未办成、本事项暂缓时的原因"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "办件"
@@ -218,6 +284,8 @@ class CaseEvent(models.Model):
                 "licence_use": "电子证照免提交",
                 "verify": "告知承诺核查",
                 "lookup": "共享数据核验",
+                "hold": "前序事项未办成，本事项暂缓",
+                "bundle_done": "一件事办结",
             }.get(self.action, self.action)
 
 

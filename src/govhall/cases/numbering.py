@@ -26,3 +26,14 @@ def next_case_number(region_code: str, day: dt.date) -> str:
         cursor.execute(_NEXT, [region_code[:6], day])
         sequence = cursor.fetchone()[0]
     return format_case_number(region_code, day, sequence)
+
+
+BUNDLE_PREFIX = "YJS"  # 一件事
+
+
+def next_bundle_case_number(region_code: str, day: dt.date) -> str:
+    """一件事办件编号, e.g. YJS330523-20261122-00007: the same counter table, its own sequence per region and day."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT, [BUNDLE_PREFIX + region_code[:6], day])
+        sequence = cursor.fetchone()[0]
+    return BUNDLE_PREFIX + format_case_number(region_code, day, sequence)

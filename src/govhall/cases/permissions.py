@@ -50,8 +50,13 @@ def case_actions(case: Case, user: Any) -> list[Action]:
     status = Status(case.status)
     return [
         action for (from_status, action), (_, allowed) in TRANSITIONS.items()
-        if from_status == status and allowed & actors
+        if from_status == status and allowed & actors and _offered(case, action)
     ]  # fmt: skip
+
+
+def _offered(case: Case, action: Action) -> bool:
+    """A waiting case of a bundle is started by hand only once paused (a predecessor failed)."""
+    return action != Action.START or bool(case.bundle_hold)
 
 
 def is_applicant_side(case: Case, user: Any) -> bool:

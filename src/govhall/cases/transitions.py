@@ -21,6 +21,8 @@ class Status(StrEnum):
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"
     REVOKED = "revoked"
+    WAITING = "waiting"  # 一件事: created with its bundle, waits for the items before it (待前序办结)
+    TERMINATED = "terminated"  # 一件事: never started, an item before it was not done
 
 
 STATUS_LABELS = {
@@ -35,6 +37,8 @@ STATUS_LABELS = {
     Status.COMPLETED: "已办结",
     Status.WITHDRAWN: "已撤回",
     Status.REVOKED: "已撤销（告知承诺核查不合格）",
+    Status.WAITING: "待前序办结",
+    Status.TERMINATED: "已终止（前序事项未办成）",
 }
 
 
@@ -51,6 +55,8 @@ class Action(StrEnum):
     COMPLETE = "complete"
     WITHDRAW = "withdraw"
     REVOKE = "revoke"
+    START = "start"
+    TERMINATE = "terminate"
 
 
 ACTION_LABELS = {
@@ -66,6 +72,8 @@ ACTION_LABELS = {
     Action.COMPLETE: "办结",
     Action.WITHDRAW: "撤回申请",
     Action.REVOKE: "撤销审批决定",
+    Action.START: "前序事项已办结，开始办理",
+    Action.TERMINATE: "前序事项未办成，终止办理",
 }
 
 
@@ -104,11 +112,16 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status | str, frozenset[Actor]]] 
     (Status.DECIDED, Action.REVOKE): (Status.REVOKED, frozenset({Actor.ENGINE})),
     (Status.ISSUED, Action.REVOKE): (Status.REVOKED, frozenset({Actor.ENGINE})),
     (Status.COMPLETED, Action.REVOKE): (Status.REVOKED, frozenset({Actor.ENGINE})),
+    # 一件事: a case waits for the items before it; it starts when they are completed (or, paused after one of
+    # them failed, when a clerk starts it anyway), is terminated when one of them failed, or is withdrawn
+    (Status.WAITING, Action.START): (Status.SUBMITTED, frozenset({Actor.ENGINE, Actor.ACCEPTING_STAFF})),
+    (Status.WAITING, Action.TERMINATE): (Status.TERMINATED, frozenset({Actor.ENGINE})),
+    (Status.WAITING, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({Actor.APPLICANT})),
 }
 
 # Statuses in which the legal and promised clocks run.
 CLOCK_RUNNING = frozenset({Status.ACCEPTED})
-FINAL = frozenset({Status.REFUSED, Status.COMPLETED, Status.WITHDRAWN, Status.REVOKED})
+FINAL = frozenset({Status.REFUSED, Status.COMPLETED, Status.WITHDRAWN, Status.REVOKED, Status.TERMINATED})
 
 
 class TransitionRefused(Exception):

@@ -53,6 +53,12 @@ def notify_milestone(
         return []
     title, template = MILESTONES[action]
     body = template.format(item=item, number=number, due=due or "按时", delivery=delivery or "请按通知领取")
+    return notify_text(recipient=recipient, event_id=event_id, number=number, title=title, body=body)
+
+
+def notify_text(*, recipient: User, event_id: int, number: str, title: str, body: str) -> list[Notice]:
+    """Write an in-site message and (when the recipient has a phone) an SMS saying ``body``, for the event
+    ``event_id``; inside the event's transaction. An event tells a recipient once per channel."""
     now = timezone.now()
     notices = [
         Notice(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from govhall.catalogue.forms import clean_form, item_fields
 from govhall.catalogue.models import CaseKind
 from govhall.catalogue.processes import item_process
-from govhall.core.errors import NotFound, ValidationFailed
+from govhall.core.errors import Conflict, NotFound, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import User
 
@@ -20,7 +20,8 @@ from ..deadlines import case_deadlines, suspension_workdays
 from ..models import Case, CaseMaterial, Channel, Suspension
 from ..permissions import case_actors
 from ..tolerance import ToleratedGap, gaps_from_owed, owed_summary
-from ..transitions import Action, Actor
+from ..transitions import FINAL, Action, Actor, Status
+from .bundles import bundle_case_advance
 from .gaps import gaps_check, owed_refuse_end
 from .licensing import licences_issue_for_case
 from .submission import form_bind_to_account
@@ -54,6 +55,8 @@ def _apply(
         _after_accept(case, user, channel, details)
     if action == Action.COMPLETE:
         licences_issue_for_case(case, user, channel)
+    if case.bundle_case_id and Status(case.status) in FINAL:
+        bundle_case_advance(case, user, channel)
 
 
 def required_text(details: dict[str, Any], name: str, label: str) -> str:
@@ -299,6 +302,18 @@ def _on_withdraw(
     return str(details.get("reason") or "申请人撤回申请")[:500], {}
 
 
+def _on_start(
+    case: Case, user: User | None, channel: str, details: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """一件事: a clerk starts a case paused after an item before it failed (the applicant brought what that
+    item would have given); a case still waiting for its predecessors starts by itself."""
+    if not case.bundle_hold:
+        raise Conflict("前序事项尚未办结，本事项将在其办结后自动开始办理", field="status", code="waiting")
+    note = f"窗口确认继续办理（{case.bundle_hold}）"
+    case.bundle_hold, case.submitted_at = "", timezone.now()
+    return note, {}
+
+
 _HANDLERS = {
     Action.ACCEPT: _on_accept,
     Action.REFUSE: _on_refuse,
@@ -310,4 +325,5 @@ _HANDLERS = {
     Action.COMPLETE: _on_complete,
     Action.WITHDRAW: _on_withdraw,
     Action.DECIDE: on_decide,
+    Action.START: _on_start,
 }

@@ -23,7 +23,7 @@ from govhall.identity.selectors import user_find_by_login
 from govhall.identity.validation import validate_phone
 from govhall.licences.selectors import face_prefill
 
-from ..models import Case, CaseMaterial, Channel, Upload
+from ..models import BundleCase, Case, CaseMaterial, Channel, Upload
 from ..numbering import next_case_number
 from ..paperless import MaterialPlan, materials_plan, paperless_ids
 from ..tolerance import ToleratedGap, owed_summary
@@ -292,8 +292,13 @@ def _create_submitted(
     idempotency: tuple[str | None, str] = (None, ""),
     owed: list[dict[str, Any]] | None = None,
     fetched: list[Fetched] | None = None,
+    bundle_case: BundleCase | None = None,
+    waiting: bool = False,
 ) -> Case:
+    """A submitted case; in a bundle, one that waits for the items before it (待前序办结) has no submission
+    time yet: it reaches its department when it starts."""
     now, region, number = numbered
+    status = Status.WAITING if waiting else Status.SUBMITTED
     case = Case(
         item=item,
         department=item.department,
@@ -304,11 +309,12 @@ def _create_submitted(
         submitted_by=actor,
         window=window,
         channel=channel,
-        status=Status.SUBMITTED,
-        submitted_at=now,
+        status=status,
+        submitted_at=None if waiting else now,
         number=number,
         idempotency_key=idempotency[0],
         request_digest=idempotency[1],
+        bundle_case=bundle_case,
     )
     case.form = form
     case.owed_materials = owed or []
@@ -320,7 +326,7 @@ def _create_submitted(
     note = "" if actor == applicant else f"由{actor.display_name}代为申请"
     if owed:
         note = "；".join(filter(None, [note, "容缺材料：" + owed_summary(owed)]))
-    event = event_write(case, actor, Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, channel, note=note)
+    event = event_write(case, actor, Action.SUBMIT, Status.DRAFT, status, channel, note=note)
     materials = [
         *materials,
         *materials_satisfy_by_licence(case, actor, channel),

@@ -62,6 +62,8 @@ def _notify(case: Case, event: CaseEvent) -> None:
     """Milestones reach the applicant as an in-site message and an SMS, written in this transaction."""
     if event.action not in MILESTONES:  # nothing to tell: no need to load the applicant and the item
         return
+    if event.action == Action.SUBMIT and case.bundle_case_id:
+        return  # a bundle's submission is told once, for the whole bundle
     delivery = ""
     if event.action == Action.ISSUE:
         delivery = (
