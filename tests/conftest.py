@@ -7,7 +7,12 @@ import os
 # the environment (keys, fast hashing) is set by tests/settings.py, before Django reads its settings
 
 # shared fixtures as plugins: the clock, the organisation (county, department, item, accounts), cases
-pytest_plugins = ["tests.fixtures.clock", "tests.fixtures.organisation", "tests.fixtures.cases"]
+pytest_plugins = [
+    "tests.fixtures.clock",
+    "tests.fixtures.organisation",
+    "tests.fixtures.cases",
+    "tests.fixtures.bundles",
+]
 
 _e2e_outcomes: dict[str, int] = {"passed": 0, "skipped": 0}
 

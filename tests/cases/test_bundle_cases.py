@@ -12,52 +12,14 @@ from govhall.cases.services.bundles import BundleApplication, bundle_case_submit
 from govhall.cases.transitions import Action, Status
 from govhall.catalogue.selectors import bundle_get_published, bundle_guide
 from govhall.core.errors import Conflict, ValidationFailed
-from govhall.licences.models import Licence, LicenceType
+from govhall.licences.models import Licence
 from govhall.notices.models import Notice
-from tests.factories import ServiceItemFactory
 from tests.factories.cases import PDF
-from tests.factories.catalogue import make_bundle
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(department, staff):
-    """出生医学证明 (instant, issues the licence) → 出生登记 (instant, uses it; refuse) → 社保卡 (pause), and
-    预防接种 beside them. 父母双方居民身份证 is one upload for the first two."""
-    certificate = ServiceItemFactory.published(
-        department=department, name="出生医学证明首次签发", case_kind="instant", legal_time_limit=0,
-        promised_time_limit=0, materials=["父母双方居民身份证"], result_name="出生医学证明",
-    )  # fmt: skip
-    registration = ServiceItemFactory.published(
-        department=department, name="出生登记", case_kind="instant", legal_time_limit=0, promised_time_limit=0,
-        materials=["出生医学证明", "父母双方居民身份证"],
-    )  # fmt: skip
-    registration.materials.filter(name="出生医学证明").update(source="licence", source_ref="130001")
-    card = ServiceItemFactory.published(
-        department=department, name="社会保障卡申领", promised_time_limit=3, materials=["出生医学证明"],
-        form_fields=[{"name": "child", "label": "新生儿姓名", "required": True}],
-    )  # fmt: skip
-    card.materials.update(source="licence", source_ref="130001")
-    vaccine = ServiceItemFactory.published(
-        department=department, name="预防接种证办理", case_kind="instant", legal_time_limit=0,
-        promised_time_limit=0, materials=["接种记录"], form_fields=[{"name": "baby", "label": "儿童姓名"}],
-    )  # fmt: skip
-    LicenceType.objects.create(
-        code="130001", name="出生医学证明", department=department,
-        item_codes=[certificate.implementation_code],
-    )  # fmt: skip
-    bundle = make_bundle(
-        items=[certificate, registration, card, vaccine],
-        edges=[(certificate, registration), (registration, card, "pause")],
-        shared_fields=[{"name": "newborn", "label": "新生儿姓名", "required": True,
-                        "items": {card.implementation_code: "child", vaccine.implementation_code: "baby"}}],
-    )  # fmt: skip
-    return {"bundle": bundle, "certificate": certificate, "registration": registration, "card": card,
-            "vaccine": vaccine}  # fmt: skip
-
-
-def _application(world, applicant, **overrides):
+def _application(birth_bundle, applicant, **overrides):
     guide = bundle_guide(bundle_get_published("birth"))
     upload = upload_store(owner=applicant, name="scan.pdf", data=PDF)
     pairs = [(m.id, str(upload.pk)) for m in guide.materials if m.first.source == "applicant"]
@@ -71,8 +33,10 @@ def _cases(bundle_case):
     return {c.item.name: c for c in Case.objects.filter(bundle_case=bundle_case).select_related("item")}
 
 
-def test_one_submission_makes_a_case_per_item_and_one_upload_serves_several(media, world, applicant):
-    bundle_case, created = bundle_case_submit(user=applicant, application=_application(world, applicant))
+def test_one_submission_makes_a_case_per_item_and_one_upload_serves_several(media, birth_bundle, applicant):
+    bundle_case, created = bundle_case_submit(
+        user=applicant, application=_application(birth_bundle, applicant)
+    )
     assert created and bundle_case.number.startswith("YJS330523-")
     cases = _cases(bundle_case)
     assert {n: c.status for n, c in cases.items()} == {
@@ -90,8 +54,10 @@ def test_one_submission_makes_a_case_per_item_and_one_upload_serves_several(medi
     assert Notice.objects.filter(recipient=applicant, channel="site").count() == 1
 
 
-def test_a_successor_starts_when_its_predecessor_completes_with_its_licence(media, world, applicant, staff):
-    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(world, applicant))
+def test_a_successor_starts_when_its_predecessor_completes_with_its_licence(
+    media, birth_bundle, applicant, staff
+):
+    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(birth_bundle, applicant))
     cases = _cases(bundle_case)
     case_act(number=cases["出生医学证明首次签发"].number, user=staff["clerk"], action=Action.ACCEPT)
     cases = _cases(bundle_case)
@@ -107,9 +73,9 @@ def test_a_successor_starts_when_its_predecessor_completes_with_its_licence(medi
 
 
 def test_a_refusal_terminates_along_refusing_edges_and_pauses_along_pausing_ones(
-    media, world, applicant, staff
+    media, birth_bundle, applicant, staff
 ):
-    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(world, applicant))
+    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(birth_bundle, applicant))
     first = _cases(bundle_case)["出生医学证明首次签发"]
     case_act(number=first.number, user=staff["clerk"], action=Action.REFUSE, reason="非本县出生",
              legal_basis="《母婴保健法》")  # fmt: skip
@@ -127,14 +93,14 @@ def test_a_refusal_terminates_along_refusing_edges_and_pauses_along_pausing_ones
     assert Case.objects.get(pk=cases["社会保障卡申领"].pk).status == Status.SUBMITTED
 
 
-def test_a_waiting_case_is_not_started_by_hand(media, world, applicant, staff):
-    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(world, applicant))
+def test_a_waiting_case_is_not_started_by_hand(media, birth_bundle, applicant, staff):
+    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(birth_bundle, applicant))
     with pytest.raises(Conflict):
         case_act(number=_cases(bundle_case)["出生登记"].number, user=staff["clerk"], action=Action.START)
 
 
-def test_the_bundle_completes_when_every_case_is_final(media, world, applicant, staff):
-    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(world, applicant))
+def test_the_bundle_completes_when_every_case_is_final(media, birth_bundle, applicant, staff):
+    bundle_case, _ = bundle_case_submit(user=applicant, application=_application(birth_bundle, applicant))
     for name in ("预防接种证办理", "出生医学证明首次签发", "出生登记"):
         case_act(number=_cases(bundle_case)[name].number, user=staff["clerk"], action=Action.ACCEPT)
     card = _cases(bundle_case)["社会保障卡申领"]
@@ -143,8 +109,8 @@ def test_the_bundle_completes_when_every_case_is_final(media, world, applicant, 
     assert bundle_case.state == BundleCase.State.CLOSED and bundle_case.completed_at
 
 
-def test_the_same_key_returns_the_same_bundle_case_and_another_body_conflicts(media, world, applicant):
-    application = _application(world, applicant)
+def test_the_same_key_returns_the_same_bundle_case_and_another_body_conflicts(media, birth_bundle, applicant):
+    application = _application(birth_bundle, applicant)
     first, created = bundle_case_submit(user=applicant, application=application, idempotency_key="k1",
                                         digest="d1")  # fmt: skip
     again, created_again = bundle_case_submit(user=applicant, application=application, idempotency_key="k1",
@@ -155,12 +121,12 @@ def test_the_same_key_returns_the_same_bundle_case_and_another_body_conflicts(me
         bundle_case_submit(user=applicant, application=application, idempotency_key="k1", digest="d2")
 
 
-def test_missing_materials_and_form_errors_name_the_bundles_fields(media, world, applicant):
+def test_missing_materials_and_form_errors_name_the_bundles_fields(media, birth_bundle, applicant):
     with pytest.raises(ValidationFailed) as missing:
-        bundle_case_submit(user=applicant, application=_application(world, applicant, materials=[]))
+        bundle_case_submit(user=applicant, application=_application(birth_bundle, applicant, materials=[]))
     assert missing.value.field == "materials" and "父母双方居民身份证" in missing.value.message
     assert "出生医学证明" not in missing.value.message  # it comes from the first item's result
-    application = _application(world, applicant)
+    application = _application(birth_bundle, applicant)
     with pytest.raises(ValidationFailed) as form:
         bundle_case_submit(user=applicant, application=BundleApplication(
             bundle="birth", form={**application.form, "newborn": ""}, materials=application.materials))  # fmt: skip

@@ -21,6 +21,11 @@ from .models import Channel
 from .paperless import materials_plan
 from .schemas import (
     AcceptIn,
+    BundleCaseIn,
+    BundleCaseOut,
+    BundleCasePage,
+    BundleCaseRowOut,
+    BundleDeliverIn,
     CaseIn,
     CaseOut,
     CasePage,
@@ -54,6 +59,13 @@ router = Router(tags=["办件"], auth=api_auth)
 CASE_ERRORS = (403, 404, 409)
 
 
+def _idempotency_key(request: HttpRequest) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= 100:
+        raise ValidationFailed("Idempotency-Key 长度应为1到100个字符", field="Idempotency-Key")
+    return key
+
+
 def _channel(request: HttpRequest) -> str:
     return channel_of(request.user, bearer_token=bool(request.headers.get("Authorization")))
 
@@ -78,9 +90,7 @@ def upload(request: AuthedRequest, file: File[UploadedFile]) -> Status[UploadOut
     summary="提交申请（支持 Idempotency-Key）",
 )
 def submit(request: AuthedRequest, payload: CaseIn) -> Status[CaseOut]:
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= 100:
-        raise ValidationFailed("Idempotency-Key 长度应为1到100个字符", field="Idempotency-Key")
+    key = _idempotency_key(request)
     user = request.user
     case, created = services.case_submit(
         user=user,
@@ -363,4 +373,73 @@ def progress(
     name: str = QueryParam(..., max_length=200),
 ) -> ProgressOut:
     client = request.META.get("REMOTE_ADDR", "")
+    if selectors.is_bundle_number(number):
+        return ProgressOut.of_bundle(services.bundle_progress_lookup(number=number, name=name, client=client))
     return ProgressOut.of(services.progress_lookup(number=number, name=name, client=client))
+
+
+@router.post(
+    "/bundle-cases",
+    response={201: BundleCaseOut, 200: BundleCaseOut, **errors(*CASE_ERRORS)},
+    summary="一件事一次申请：一张表单、一套材料，每个事项生成一个办件（支持 Idempotency-Key）",
+)
+def bundle_case_submit(request: AuthedRequest, payload: BundleCaseIn) -> Status[BundleCaseOut]:
+    key = _idempotency_key(request)
+    user = request.user
+    bundle_case, created = services.bundle_case_submit(
+        user=user,
+        application=services.BundleApplication(
+            bundle=payload.bundle,
+            form=payload.form,
+            materials=[(m.material, m.upload) for m in payload.materials],
+            optional_items=payload.items,
+            enterprise_uscc=payload.enterprise,
+            on_behalf_of=payload.on_behalf_of,
+        ),
+        channel=Channel.WINDOW if payload.on_behalf_of else _channel(request),
+        window=user.window if payload.on_behalf_of else None,
+        idempotency_key=key,
+        digest=services.request_digest(payload.dict()),
+    )
+    view = selectors.bundle_case_get_for(user, bundle_case.number)
+    return Status(201 if created else 200, BundleCaseOut.of(view))
+
+
+@router.get("/bundle-cases", response=responses(BundleCasePage), summary="我的一件事办件")
+def bundle_cases(
+    request: AuthedRequest,
+    page: int = QueryParam(1, ge=1, le=1000),
+    page_size: int = QueryParam(20, ge=1, le=100),
+) -> BundleCasePage:
+    found = selectors.bundle_cases_of(request.user)
+    rows = found[(page - 1) * page_size : page * page_size]
+    return BundleCasePage(count=found.count(), items=[BundleCaseRowOut.of(b) for b in rows])
+
+
+@router.get(
+    "/bundle-cases/{number}",
+    response=responses(BundleCaseOut, 404),
+    summary="一件事办件：各事项状态、关键路径和整件事的承诺办结日期",
+)
+def bundle_case_get(request: AuthedRequest, number: str) -> BundleCaseOut:
+    return BundleCaseOut.of(selectors.bundle_case_get_for(request.user, number))
+
+
+@router.post(
+    "/bundle-cases/{number}/deliver",
+    response=responses(BundleCaseOut, 403, 404, 409),
+    summary="一件事统一出件（窗口领取或快递寄送，一次送达全部结果）",
+)
+def bundle_case_deliver(request: AuthedRequest, number: str, payload: BundleDeliverIn) -> BundleCaseOut:
+    services.bundle_case_deliver(number=number, user=request.user, **payload.dict())
+    return BundleCaseOut.of(selectors.bundle_case_get_for(request.user, number))
+
+
+@router.post(
+    "/bundle-cases/{number}/withdraw",
+    response=responses(BundleCaseOut, 404, 409),
+    summary="撤回一件事中尚未受理的事项",
+)
+def bundle_case_withdraw(request: AuthedRequest, number: str) -> BundleCaseOut:
+    services.bundle_case_withdraw(number=number, user=request.user)
+    return BundleCaseOut.of(selectors.bundle_case_get_for(request.user, number))

@@ -286,6 +286,7 @@ class CaseEvent(models.Model):
                 "lookup": "共享数据核验",
                 "hold": "前序事项未办成，本事项暂缓",
                 "bundle_done": "一件事办结",
+                "bundle_deliver": "一件事统一出件",
             }.get(self.action, self.action)
 
 

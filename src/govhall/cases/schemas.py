@@ -16,9 +16,9 @@ from govhall.core.schemas import Code, LongText, ShortText, Text500
 
 from .documents import document_links
 from .materials import superseded
-from .models import Case, CaseMaterial, CaseTask, Upload
+from .models import BundleCase, Case, CaseMaterial, CaseTask, Upload
 from .permissions import case_actions, sees_full_personal_data
-from .selectors import TimelineEntry, case_form_shown, case_timeline, deadlines_estimated
+from .selectors import BundleCaseView, TimelineEntry, case_form_shown, case_timeline, deadlines_estimated
 from .tolerance import ToleratedGap
 from .transitions import STATUS_LABELS
 from .transitions import Status as CaseStatus
@@ -383,6 +383,13 @@ class ProgressStepOut(Schema):
     action_label: str
 
 
+class ProgressCaseOut(Schema):
+    number: str
+    item: str
+    status: str
+    status_label: str
+
+
 class ProgressOut(Schema):
     number: str
     item: str
@@ -394,6 +401,31 @@ class ProgressOut(Schema):
     promised_due: dt.date | None
     completed_at: dt.datetime | None
     steps: list[ProgressStepOut]
+    cases: list[ProgressCaseOut] = Field(
+        [], description="一件事：各事项的办件与状态（办件编号以 YJS 开头时）"
+    )
+
+    @classmethod
+    def of_bundle(cls, view: BundleCaseView) -> ProgressOut:
+        """A bundle case's public progress: the bundle as a whole and each item's status, nothing personal."""
+        bundle_case = view.bundle_case
+        return cls(
+            number=bundle_case.number,
+            item=bundle_case.bundle.name,
+            department=bundle_case.bundle.lead_department.name,
+            status=bundle_case.state,
+            status_label=bundle_case.get_state_display(),
+            submitted_at=bundle_case.submitted_at,
+            accepted_at=None,
+            promised_due=bundle_case.promised_due,
+            completed_at=bundle_case.completed_at,
+            steps=[],
+            cases=[
+                ProgressCaseOut(number=c.number or "", item=c.item.name, status=c.status,
+                                status_label=c.status_label)
+                for c in view.cases
+            ],
+        )  # fmt: skip
 
     @classmethod
     def of(cls, case: Case) -> ProgressOut:
@@ -409,6 +441,7 @@ class ProgressOut(Schema):
             promised_due=case.promised_due,
             completed_at=case.completed_at,
             steps=[ProgressStepOut(at=e.at, action_label=e.action_label) for e in getattr(case, "steps", [])],
+            cases=[],
         )
 
 
@@ -479,3 +512,102 @@ class MaterialPlanOut(Schema):
 class MaterialPlanPage(Schema):
     count: int
     items: list[MaterialPlanOut]
+
+
+class BundleCaseIn(Schema):
+    bundle: Code = Field(description="一件事编码，如 birth")
+    form: dict[str, Any] = Field({}, description="一件事的一张表单：字段名见 GET /bundles/{code} 的 form")
+    materials: list[MaterialIn] = Field(
+        [],
+        max_length=200,
+        description="一套材料：material 为 GET /bundles/{code} 中材料的 id，一份上传服务所有需要它的事项",
+    )
+    items: list[Code] = Field([], max_length=50, description="选办事项的实施编码（必办事项无需列出）")
+    on_behalf_of: Code | None = Field(None, description="窗口受理：在场申请人的公民身份号码或手机号")
+    enterprise: Code | None = Field(None, description="以法人身份申请时，单位的统一社会信用代码")
+
+
+class BundleCaseItemOut(Schema):
+    number: str
+    item: str = Field(description="事项实施编码")
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    waits_for: list[str] = Field(description="须先办结的事项实施编码")
+    on_critical_path: bool
+    held: str = Field(description="前序事项未办成而暂缓的原因；为空表示未暂缓")
+    promised_due: dt.date | None
+
+
+class BundleCaseOut(Schema):
+    number: str
+    bundle: str
+    bundle_name: str
+    version: int
+    status: str
+    status_label: str
+    submitted_at: dt.datetime
+    promised_due: dt.date
+    promised_due_estimated: bool
+    completed_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    delivery_method: str
+    done: int
+    total: int
+    critical_path: list[str]
+    cases: list[BundleCaseItemOut]
+
+    @classmethod
+    def of(cls, view: BundleCaseView) -> BundleCaseOut:
+        bundle_case, guide = view.bundle_case, view.guide
+        return cls(
+            number=bundle_case.number, bundle=bundle_case.bundle.code, bundle_name=bundle_case.bundle.name,
+            version=bundle_case.bundle.version, status=bundle_case.state,
+            status_label=bundle_case.get_state_display(), submitted_at=bundle_case.submitted_at,
+            promised_due=bundle_case.promised_due, promised_due_estimated=bundle_case.estimated_due,
+            completed_at=bundle_case.completed_at, delivered_at=bundle_case.delivered_at,
+            delivery_method=str(bundle_case.delivery.get("method", "")), done=view.done, total=view.total,
+            critical_path=[g.code for g in guide.critical_path],
+            cases=[
+                BundleCaseItemOut(
+                    number=r.case.number or "", item=r.guide.code, item_name=r.case.item.name,
+                    department=r.case.department.name, status=r.case.status, status_label=r.case.status_label,
+                    waits_for=[i.implementation_code for i in r.guide.waits_for],
+                    on_critical_path=r.guide.on_critical_path, held=r.case.bundle_hold,
+                    promised_due=r.case.promised_due,
+                )
+                for r in view.rows
+                if r.case is not None
+            ],
+        )  # fmt: skip
+
+
+class BundleCaseRowOut(Schema):
+    number: str
+    bundle: str
+    bundle_name: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime
+    promised_due: dt.date
+
+    @classmethod
+    def of(cls, bundle_case: BundleCase) -> BundleCaseRowOut:
+        return cls(
+            number=bundle_case.number, bundle=bundle_case.bundle.code, bundle_name=bundle_case.bundle.name,
+            status=bundle_case.state, status_label=bundle_case.get_state_display(),
+            submitted_at=bundle_case.submitted_at, promised_due=bundle_case.promised_due,
+        )  # fmt: skip
+
+
+class BundleCasePage(Schema):
+    count: int
+    items: list[BundleCaseRowOut]
+
+
+class BundleDeliverIn(Schema):
+    method: Literal["window", "express"] = "window"
+    address: ShortText = ""
+    carrier: ShortText = ""
+    tracking_number: ShortText = ""

@@ -310,9 +310,12 @@ def my_cases(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.cases_of(user), 15).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"case": c, "level": due_level(today, c.promised_due)} for c in page.object_list]
-    return render(
-        request, "cases/my_cases.html", {"page": page, "rows": rows, "crumbs": [("我的办件", None)]}
-    )
+    bundles = [
+        {"bundle_case": b, "level": "done" if b.completed_at else due_level(today, b.promised_due)}
+        for b in selectors.bundle_cases_of(user)[:20]
+    ]
+    context = {"page": page, "rows": rows, "bundles": bundles, "crumbs": [("我的办件", None)]}
+    return render(request, "cases/my_cases.html", context)
 
 
 @login_required
@@ -447,13 +450,15 @@ def task_action(request: AuthedRequest, task_id: int) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """The public progress query: no login; a wrong name reveals nothing."""
     number, name = request.GET.get("number", "")[:40], request.GET.get("name", "")[:100]
-    case, error = None, None
+    case, bundle, error = None, None, None
     status = 200
+    client = request.META.get("REMOTE_ADDR", "")
     if number and name:
         try:
-            case = services.progress_lookup(
-                number=number, name=name, client=request.META.get("REMOTE_ADDR", "")
-            )
+            if selectors.is_bundle_number(number):
+                bundle = services.bundle_progress_lookup(number=number, name=name, client=client)
+            else:
+                case = services.progress_lookup(number=number, name=name, client=client)
         except DomainError as exc:
             error, status = exc.message, exc.status
     steps = case.steps if case else []  # type: ignore[attr-defined]
@@ -461,6 +466,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         "number": number,
         "name": name,
         "case": case,
+        "bundle": bundle,
         "steps": steps,
         "error": error,
         "crumbs": [("办件进度查询", None)],

@@ -80,6 +80,7 @@ FIELD_LABELS = {
     "enabled": "是否启用",
     "until": "授权截止日期",
     "case_number": "办件编号",
+    "bundle": "一件事编码",
 }
 # A field inside a list of objects, by (list, field): its label names the list too.
 NESTED_LABELS = {
@@ -97,6 +98,7 @@ PATH_FIELD_LABELS = {
     ("/supervision/rules/", "code"): "监察规则编码",
     ("/licences/", "id"): "证照标识",
     ("/bundles", "code"): "一件事编码",
+    ("/bundle-cases", "items"): "选办事项",
 }
 
 _TYPE_MESSAGES = {

@@ -8,7 +8,7 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from govhall.cases.models import Case
+from govhall.cases.models import BundleCase, Case
 from govhall.catalogue.models import ServiceItem
 from govhall.core.models import text_limits
 from govhall.identity.models import Department, User
@@ -194,3 +194,31 @@ class TabletSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.stage}"
+
+
+class BundleRating(models.Model):
+    """一件事的整体评价: the applicant's one rating of a whole bundle case, beside the per-item ratings of its
+    cases (which carry the rectification of a bad rating to the department concerned)."""
+
+    bundle_case = models.OneToOneField(
+        BundleCase, models.CASCADE, related_name="rating", verbose_name="一件事办件"
+    )
+    level = models.PositiveSmallIntegerField("评价等级", choices=Level.choices)
+    tags = models.JSONField("评价标签", default=list, blank=True)
+    text = models.TextField("评价内容", max_length=2000, blank=True)
+    channel = models.CharField("评价渠道", max_length=10, choices=RatingChannel.choices)
+    rater = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name="评价人")
+    created_at = models.DateTimeField("评价时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事整体评价"
+        constraints = [
+            *text_limits(text=2000),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="bundle_rating_level_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="bundle_rating_created")]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_case} {self.get_level_display()}"

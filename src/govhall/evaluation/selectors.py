@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from govhall.cases.models import Case
+from govhall.cases.models import BundleCase, Case
 from govhall.cases.transitions import Status
 from govhall.identity.models import AccountKind, StaffRole
 from govhall.identity.permissions import is_staff_member, staff_with
@@ -246,3 +246,9 @@ def case_by_number(number: str) -> Case | None:
 
 def rectification_by_id(rectification_id: int) -> Rectification | None:
     return Rectification.objects.select_related("case").filter(pk=rectification_id).first()
+
+
+def bundle_case_by_number(number: str) -> BundleCase | None:
+    return (
+        BundleCase.objects.select_related("bundle", "bundle__lead_department").filter(number=number).first()
+    )

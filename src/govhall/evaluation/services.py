@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from govhall.cases.models import Case
+from govhall.cases.models import BundleCase, Case
 from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.selectors import work_calendar_for
 from govhall.identity.models import StaffRole, User
@@ -25,6 +25,7 @@ from .models import (
     BAD_LEVELS,
     BAD_TAGS,
     GOOD_TAGS,
+    BundleRating,
     Level,
     Rating,
     RatingChannel,
@@ -335,3 +336,23 @@ def _insert_defaults(now: dt.datetime, default_before: dt.datetime, level: int) 
             [level, True, _db(now), _db(default_before), _db(default_before - DEFAULT_LOOKBACK)],
         )
         return max(int(cursor.rowcount), 0)
+
+
+def bundle_rating_submit(
+    *, number: str, user: User, level: Any, tags: Any = None, text: Any = "", channel: str = RatingChannel.WEB
+) -> BundleRating:
+    """The applicant's one rating of a whole bundle case, once every item is final (anyone else: 404)."""
+    bundle_case = BundleCase.objects.filter(number=number).first()
+    if bundle_case is None or user.pk not in (bundle_case.applicant_id, bundle_case.submitted_by_id):
+        raise NotFound("未找到该一件事办件", field="number")
+    level, tags, text = _clean(level, tags, text)
+    if bundle_case.state == BundleCase.State.IN_PROGRESS:
+        raise Conflict("一件事尚未全部办结，暂不能评价", field="number", code="not_ratable")
+    try:
+        with transaction.atomic():
+            return BundleRating.objects.create(
+                bundle_case=bundle_case, level=level, tags=tags, text=text, channel=channel,
+                rater=user, created_at=timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:
+        raise Conflict("本件事已评价，不能重复评价或修改", field="number", code="already_rated") from None

@@ -7,6 +7,7 @@ urlpatterns = [
     path("cases/<str:number>/rate/<str:stage>/", views.rate_case, name="rate_case"),
     path("cases/<str:number>/rate/<str:stage>/tablet/", views.rate_tablet, name="rate_tablet"),
     path("rate/<str:token>/", views.rate_link, name="rate_link"),
+    path("bundle-cases/<str:number>/rate/", views.rate_bundle, name="rate_bundle"),
     path("ratings/", views.public_figures, name="public"),
     path("rectifications/", views.rectification_list, name="rectifications"),
     path(

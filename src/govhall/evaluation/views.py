@@ -187,3 +187,34 @@ def rectification_rate(request: AuthedRequest, rectification_id: int) -> HttpRes
     if rectification is None:
         raise Http404
     return redirect("web:case", number=rectification.case.number)
+
+
+@login_required
+def rate_bundle(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant rates a finished bundle case as a whole; each item is rated on its own case's page."""
+    bundle_case = selectors.bundle_case_by_number(number)
+    user: Any = request.user
+    if bundle_case is None or user.pk not in (bundle_case.applicant_id, bundle_case.submitted_by_id):
+        raise Http404
+    error, done = None, hasattr(bundle_case, "rating")
+    if request.method == "POST" and not done:
+        try:
+            services.bundle_rating_submit(
+                number=number, user=user, level=request.POST.get("level"), tags=request.POST.getlist("tags"),
+                text=request.POST.get("text", ""),
+            )  # fmt: skip
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, "感谢您的评价！")
+            return redirect("web:bundle_case", number=number)
+    context = {
+        "bundle_case": bundle_case, "done": done, "stage_label": "整件事", "levels": LEVELS,
+        "good_tags": GOOD_TAGS, "bad_tags": BAD_TAGS, "error": error,
+        "chosen_level": request.POST.get("level", "") if error else "",
+        "chosen_tags": request.POST.getlist("tags") if error else [], "text": request.POST.get("text", "") if error else "",
+        "items": [c for c in bundle_case.cases.select_related("item") if c.status == "completed"],
+        "crumbs": [("我的办件", reverse("web:my_cases")), (number, reverse("web:bundle_case", args=[number])),
+                   ("评价", None)],
+    }  # fmt: skip
+    return render(request, "evaluation/rate.html", context, status=_status(error))

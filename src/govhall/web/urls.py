@@ -1,5 +1,6 @@
 from django.urls import path
 
+from govhall.cases import bundle_views
 from govhall.cases import views as case_views
 from govhall.catalogue import views as catalogue_views
 from govhall.identity import views as identity_views
@@ -12,6 +13,9 @@ urlpatterns = [
     path("items/<str:implementation_code>/", catalogue_views.guide, name="guide"),
     path("items/<str:implementation_code>/apply/", case_views.apply, name="apply"),
     path("bundles/<slug:code>/", catalogue_views.bundle_guide, name="bundle"),
+    path("bundles/<slug:code>/apply/", bundle_views.bundle_apply, name="bundle_apply"),
+    path("bundle-cases/<str:number>/", bundle_views.bundle_case_page, name="bundle_case"),
+    path("bundle-cases/<str:number>/act/", bundle_views.bundle_case_action, name="bundle_case_action"),
     path("departments/", catalogue_views.departments, name="departments"),
     path("progress/", case_views.progress, name="progress"),
     path("my/cases/", case_views.my_cases, name="my_cases"),

@@ -19,9 +19,10 @@ from govhall.catalogue.bundle_merge import MergedField, split_form
 from govhall.catalogue.forms import clean_form, item_fields
 from govhall.catalogue.models import Audience, Bundle, BundleEdge, Material, MaterialSource
 from govhall.catalogue.selectors import BundleGuide, GuideItem, bundle_get_published, bundle_guide
-from govhall.core.errors import Conflict, ValidationFailed
+from govhall.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from govhall.core.selectors import calendar_unconfirmed_years, work_calendar_for
-from govhall.identity.models import Enterprise, User, Window
+from govhall.identity.models import Enterprise, StaffRole, User, Window
+from govhall.identity.permissions import staff_with
 from govhall.licences.selectors import licence_type_for_ref, licence_types_for_item
 from govhall.notices.services import notify_text
 
@@ -212,17 +213,11 @@ def _plan_and_check(
 ) -> None:
     """Every item's required materials are in hand, to come by themselves (零证明), or to come from the
     result of an item before it in the bundle; the missing ones of every item are named at once."""
-    issued = {p.code: {t.code for t in licence_types_for_item(p.code)} for p in parts}
-    ancestors = _ancestors([p.code for p in parts], edges)
+    results = predecessor_results([p.guide for p in parts], edges)
     missing: dict[str, str] = {}
     for part in parts:
         item = part.guide.item
-        from_before = set().union(*(issued[a] for a in ancestors[part.code]))
-        part.from_predecessors = {
-            m.pk
-            for m in item.materials.all()
-            if m.source == MaterialSource.LICENCE and _licence_code(m.source_ref) in from_before
-        }
+        part.from_predecessors = {m for code, m in results if code == part.code}
         part.plan = materials_plan(item, applicant, enterprise)
         lacking = missing_materials(
             item, [m for m, _ in part.chosen], paperless_ids(part.plan) | part.from_predecessors
@@ -232,6 +227,24 @@ def _plan_and_check(
                 missing.setdefault(name, item.name)
     if missing:
         raise ValidationFailed(f"缺少必要材料：{'、'.join(missing)}", field="materials")
+
+
+def predecessor_results(items: Sequence[GuideItem], edges: Sequence[Edge]) -> dict[tuple[str, int], str]:
+    """The materials an item before this one in the bundle will give as its result: (item code, material
+    id) -> the name of the item that issues that licence type. Attached when the waiting case starts."""
+    issued = {g.code: {t.code for t in licence_types_for_item(g.code)} for g in items}
+    names = {g.code: g.item.name for g in items}
+    ancestors = _ancestors(list(names), list(edges))
+    out: dict[tuple[str, int], str] = {}
+    for g in items:
+        for m in g.item.materials.all():
+            if m.source != MaterialSource.LICENCE:
+                continue
+            code = _licence_code(m.source_ref)
+            giver = next((a for a in ancestors[g.code] if code and code in issued[a]), None)
+            if giver is not None:
+                out[(g.code, m.pk)] = names[giver]
+    return out
 
 
 def _licence_code(ref: str) -> str:
@@ -432,3 +445,78 @@ def _state_update(bundle_case: BundleCase, cases: list[Case]) -> None:
         recipient=bundle_case.applicant, event_id=event.pk, number=bundle_case.number,
         title="一件事已办结", body=body,
     )  # fmt: skip
+
+
+# --- 统一出件: the results of a finished bundle, delivered once -------------------------------------------------
+
+
+def bundle_case_deliver(
+    *, number: str, user: User, method: str, address: str = "", carrier: str = "", tracking_number: str = ""
+) -> BundleCase:
+    """A window clerk hands over (or posts) a finished bundle's results at once; the applicant is told once."""
+    if not staff_with(user, StaffRole.WINDOW_CLERK):
+        raise PermissionDenied("只有综合窗口人员可以统一出件", field="number")
+    with transaction.atomic():
+        bundle_case = (
+            BundleCase.objects.select_for_update().select_related("bundle").filter(number=number).first()
+        )
+        if bundle_case is None:
+            raise NotFound("未找到该一件事办件", field="number")
+        done = [c for c in bundle_case.cases.select_related("item") if _done(c)]
+        if bundle_case.state == BundleCase.State.IN_PROGRESS or not done:
+            raise Conflict("一件事尚未全部办结，暂不能统一出件", field="number", code="not_finished")
+        if bundle_case.delivered_at:
+            raise Conflict("本件事已统一出件", field="number", code="already_delivered")
+        delivery = _delivery(method, address, carrier, tracking_number)
+        bundle_case.delivery, bundle_case.delivered_at = delivery, timezone.now()
+        bundle_case.save(update_fields=["delivery", "delivered_at"])
+        how = f"已通过{carrier}寄出，单号{tracking_number}" if method == "express" else "已在统一出件窗口领取"
+        note = f"统一出件：{'、'.join(c.item.name for c in done)}，{how}"
+        event = event_write(done[0], user, "bundle_deliver", done[0].status, done[0].status, Channel.WINDOW,
+                            note=note, data={k: v for k, v in delivery.items() if k != "address"})  # fmt: skip
+        notify_text(
+            recipient=bundle_case.applicant, event_id=event.pk, number=bundle_case.number,
+            title="一件事办理结果已统一出件", body=f"您申请的“{bundle_case.bundle.name}”（{bundle_case.number}）{note}。",
+        )  # fmt: skip
+    return bundle_case
+
+
+def _delivery(method: str, address: str, carrier: str, tracking_number: str) -> dict[str, str]:
+    if method == "window":
+        return {"method": "window"}
+    if method != "express":
+        raise ValidationFailed("出件方式应为 window（窗口领取）或 express（快递寄送）", field="method")
+    values = {"address": address, "carrier": carrier, "tracking_number": tracking_number}
+    labels = {"address": "寄送地址", "carrier": "快递公司", "tracking_number": "快递单号"}
+    for name, value in values.items():
+        if not value.strip():
+            raise ValidationFailed(f"请填写{labels[name]}", field=name)
+        if len(value) > 200:
+            raise ValidationFailed(f"{labels[name]}不能超过200个字符", field=name)
+    return {"method": "express", **{k: v.strip() for k, v in values.items()}}
+
+
+def bundle_case_withdraw(*, number: str, user: User) -> BundleCase:
+    """The applicant withdraws what has not been accepted yet (submitted, waiting or in correction before
+    acceptance); cases already accepted go on — a department has started on them."""
+    from .actions import case_act
+
+    bundle_case = BundleCase.objects.filter(number=number).first()
+    if bundle_case is None or user.pk not in (bundle_case.applicant_id, bundle_case.submitted_by_id):
+        raise NotFound("未找到该一件事办件", field="number")
+    withdrawable = {Status.SUBMITTED, Status.WAITING, Status.CORRECTION}
+    numbers = [
+        c.number
+        for c in bundle_case.cases.order_by("-id")
+        if Status(c.status) in withdrawable and not (c.status == Status.CORRECTION and c.accepted_at)
+    ]
+    if not numbers:
+        raise Conflict("本件事各事项均已受理或办结，不能撤回", field="number", code="not_withdrawable")
+    for case_number in numbers:
+        case = Case.objects.get(number=case_number)
+        if Status(case.status) in withdrawable:  # an earlier withdrawal may have terminated it meanwhile
+            case_act(
+                number=case_number or "", user=user, action=Action.WITHDRAW, reason="申请人撤回一件事申请"
+            )
+    bundle_case.refresh_from_db()
+    return bundle_case

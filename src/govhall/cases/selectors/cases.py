@@ -20,12 +20,12 @@ from govhall.core.selectors import calendar_unconfirmed_years, work_calendar_for
 from govhall.identity.models import Department, User
 from govhall.identity.permissions import is_staff_member
 
-from .deadlines import case_deadlines, due_level
-from .documents import correction_due, correction_items, document_links
-from .materials import superseded
-from .models import Case, CaseEvent, CaseMaterial, CaseTask, Upload, uploads_unused
-from .permissions import can_view, case_actions, case_actors, sees_full_personal_data, task_workable
-from .transitions import ACTION_LABELS, Action, Status
+from ..deadlines import case_deadlines, due_level
+from ..documents import correction_due, correction_items, document_links
+from ..materials import superseded
+from ..models import Case, CaseEvent, CaseMaterial, CaseTask, Upload, uploads_unused
+from ..permissions import can_view, case_actions, case_actors, sees_full_personal_data, task_workable
+from ..transitions import ACTION_LABELS, Action, Status
 
 # The order of the case page's action boxes; an action the table gains later comes after these.
 STAFF_ACTIONS = (
@@ -440,3 +440,32 @@ def upload_unused_counts() -> dict[str, int]:
         "bytes": totals["size"] or 0,
         "due": unused.filter(created_at__lt=cutoff).count(),
     }
+
+
+__all__ = [
+    "CITIZEN_HIDDEN_ACTIONS",
+    "CITIZEN_TASK_NOTES",
+    "ITEM_GUIDE_FIELDS",
+    "PROGRESS_HIDDEN_ACTIONS",
+    "QUEUES",
+    "STAFF_ACTIONS",
+    "CasePage",
+    "DataCheck",
+    "TimelineEntry",
+    "acceptance_queue",
+    "case_file",
+    "case_form_shown",
+    "case_get_for",
+    "case_item_for",
+    "case_page_get",
+    "case_timeline",
+    "cases_of",
+    "deadlines_estimated",
+    "draft_get",
+    "issue_queue",
+    "latest_correction_event",
+    "progress_get",
+    "promised_due_if_accepted",
+    "tasks_for",
+    "upload_unused_counts",
+]
