@@ -17,6 +17,7 @@ from govhall.identity.auth import AuthedRequest, api_auth
 
 from . import selectors
 from .schemas import (
+    BundlesOut,
     DailyOut,
     ItemsOut,
     PaperlessItemsOut,
@@ -115,3 +116,17 @@ def paperless_items(
         "items"
     ]
     return PaperlessItemsOut.of(f, count=len(rows), items=rows[:limit])
+
+
+@router.get(
+    "/stats/bundles",
+    response=responses(BundlesOut, 403),
+    by_alias=True,
+    summary="一件事：申请量、办结量、按时率、平均办理工作日（对照承诺时限）",
+)
+def bundles(request: AuthedRequest, params: Query[StatsParams]) -> BundlesOut:
+    f = _filter(request, params)
+    rows = selectors.bundle_figures(
+        start=f.start, end=f.end, region=f.region_code, department=f.department_code
+    )
+    return BundlesOut.of(f, count=len(rows), bundles=rows)

@@ -134,3 +134,20 @@ class PaperlessItemOut(PaperlessFigures):
 class PaperlessItemsOut(StatsAnswer):
     count: int = Field(description="期间内有材料或数据调用的事项数（items 只列前 limit 个）")
     items: list[PaperlessItemOut]
+
+
+class BundleFiguresOut(Schema):
+    code: str
+    name: str
+    promise: int = Field(description="承诺办结时限（工作日）")
+    submitted: int
+    finished: int = Field(description="已办结（含部分事项未办成）")
+    completed: int = Field(description="全部事项办成")
+    on_time: int
+    on_time_rate: float | None
+    average_workdays: float | None = Field(description="自提交至最后一个事项办结的平均工作日")
+
+
+class BundlesOut(StatsAnswer):
+    count: int
+    bundles: list[BundleFiguresOut]

@@ -26,6 +26,7 @@ class RuleCode(models.TextChoices):
     OWED_OVERDUE = "owed_overdue", "容缺材料逾期未补"
     RECTIFICATION_OVERDUE = "rectification_overdue", "差评整改逾期"
     SHARING_OVERDUE = "sharing_overdue", "共享申请逾期未答复"
+    BUNDLE_OVER = "bundle_over", "一件事超过承诺时限"
 
 
 class Rule(models.Model):

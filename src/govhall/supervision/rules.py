@@ -24,6 +24,7 @@ RULE_DEFAULTS: list[tuple[str, str, int, int]] = [
     ("owed_overdue", "yellow", 0, 0),
     ("rectification_overdue", "red", 0, 0),
     ("sharing_overdue", "yellow", 0, 0),
+    ("bundle_over", "red", 0, 0),
 ]
 
 # The settings a rule accepts, (low, high) for the threshold and for the window in days. A supervisor who asks

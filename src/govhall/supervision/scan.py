@@ -35,8 +35,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
-from govhall.cases.models import Case, CaseTask
-from govhall.cases.transitions import Status
+from govhall.cases.models import BundleCase, Case, CaseTask
+from govhall.cases.transitions import FINAL, Status
 from govhall.catalogue.models import ServiceItem
 from govhall.core.selectors import work_calendar
 from govhall.evaluation.models import Rectification
@@ -299,6 +299,28 @@ def _sharing_overdue(rule: Rule, scan: int, now: dt.datetime) -> None:
     _stage(rows, scan, rule.code)
 
 
+def _bundle_over(rule: Rule, scan: int, now: dt.datetime) -> None:
+    """一件事 not finished by the bundle's promised date: on the lead department, naming the live case that
+    has waited longest (where the whole is held up)."""
+    today = timezone.localdate(now)
+    live = (
+        Case.objects.filter(bundle_case=OuterRef("pk"))
+        .exclude(status__in=[s.value for s in FINAL])
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+        .values("pk")[:1]
+    )
+    rows = BundleCase.objects.filter(state=BundleCase.State.IN_PROGRESS, promised_due__lt=today).annotate(
+        w_subject=Concat(Value("bundle_case:"), Cast("pk", CharField())),
+        w_case=Subquery(live),
+        w_department=F("bundle__lead_department_id"),
+        w_responsible=Value(None, output_field=IntegerField()),
+        w_reason=_text(
+            "一件事“", F("bundle__name"), "”超过承诺办结日期（", _day("promised_due"), "）仍未全部办结"
+        ),
+    )
+    _stage(rows, scan, rule.code)
+
+
 FINDERS: dict[RuleCode, Callable[[Rule, int, dt.datetime], None]] = {
     RuleCode.PROMISED_NEAR: _promised_near,
     RuleCode.PROMISED_OVER: _promised_over,
@@ -309,6 +331,7 @@ FINDERS: dict[RuleCode, Callable[[Rule, int, dt.datetime], None]] = {
     RuleCode.OWED_OVERDUE: _owed_overdue,
     RuleCode.RECTIFICATION_OVERDUE: _rectification_overdue,
     RuleCode.SHARING_OVERDUE: _sharing_overdue,
+    RuleCode.BUNDLE_OVER: _bundle_over,
 }
 
 
