@@ -61,6 +61,11 @@ DOMAIN: dict[tuple[Status, Action], tuple[Status | str, set[str]]] = {
     # 统一窗口出件, or the department issues and completes itself
     (Status.DECIDED, Action.ISSUE): (Status.ISSUED, {"clerk"} | DEPARTMENT),
     (Status.ISSUED, Action.COMPLETE): (Status.COMPLETED, {"clerk"} | DEPARTMENT),
+    # 一件事: a waiting case starts by itself, or (paused after a predecessor failed) by a clerk or the
+    # department; it is terminated by the engine only; the applicant may withdraw it
+    (Status.WAITING, Action.START): (Status.SUBMITTED, {"clerk", "approver", "head"}),
+    (Status.WAITING, Action.TERMINATE): (Status.TERMINATED, set()),
+    (Status.WAITING, Action.WITHDRAW): (Status.WITHDRAWN, {"applicant"}),
 }
 
 
@@ -155,6 +160,7 @@ def test_the_offered_actions_are_the_allowed_ones(media, people, status, joint_d
             case=case, task_id="t1", step="joint", name="联办审查", department=joint_department
         )
     case.status = status
+    case.bundle_hold = "前序事项未办成" if status == Status.WAITING else ""  # a paused case is started by hand
     for name, user in users.items():
         expected = [
             action

@@ -132,6 +132,7 @@ def test_no_departments_endpoint_here():
         "/stats/items",
         "/stats/paperless",
         "/stats/paperless/items",
+        "/stats/bundles",
     }
 
 

@@ -25,6 +25,7 @@ def test_default_rules():
         ("owed_overdue", "yellow", 0, 0),
         ("rectification_overdue", "red", 0, 0),
         ("sharing_overdue", "yellow", 0, 0),
+        ("bundle_over", "red", 0, 0),
     ]
 
 

@@ -146,7 +146,7 @@ class DataCheck:
 def _data_checks(case: Case, user: Any) -> list[DataCheck]:
     from govhall.sharing.selectors import resource_for_material
 
-    from .services.lookups import HANDLING, LOOKUP_STATUSES
+    from ..services.lookups import HANDLING, LOOKUP_STATUSES
 
     may = bool(case_actors(case, user) & HANDLING) and case.status in LOOKUP_STATUSES
     snapshots = {s.resource_code: s for s in case.data_snapshots.order_by("at", "id")}  # the latest wins
