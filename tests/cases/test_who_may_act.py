@@ -160,7 +160,9 @@ def test_the_offered_actions_are_the_allowed_ones(media, people, status, joint_d
             case=case, task_id="t1", step="joint", name="联办审查", department=joint_department
         )
     case.status = status
-    case.bundle_hold = "前序事项未办成" if status == Status.WAITING else ""  # a paused case is started by hand
+    case.bundle_hold = (
+        "前序事项未办成" if status == Status.WAITING else ""
+    )  # a paused case is started by hand
     for name, user in users.items():
         expected = [
             action
