@@ -61,3 +61,26 @@ def test_someone_else_gets_404(media, birth_bundle, applicant, citizen):
     client.post("/bundles/birth/apply/", _post(applicant))
     number = BundleCase.objects.get().number
     assert _client(citizen).get(f"/bundle-cases/{number}/").status_code == 404
+
+
+def test_a_window_clerk_registers_a_bundle_for_the_applicant_at_the_desk(
+    media, birth_bundle, applicant, staff
+):
+    clerk = _client(staff["clerk"])
+    desk = clerk.post("/desk/", {"for": applicant.phone, "q": "生孩子"})
+    text = desk.content.decode()
+    assert "出生一件事" in text
+    link = _link(text, "/bundles/birth/apply/")
+    page = clerk.get(link)
+    assert page.status_code == 200 and "窗口受理：申请人" in page.content.decode()
+    done = clerk.post(link, {**_post(applicant), "for": applicant.phone})
+    assert done.status_code == 302, done.content.decode()[:3000]
+    bundle_case = BundleCase.objects.get()
+    assert bundle_case.applicant == applicant and bundle_case.submitted_by == staff["clerk"]
+    assert bundle_case.channel == "window"
+
+
+def _link(html: str, prefix: str) -> str:
+    import re
+
+    return re.search(rf'href="({re.escape(prefix)}[^"]*)"', html).group(1).replace("&amp;", "&")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govhall.catalogue.forms import item_fields
-from govhall.catalogue.selectors import item_get_published, item_search
+from govhall.catalogue.selectors import bundle_search, item_get_published, item_search
 from govhall.core.errors import DomainError, NotFound, QuotaExceeded, ValidationFailed
 from govhall.core.pages import not_found, page_error
 from govhall.identity.auth import AuthedRequest
@@ -286,7 +286,7 @@ def desk(request: AuthedRequest) -> HttpResponse:
         return redirect("web:tasks")
     applicant_login = request.POST.get("for", "").strip()[:40]
     q = (request.POST.get("q") or request.GET.get("q", "")).strip()[:100]
-    applicant, error, items, token = None, None, [], ""
+    applicant, error, items, bundles, token = None, None, [], [], ""
     if applicant_login:
         try:
             applicant = services.resolve_applicant(user, applicant_login)
@@ -296,9 +296,11 @@ def desk(request: AuthedRequest) -> HttpResponse:
     if applicant and q:
         try:
             items = item_search(q=q, page_size=10).items
+            bundles = bundle_search(q)
         except DomainError as exc:  # a query too long to search
             error = exc.message
-    context = {"applicant": applicant, "applicant_login": applicant_login, "q": q, "items": items, "error": error,
+    context = {"applicant": applicant, "applicant_login": applicant_login, "q": q, "items": items,
+               "bundles": bundles, "error": error,
                "token": token, "not_registered": error == services.NOT_REGISTERED,
                "crumbs": [("工作台", reverse("web:tasks")), ("窗口受理", None)]}  # fmt: skip
     return render(request, "cases/desk.html", context, status=422 if error else 200)
