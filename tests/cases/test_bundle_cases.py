@@ -132,3 +132,20 @@ def test_missing_materials_and_form_errors_name_the_bundles_fields(media, birth_
             bundle="birth", form={**application.form, "newborn": ""}, materials=application.materials))  # fmt: skip
     assert form.value.field == "form.newborn"
     assert not BundleCase.objects.exists() and not Case.objects.exists()
+
+
+def test_numbers_carry_the_local_date(media, birth_bundle, applicant):
+    """At 07:00 in Anji it is still the day before in UTC: every number says the local day."""
+    import datetime as dt
+
+    import time_machine
+
+    from tests.fixtures.clock import CST
+
+    with time_machine.travel(dt.datetime(2026, 11, 19, 7, tzinfo=CST), tick=False):
+        bundle_case, _ = bundle_case_submit(user=applicant, application=_application(birth_bundle, applicant))
+    numbers = [
+        bundle_case.number,
+        *Case.objects.filter(bundle_case=bundle_case).values_list("number", flat=True),
+    ]
+    assert all("-20261119-" in n for n in numbers), numbers

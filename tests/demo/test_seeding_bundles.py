@@ -8,6 +8,7 @@ import pytest
 from govhall.catalogue.models import Bundle, ItemStatus
 from govhall.catalogue.selectors import bundle_guide, bundle_search, item_search
 from govhall.demo.seeding import seed_demo
+from tests.factories.cases import drive_to_completion
 
 pytestmark = pytest.mark.django_db
 
@@ -84,26 +85,6 @@ def _filled(guide, applicant, enterprise=None):
     return values
 
 
-def _drive(case_number, clerk):
-    """A case through acceptance, every task approved by its department, issue and completion."""
-    from govhall.cases.models import Case, CaseTask
-    from govhall.cases.services import case_act, task_complete
-    from govhall.cases.transitions import Action
-    from tests.factories.identity import make_staff
-
-    case_act(number=case_number, user=clerk, action=Action.ACCEPT)
-    case = Case.objects.get(number=case_number)  # an instant item has been completed by then
-    while case.status == "accepted":
-        task = CaseTask.objects.filter(case=case, state__in=["open", "claimed"]).order_by("id")[0]
-        approver = make_staff(username=f"robot{task.pk}", department=task.department,
-                              roles=["approver", "department_head"])  # fmt: skip
-        case = task_complete(task_id=task.pk, user=approver, decision="approve", opinion="同意")
-    if case.status == "decided":
-        case_act(number=case_number, user=clerk, action=Action.ISSUE, method="window")
-        case_act(number=case_number, user=clerk, action=Action.COMPLETE)
-    return Case.objects.get(number=case_number)
-
-
 def _apply(code, username, uscc=None):
     from govhall.cases.services import BundleApplication, bundle_case_submit, upload_store
     from govhall.identity.models import Enterprise, User
@@ -153,7 +134,7 @@ def test_a_demo_bundle_runs_end_to_end(demo, code, username, uscc):
         if not ready:
             break
         for number in ready:
-            _drive(number, clerk)
+            drive_to_completion(number, clerk)
     bundle_case.refresh_from_db()
     statuses = dict(Case.objects.filter(bundle_case=bundle_case).values_list("item__name", "status"))
     assert bundle_case.state == BundleCase.State.COMPLETED, statuses

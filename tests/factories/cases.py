@@ -102,3 +102,20 @@ def completed_case(item: Any, applicant: User, clerk: User, approvers: list[User
         case = task_complete(task_id=task.pk, user=approver, decision="approve", opinion="同意")
     case = case_act(number=case.number, user=clerk, action=Action.ISSUE, method="window")
     return case_act(number=case.number, user=clerk, action=Action.COMPLETE)
+
+
+def drive_to_completion(case_number: str, clerk: User) -> Case:
+    """A case through acceptance, every task approved by its department, issue and completion."""
+    from .identity import make_staff
+
+    case_act(number=case_number, user=clerk, action=Action.ACCEPT)
+    case = Case.objects.get(number=case_number)  # an instant item has been completed by then
+    while case.status == "accepted":
+        task = CaseTask.objects.filter(case=case, state__in=["open", "claimed"]).order_by("id")[0]
+        approver = make_staff(username=f"robot{task.pk}", department=task.department,
+                              roles=["approver", "department_head"])  # fmt: skip
+        case = task_complete(task_id=task.pk, user=approver, decision="approve", opinion="同意")
+    if case.status == "decided":
+        case_act(number=case_number, user=clerk, action=Action.ISSUE, method="window")
+        case_act(number=case_number, user=clerk, action=Action.COMPLETE)
+    return Case.objects.get(number=case_number)

@@ -19,7 +19,7 @@ from govhall.core.errors import DomainError, NotFound, QuotaExceeded, Validation
 from govhall.core.pages import not_found, page_error
 from govhall.identity.auth import AuthedRequest
 from govhall.identity.models import StaffRole
-from govhall.identity.permissions import staff_with
+from govhall.identity.permissions import is_staff_member, staff_with
 
 from . import selectors, services
 from .channels import channel_of
@@ -172,11 +172,16 @@ def bundle_case_page(request: AuthedRequest, number: str) -> HttpResponse:
         return not_found(request)
     user = request.user
     applicant_side = user.pk in (view.bundle_case.applicant_id, view.bundle_case.submitted_by_id)
+    back = (
+        ("我的办件", reverse("web:my_cases"))
+        if not is_staff_member(user)
+        else ("工作台", reverse("web:tasks"))
+    )
     context = {
         "view": view, "bundle_case": view.bundle_case, "clerk": staff_with(user, StaffRole.WINDOW_CLERK),
         "applicant_side": applicant_side,
         "withdrawable": applicant_side and any(c.status in ("submitted", "waiting") for c in view.cases),
-        "crumbs": [("我的办件", reverse("web:my_cases")), (view.bundle_case.number, None)],
+        "crumbs": [back, (view.bundle_case.number, None)],
     }  # fmt: skip
     return render(request, "cases/bundle_case.html", context)
 

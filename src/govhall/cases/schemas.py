@@ -560,7 +560,7 @@ class BundleCaseOut(Schema):
 
     @classmethod
     def of(cls, view: BundleCaseView) -> BundleCaseOut:
-        bundle_case, guide = view.bundle_case, view.guide
+        bundle_case = view.bundle_case
         return cls(
             number=bundle_case.number, bundle=bundle_case.bundle.code, bundle_name=bundle_case.bundle.name,
             version=bundle_case.bundle.version, status=bundle_case.state,
@@ -568,13 +568,13 @@ class BundleCaseOut(Schema):
             promised_due=bundle_case.promised_due, promised_due_estimated=bundle_case.estimated_due,
             completed_at=bundle_case.completed_at, delivered_at=bundle_case.delivered_at,
             delivery_method=str(bundle_case.delivery.get("method", "")), done=view.done, total=view.total,
-            critical_path=[g.code for g in guide.critical_path],
+            critical_path=[g.code for g in view.critical_path],
             cases=[
                 BundleCaseItemOut(
                     number=r.case.number or "", item=r.guide.code, item_name=r.case.item.name,
                     department=r.case.department.name, status=r.case.status, status_label=r.case.status_label,
                     waits_for=[i.implementation_code for i in r.guide.waits_for],
-                    on_critical_path=r.guide.on_critical_path, held=r.case.bundle_hold,
+                    on_critical_path=r.on_critical_path, held=r.case.bundle_hold,
                     promised_due=r.case.promised_due,
                 )
                 for r in view.rows

@@ -5,11 +5,12 @@ progress query by number and name."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from govhall.catalogue.bundle_graph import Edge, critical_path
 from govhall.catalogue.selectors import BundleGuide, GuideItem, bundle_guide
 from govhall.core.errors import NotFound
 from govhall.identity.models import StaffRole, User
@@ -29,6 +30,8 @@ class BundleCaseRow:
 
     guide: GuideItem
     case: Case | None
+
+    on_critical_path: bool = False
 
     @property
     def waiting_for(self) -> str:
@@ -51,6 +54,8 @@ class BundleCaseView:
     guide: BundleGuide
     rows: list[BundleCaseRow]
     level: str  # the bundle's due date against today: ok, soon, overdue, or done
+    critical_days: int = 0
+    critical_path: list[GuideItem] = field(default_factory=list)  # over the items applied for
 
     @property
     def cases(self) -> list[Case]:
@@ -119,7 +124,14 @@ def _view(bundle_case: BundleCase) -> BundleCaseView:
     today = timezone.localdate()
     finished = bundle_case.state != BundleCase.State.IN_PROGRESS
     level = "done" if finished else due_level(today, bundle_case.promised_due)
-    return BundleCaseView(bundle_case, guide, rows, level)
+    chosen = [g for g in guide.items if g.code in by_code]
+    codes = {g.code for g in chosen}
+    edges = [Edge(e.before, e.after, e.on_failure) for e in guide.edges if {e.before, e.after} <= codes]
+    days, path = critical_path([g.code for g in chosen], edges, {g.code: g.days for g in chosen})
+    items = {g.code: g for g in chosen}
+    for row in rows:
+        row.on_critical_path = row.guide.code in path
+    return BundleCaseView(bundle_case, guide, rows, level, days, [items[c] for c in path])
 
 
 def is_bundle_number(number: str) -> bool:

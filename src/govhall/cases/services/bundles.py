@@ -106,7 +106,9 @@ def bundle_case_submit(
     number = next_bundle_case_number(region, timezone.localdate(now))
     for part in parts:
         item = part.guide.item
-        part.number = next_case_number(window.hall.region_id if window else item.region_id, now.date())
+        part.number = next_case_number(
+            window.hall.region_id if window else item.region_id, timezone.localdate(now)
+        )
         handed_in = {m.pk for m, _ in part.chosen}
         part.fetched = shared_data_fetch(
             part.plan, handed_in, Application(user, applicant, enterprise, item, part.number)
