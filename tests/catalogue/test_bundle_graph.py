@@ -94,6 +94,8 @@ def test_critical_path_in_working_days():
     days["社保卡"] = 3
     assert critical_path(BIRTH, BIRTH_EDGES, days) == (6, ["证明", "户口", "医保", "社保卡"])
     assert critical_path([], [], {}) == (0, [])
+    instant = dict.fromkeys(days, 0)  # every item 当场办结: the longest chain of items
+    assert critical_path(BIRTH, BIRTH_EDGES, instant) == (0, ["证明", "户口", "医保", "社保卡"])
 
 
 @st.composite

@@ -140,12 +140,17 @@ def critical_path(
     nodes: Sequence[str], edges: Sequence[Edge], days: Mapping[str, int]
 ) -> tuple[int, list[str]]:
     """The longest chain of items by working days (each item's promised days, 0 for 当场办结) and its length:
-    the least time the whole takes when every item uses its promise. Ties go to the chain met first."""
+    the least time the whole takes when every item uses its promise. Between chains of equal days the one of
+    more items wins (a bundle of 即办 items waits longest along its longest chain); then the one met first."""
     before = predecessors(nodes, edges)
     best: dict[str, tuple[int, list[str]]] = {}
     for node in topological_order(nodes, edges):
-        prior = max((best[p] for p in before[node]), key=lambda b: b[0], default=(0, []))
+        prior = max((best[p] for p in before[node]), key=_weight, default=(0, []))
         best[node] = (prior[0] + days.get(node, 0), [*prior[1], node])
     if not best:
         return 0, []
-    return max(best.values(), key=lambda b: b[0])
+    return max(best.values(), key=_weight)
+
+
+def _weight(chain: tuple[int, list[str]]) -> tuple[int, int]:
+    return chain[0], len(chain[1])
