@@ -3,7 +3,9 @@ document, the issuers' public keys, and the valid licence a material can be sati
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,7 +135,34 @@ def licence_type_for_ref(ref: str) -> LicenceType | None:
     ref = (ref or "").strip()
     if not ref:
         return None
+    memo = _TYPES.get()
+    if memo is not None:
+        return next((t for t in _all_types(memo) if ref in (t.code, t.name)), None)
     return LicenceType.objects.filter(Q(code=ref) | Q(name=ref)).first()
+
+
+# Licence types number tens and change rarely; a submission asks for them once per material and item. Inside
+# licence_types_memo() they are read once for the block (never across requests: an edit shows at once).
+_TYPES: ContextVar[dict[str, list[LicenceType]] | None] = ContextVar("licence_types", default=None)
+
+
+@contextmanager
+def licence_types_memo() -> Iterator[None]:
+    """Within the block, licence types are read once (a submission's many look-ups of them)."""
+    if _TYPES.get() is not None:
+        yield
+        return
+    token = _TYPES.set({})
+    try:
+        yield
+    finally:
+        _TYPES.reset(token)
+
+
+def _all_types(memo: dict[str, list[LicenceType]]) -> list[LicenceType]:
+    if "all" not in memo:
+        memo["all"] = list(LicenceType.objects.select_related("department"))
+    return memo["all"]
 
 
 def valid_licence_of(type_: LicenceType, *, user: User, enterprise: Enterprise | None) -> Licence | None:
@@ -151,11 +180,9 @@ def valid_licence_of(type_: LicenceType, *, user: User, enterprise: Enterprise |
 
 
 def licence_types_for_item(implementation_code: str) -> list[LicenceType]:
-    return [
-        t
-        for t in LicenceType.objects.select_related("department")
-        if implementation_code in (t.item_codes or [])
-    ]
+    memo = _TYPES.get()
+    types = _all_types(memo) if memo is not None else LicenceType.objects.select_related("department")
+    return [t for t in types if implementation_code in (t.item_codes or [])]
 
 
 def materials_describe(item: Any, materials: Sequence[Any]) -> dict[int, str]:

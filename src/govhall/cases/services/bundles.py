@@ -23,7 +23,7 @@ from govhall.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from govhall.core.selectors import calendar_unconfirmed_years, work_calendar_for
 from govhall.identity.models import Enterprise, StaffRole, User, Window
 from govhall.identity.permissions import staff_with
-from govhall.licences.selectors import licence_type_for_ref, licence_types_for_item
+from govhall.licences.selectors import licence_type_for_ref, licence_types_for_item, licence_types_memo
 from govhall.notices.services import notify_text
 
 from ..deadlines import case_deadlines
@@ -91,6 +91,18 @@ def bundle_case_submit(
         existing = _submitted_with_key(user, idempotency_key)
         if existing is not None:
             return _idempotent(existing, digest)
+    with licence_types_memo():
+        return _submit(user, application, channel, window, (idempotency_key, digest))
+
+
+def _submit(
+    user: User,
+    application: BundleApplication,
+    channel: str,
+    window: Window | None,
+    idempotency: tuple[str | None, str],
+) -> tuple[BundleCase, bool]:
+    idempotency_key, digest = idempotency
     guide = bundle_guide(bundle_get_published(application.bundle))
     parts, edges = _chosen_parts(guide, application.optional_items)
     applicant = resolve_applicant(user, application.on_behalf_of)
