@@ -92,3 +92,26 @@ def test_progress_delivery_and_withdrawal(media, birth_bundle, applicant, staff)
     assert delivered.status_code == 200 and delivered.json()["delivery_method"] == "express"
     assert client.post(f"/api/v1/bundle-cases/{number}/deliver", {"method": "window"},
                        content_type="application/json").status_code == 403  # fmt: skip
+
+
+def test_a_paused_case_is_started_by_a_clerk_through_the_api(media, birth_bundle, applicant, staff):
+    client = client_for(applicant)
+    number = client.post(
+        "/api/v1/bundle-cases", _body(client, applicant), content_type="application/json"
+    ).json()["number"]
+    card = Case.objects.get(bundle_case__number=number, item__name="社会保障卡申领")
+    clerk = client_for(staff["clerk"])
+    assert clerk.post(f"/api/v1/cases/{card.number}/start").status_code == 409  # still waits by itself
+    first = Case.objects.get(bundle_case__number=number, item__name="出生医学证明首次签发")
+    case_act(
+        number=first.number,
+        user=staff["clerk"],
+        action=Action.REFUSE,
+        reason="非本县出生",
+        legal_basis="规定",
+    )
+    shown = client.get(f"/api/v1/bundle-cases/{number}").json()
+    held = next(c for c in shown["cases"] if c["item_name"] == "社会保障卡申领")
+    assert held["status"] == "waiting" and held["held"]
+    started = clerk.post(f"/api/v1/cases/{card.number}/start")
+    assert started.status_code == 200 and started.json()["status"] == "submitted"

@@ -222,6 +222,13 @@ def complete(request: AuthedRequest, number: str) -> CaseOut:
     return _act(request, number, Action.COMPLETE)
 
 
+@router.post(
+    "/cases/{number}/start", response=ACTED, summary="一件事：前序事项未办成而暂缓的事项，窗口确认后继续办理"
+)
+def start(request: AuthedRequest, number: str) -> CaseOut:
+    return _act(request, number, Action.START)
+
+
 @router.post("/cases/{number}/supply", response=ACTED, summary="补交容缺受理时欠缺的材料（申请人）")
 def supply(request: AuthedRequest, number: str, payload: MaterialIn) -> CaseOut:
     user = request.user
