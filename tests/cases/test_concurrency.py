@@ -69,3 +69,37 @@ def test_concurrent_submissions_get_distinct_numbers(media, items, applicant):
     numbers = sorted(r.number for r in results)
     assert len(set(numbers)) == 12
     assert [int(n.rsplit("-", 1)[1]) for n in numbers] == list(range(1, 13))
+
+
+def test_two_predecessors_completing_at_once_start_their_successor_once(media, department, staff, applicant):
+    """一件事: A and B both come before C. Their completions run at once; the bundle case's row lock makes the
+    second see the first, so C starts exactly once."""
+    from govhall.cases.models import BundleCase
+    from govhall.cases.services import BundleApplication, bundle_case_submit, upload_store
+    from govhall.catalogue.selectors import bundle_get_published, bundle_guide
+    from tests.factories import ServiceItemFactory
+    from tests.factories.cases import PDF
+    from tests.factories.catalogue import make_bundle
+
+    def instant(name):
+        return ServiceItemFactory.published(department=department, name=name, case_kind="instant",
+                                            legal_time_limit=0, promised_time_limit=0, materials=["申请书"])  # fmt: skip
+
+    a, b, c = instant("甲事项"), instant("乙事项"), instant("丙事项")
+    make_bundle(items=[a, b, c], edges=[(a, c), (b, c)], code="join")
+    upload = str(upload_store(owner=applicant, name="scan.pdf", data=PDF).pk)
+    guide = bundle_guide(bundle_get_published("join"))
+    form = {"applicant_name": applicant.real_name, "id_number": applicant.id_number, "phone": applicant.phone}
+    application = BundleApplication("join", form, [(m.id, upload) for m in guide.materials])
+    bundle_case, _ = bundle_case_submit(user=applicant, application=application)
+    first, second = (Case.objects.get(bundle_case=bundle_case, item=i) for i in (a, b))
+    results = run_together(
+        [
+            lambda n=n: case_act(number=n, user=staff["clerk"], action=Action.ACCEPT)
+            for n in (first.number, second.number)
+        ]
+    )
+    assert all(isinstance(r, Case) for r in results), results
+    successor = Case.objects.get(bundle_case=bundle_case, item=c)
+    assert successor.status == "submitted" and successor.events.filter(action="start").count() == 1
+    assert BundleCase.objects.get(pk=bundle_case.pk).state == BundleCase.State.IN_PROGRESS
