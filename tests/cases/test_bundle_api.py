@@ -115,3 +115,19 @@ def test_a_paused_case_is_started_by_a_clerk_through_the_api(media, birth_bundle
     assert held["status"] == "waiting" and held["held"]
     started = clerk.post(f"/api/v1/cases/{card.number}/start")
     assert started.status_code == 200 and started.json()["status"] == "submitted"
+
+
+def test_the_whole_is_rated_once_when_finished(media, birth_bundle, applicant, staff):
+    client = client_for(applicant)
+    number = client.post(
+        "/api/v1/bundle-cases", _body(client, applicant), content_type="application/json"
+    ).json()["number"]
+    url = f"/api/v1/bundle-cases/{number}/rating"
+    assert client.post(url, {"level": 5}, content_type="application/json").status_code == 409  # not finished
+    client.post(f"/api/v1/bundle-cases/{number}/withdraw")
+    rated = client.post(url, {"level": 5, "tags": ["一次办成"]}, content_type="application/json")
+    assert rated.status_code == 201 and rated.json()["level_label"], rated.content
+    assert client.post(url, {"level": 4}, content_type="application/json").status_code == 409
+    assert (
+        client_for(staff["clerk"]).post(url, {"level": 1}, content_type="application/json").status_code == 404
+    )

@@ -18,6 +18,8 @@ from . import selectors, services
 from .export import XLSX_TYPE, ratings_csv, ratings_xlsx
 from .models import RatingChannel
 from .schemas import (
+    BundleRatingIn,
+    BundleRatingOut,
     CloseIn,
     RatingIn,
     RatingOut,
@@ -48,6 +50,24 @@ def rate(request: AuthedRequest, number: str, payload: RatingIn) -> Status[Ratin
         tags=payload.tags, text=payload.text, channel=channel,
     )  # fmt: skip
     return Status(201, RatingOut.of(rating))
+
+
+@router.post(
+    "/bundle-cases/{number}/rating",
+    response=responses(BundleRatingOut, 404, 409, status=201),
+    summary="一件事整体评价（申请人本人，全部事项办结后；各事项在其办件上分别评价）",
+)
+def rate_bundle(request: AuthedRequest, number: str, payload: BundleRatingIn) -> Status[BundleRatingOut]:
+    channel = RatingChannel.API if request.headers.get("Authorization") else RatingChannel.WEB
+    rating = services.bundle_rating_submit(
+        number=number,
+        user=request.user,
+        level=payload.level,
+        tags=payload.tags,
+        text=payload.text,
+        channel=channel,
+    )
+    return Status(201, BundleRatingOut.of(rating))
 
 
 @public.get(

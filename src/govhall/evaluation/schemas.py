@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from .models import Rating, Rectification
+from .models import BundleRating, Rating, Rectification
 
 
 class RatingIn(Schema):
@@ -158,3 +158,25 @@ class RatingStatsOut(RatingFigures):
         return cls.model_validate(
             {**figures, "department": department, "item": item, "from": start, "to": end, **extra}
         )
+
+
+class BundleRatingIn(Schema):
+    level: int = Field(description="5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意")
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    text: str = Field("", max_length=2000)
+
+
+class BundleRatingOut(Schema):
+    bundle_case: str
+    level: int
+    level_label: str
+    tags: list[str]
+    text: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, rating: BundleRating) -> BundleRatingOut:
+        return cls(
+            bundle_case=rating.bundle_case.number, level=rating.level, level_label=rating.get_level_display(),
+            tags=list(rating.tags), text=rating.text, created_at=rating.created_at,
+        )  # fmt: skip
