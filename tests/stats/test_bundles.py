@@ -46,3 +46,13 @@ def test_bundles_are_counted_with_their_working_days(media, birth_bundle, applic
         "birth", 2, 1, 0, 1,
     )  # fmt: skip
     assert row["average_workdays"] == 2.0 and row["promise"] == 5
+
+
+def test_the_statistics_page_shows_the_bundles(media, birth_bundle, applicant, supervisor):
+    from django.test import Client
+
+    _submit(applicant)
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get("/stats/", {"from": "2026-11-01", "to": "2026-11-30"}).content.decode()
+    assert 'id="bundles-title"' in page and "出生一件事" in page

@@ -75,6 +75,7 @@ def _figures(f: StatsFilter) -> dict[str, Any]:
         "summary": selectors.summary(performance, warnings),
         "paperless": {**paperless, "items": paperless["items"][:PAPERLESS_ITEMS]},
         "paperless_item_count": len(paperless["items"]),
+        "bundles": selectors.bundle_figures(start=start, end=end, region=region, department=department),
         "chart_data": {
             "daily": periods,
             "unit": unit,
