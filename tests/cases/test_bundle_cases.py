@@ -33,6 +33,7 @@ def _cases(bundle_case):
     return {c.item.name: c for c in Case.objects.filter(bundle_case=bundle_case).select_related("item")}
 
 
+@pytest.mark.clock("2026-11-18T10:00")  # the promise worked out by hand for that Wednesday
 def test_one_submission_makes_a_case_per_item_and_one_upload_serves_several(media, birth_bundle, applicant):
     bundle_case, created = bundle_case_submit(
         user=applicant, application=_application(birth_bundle, applicant)

@@ -17,7 +17,7 @@ from tests.fixtures.clock import CST
 
 from .conftest import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-18T10:00")]  # periods of November 2026
 
 
 def _submit(applicant):
